@@ -1,0 +1,72 @@
+"""The headless command line: the same core as the window, no Qt imported.
+
+Subcommands live in one module each and are listed in ``SUBCOMMANDS``; each has
+``add_parser(subparsers)`` and ``handle(args) -> int``. Exit codes: 0 success,
+1 a worker failed, 2 bad usage (one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from types import ModuleType
+
+from .. import __version__
+from ..core.config import ConfigError
+from . import info_cmd, run_cmd
+
+PROG = "concurrency-explorer"
+SUBCOMMANDS: list[ModuleType] = [run_cmd, info_cmd]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad usage: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "See Python concurrency: countdown workers as threads or processes, "
+            "start methods, the GIL and queues. With no command, opens the window."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in SUBCOMMANDS:
+        module.add_parser(subparsers)
+    return parser
+
+
+def usage_error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except UsageError as exc:
+        return usage_error(str(exc))
+    if args.command is None:
+        from ..app import gui_main
+
+        return gui_main([])
+    try:
+        return int(args.handler(args))
+    except (UsageError, ConfigError) as exc:
+        return usage_error(str(exc))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,218 @@
+"""``concurrency-explorer run``: one run of countdown workers, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from ..core import summary
+from ..core.config import DEFAULT_QUEUE_SIZE, MAX_WORKERS, ConfigError, RunConfig
+from ..core.engines import mode_names
+from ..core.environment import start_methods
+from ..core.runner import Run, run_to_completion
+from ..core.workers import FAULTS, KINDS
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run countdown workers and report what ran in parallel",
+        description="Run N countdown workers in one mode and print the run record.",
+    )
+    add_run_arguments(parser)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print exactly one JSON object (the run/1 record) on stdout",
+    )
+    parser.set_defaults(handler=handle)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The workload flags, shared by every subcommand that runs workers."""
+    parser.add_argument(
+        "--mode",
+        default="process",
+        metavar="MODE",
+        help=f"how workers run: {', '.join(mode_names())} (default: process)",
+    )
+    parser.add_argument(
+        "--start-method",
+        metavar="METHOD",
+        default=None,
+        help=f"process start method: {', '.join(start_methods())} (default: {start_methods()[0]})",
+    )
+    parser.add_argument(
+        "--workers",
+        default="2",
+        metavar="N",
+        help=f"number of workers, 1 to {MAX_WORKERS} (default: 2)",
+    )
+    parser.add_argument(
+        "--count",
+        default=None,
+        metavar="N",
+        help="countdown steps for every worker (default: 2000)",
+    )
+    parser.add_argument(
+        "--counts",
+        default=None,
+        metavar="A,B,...",
+        help="countdown steps per worker, one per worker, e.g. 10,20",
+    )
+    parser.add_argument(
+        "--kind",
+        default="cpu",
+        metavar="KIND",
+        help=f"work per step: {', '.join(KINDS)} (default: cpu)",
+    )
+    parser.add_argument(
+        "--queue-size",
+        default=str(DEFAULT_QUEUE_SIZE),
+        metavar="N",
+        help=f"result queue bound; 0 = unbounded (default: {DEFAULT_QUEUE_SIZE})",
+    )
+    parser.add_argument(
+        "--step-iterations",
+        default=None,
+        metavar="N",
+        help="cpu kind: decrement iterations per step (default: 20000)",
+    )
+    parser.add_argument(
+        "--step-sleep",
+        default=None,
+        metavar="SECONDS",
+        help="io kind: sleep per step (default: 0.001)",
+    )
+    parser.add_argument(
+        "--step-bytes",
+        default=None,
+        metavar="N",
+        help="nogil kind: bytes hashed per step (default: 1048576)",
+    )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="ID:FAULT",
+        help=f"make worker ID fail halfway ({', '.join(FAULTS)}); for demos",
+    )
+    parser.add_argument(
+        "--stall-after",
+        default=None,
+        metavar="SECONDS",
+        help="watchdog: mark a worker stalled after this long without a message",
+    )
+    parser.add_argument(
+        "--timeout", default=None, metavar="SECONDS", help="stop the run after this many seconds"
+    )
+
+
+def parse_int(name: str, text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {text!r:.40}") from None
+
+
+def parse_float(name: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {text!r:.40}") from None
+    if value != value or value in (float("inf"), float("-inf")) or value < 0:
+        raise ConfigError(f"{name} must be a non-negative number, got {text!r:.40}")
+    return value
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """Turn run flags into a RunConfig; every mistake is a one-line ConfigError."""
+    if args.count is not None and args.counts is not None:
+        raise ConfigError("--count and --counts exclude each other; give one")
+    workers = parse_int("--workers", args.workers)
+    counts = None
+    if args.counts is not None:
+        counts = [parse_int("--counts", item) for item in args.counts.split(",")]
+        if len(counts) != workers:
+            raise ConfigError(f"--counts has {len(counts)} values but --workers is {workers}")
+    faults: dict[int, str] = {}
+    for item in args.fault:
+        wid, _, fault = item.partition(":")
+        faults[parse_int("--fault worker id", wid) or 0] = fault
+    extra: dict[str, Any] = {}
+    for flag, dest, key, parse in (
+        ("--step-iterations", "step_iterations", "step_iterations", parse_int),
+        ("--step-sleep", "step_sleep", "step_sleep_s", parse_float),
+        ("--step-bytes", "step_bytes", "step_bytes", parse_int),
+    ):
+        value = parse(flag, getattr(args, dest))
+        if value is not None:
+            extra[key] = value
+    if args.mode not in mode_names():
+        raise ConfigError(f"unknown mode {args.mode!r}; expected one of {', '.join(mode_names())}")
+    return RunConfig.build(
+        mode=args.mode,
+        start_method=args.start_method,
+        workers=workers,
+        count=parse_int("--count", args.count),
+        counts=counts,
+        kind=args.kind,
+        queue_size=parse_int("--queue-size", args.queue_size),
+        faults=faults,
+        **extra,
+    )
+
+
+class LiveProgress:
+    """Per-worker bars redrawn in place on a terminal (ANSI cursor moves)."""
+
+    def __init__(self, stream: TextIO, workers: int) -> None:
+        self.stream = stream
+        self.lines = 0
+        self.workers = workers
+
+    def __call__(self, run: Run) -> None:
+        out = []
+        for w in run.workers[:20]:
+            frac = 1 - w.remaining / w.count if w.count else 1
+            bar = "#" * int(frac * 30)
+            out.append(f"  worker {w.worker_id:>2} [{bar:<30}] {w.remaining:>9} left  {w.state}")
+        if self.workers > 20:
+            out.append(f"  ... and {self.workers - 20} more")
+        if self.lines:
+            self.stream.write(f"\x1b[{self.lines}F")
+        self.stream.write("\n".join(line + "\x1b[K" for line in out) + "\n")
+        self.stream.flush()
+        self.lines = len(out)
+
+
+def handle(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    stall = parse_float("--stall-after", args.stall_after)
+    timeout = parse_float("--timeout", args.timeout)
+    live = None
+    if not args.json and sys.stdout.isatty():
+        live = LiveProgress(sys.stdout, config.workers)
+    run = run_to_completion(config, on_poll=live, stall_after_s=stall, timeout_s=timeout)
+    record = run.record()
+    if args.json:
+        print(json.dumps(record))
+    else:
+        print(summary.headline(record))
+        print(summary.worker_table(record))
+        text = summary.failures(record)
+        if text:
+            print(text)
+    export(record, run, args)
+    return 1 if run.failed else 0
+
+
+def export(record: dict[str, Any], run: Run, args: argparse.Namespace) -> None:
+    """Hook for file exports (CSV, trace); extended by the exports module."""
+    return None

@@ -1,0 +1,211 @@
+"""What a run is: one validated, JSON-friendly configuration shared by CLI, GUI and files.
+
+Validation lives here, once: the CLI turns a ``ConfigError`` into exit code 2, the
+window into a message beside the field, the experiment loader into a dialog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .environment import default_start_method, start_methods
+from .workers import FAULTS, KINDS, WorkerSpec
+
+MAX_WORKERS = 64
+MAX_COUNT = 1_000_000_000
+MAX_QUEUE_SIZE = 1_000_000
+DEFAULT_QUEUE_SIZE = 1024  # bounded on purpose: an unbounded queue grows without limit
+DEFAULT_COUNT = 2000
+BASE_MODES = ("sequential", "thread", "process")
+PROCESS_LIKE_MODES = {"process"}  # modes that take a start method (engines may add)
+
+
+class ConfigError(ValueError):
+    """A configuration a person got wrong; the message is one plain line."""
+
+
+def _int(name: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise ConfigError(f"{name} must be a whole number, got {value!r:.40}")
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:,} and {high:,}, got {value:,}")
+    return value
+
+
+def _float(name: str, value: Any, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{name} must be a number, got {value!r:.40}")
+    value = float(value)
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def takes_start_method(mode: str) -> bool:
+    from .engines import get_engine_class
+
+    return get_engine_class(mode).uses_start_method
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One run: how many workers, how much each counts, and how they are run."""
+
+    mode: str = "process"
+    start_method: str | None = None  # None: the platform default (process-like modes only)
+    workers: int = 2
+    counts: tuple[int, ...] = (DEFAULT_COUNT, DEFAULT_COUNT)
+    kind: str = "cpu"
+    queue_size: int = DEFAULT_QUEUE_SIZE  # 0 = unbounded (the page's warning, made real)
+    step_iterations: int = 20_000
+    step_sleep_s: float = 0.001
+    step_bytes: int = 1 << 20
+    report_interval_s: float = 0.02
+    faults: dict[int, str] = field(default_factory=dict)
+    echo: bool = False
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        workers: int = 2,
+        count: int | None = None,
+        counts: list[int] | tuple[int, ...] | None = None,
+        **kwargs: Any,
+    ) -> RunConfig:
+        """Make a config from one shared ``count`` or a per-worker ``counts`` list."""
+        if count is not None and counts is not None:
+            raise ConfigError("give either one count for all workers or a counts list, not both")
+        workers = _int("workers", workers, 1, MAX_WORKERS)
+        if counts is None:
+            counts = (DEFAULT_COUNT if count is None else count,) * workers
+        return cls(workers=workers, counts=tuple(counts), **kwargs)
+
+    def validate(self) -> None:
+        from .engines import get_engine_class, mode_names
+
+        if not isinstance(self.mode, str) or self.mode not in mode_names():
+            raise ConfigError(
+                f"unknown mode {self.mode!r}; expected one of {', '.join(mode_names())}"
+            )
+        engine = get_engine_class(self.mode)
+        _int("workers", self.workers, 1, MAX_WORKERS)
+        if not isinstance(self.counts, tuple):
+            object.__setattr__(self, "counts", tuple(self.counts))
+        if len(self.counts) != self.workers:
+            raise ConfigError(
+                f"{len(self.counts)} counts given for {self.workers} workers; "
+                "give one count per worker"
+            )
+        for i, count in enumerate(self.counts):
+            _int(f"count of worker {i}", count, 1, MAX_COUNT)
+        if self.kind not in KINDS:
+            raise ConfigError(f"unknown kind {self.kind!r}; expected one of {', '.join(KINDS)}")
+        if engine.uses_start_method:
+            if self.start_method is not None and self.start_method not in start_methods():
+                raise ConfigError(
+                    f"start method {self.start_method!r} is not available on this platform; "
+                    f"available: {', '.join(start_methods())}"
+                )
+        elif self.start_method is not None:
+            raise ConfigError(f"mode {self.mode!r} takes no start method")
+        _int("queue size", self.queue_size, 0, MAX_QUEUE_SIZE)
+        _int("step iterations", self.step_iterations, 1, 100_000_000)
+        _float("step sleep", self.step_sleep_s, 0.0, 10.0)
+        _int("step bytes", self.step_bytes, 1, 64 << 20)
+        _float("report interval", self.report_interval_s, 0.001, 5.0)
+        if not isinstance(self.faults, dict):
+            raise ConfigError("faults must map worker ids to fault names")
+        for wid, fault in self.faults.items():
+            _int("fault worker id", wid, 0, self.workers - 1)
+            if fault not in FAULTS:
+                raise ConfigError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
+        if not isinstance(self.echo, bool):
+            raise ConfigError("echo must be true or false")
+
+    @property
+    def effective_start_method(self) -> str | None:
+        """The start method this run uses: None for modes that take none."""
+        if not takes_start_method(self.mode):
+            return None
+        return self.start_method or default_start_method()
+
+    def worker_specs(self) -> list[WorkerSpec]:
+        return [
+            WorkerSpec(
+                worker_id=i,
+                count=count,
+                kind=self.kind,
+                step_iterations=self.step_iterations,
+                step_sleep_s=self.step_sleep_s,
+                step_bytes=self.step_bytes,
+                report_interval_s=self.report_interval_s,
+                fault=self.faults.get(i),
+                echo=self.echo,
+            )
+            for i, count in enumerate(self.counts)
+        ]
+
+    def replace(self, **changes: Any) -> RunConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``config`` object of the run/1 record (JSON-ready)."""
+        return {
+            "mode": self.mode,
+            "start_method": self.effective_start_method,
+            "workers": self.workers,
+            "counts": list(self.counts),
+            "kind": self.kind,
+            "queue_size": self.queue_size,
+            "step_iterations": self.step_iterations,
+            "step_sleep_s": self.step_sleep_s,
+            "step_bytes": self.step_bytes,
+            "report_interval_s": self.report_interval_s,
+            "faults": {str(k): v for k, v in sorted(self.faults.items())},
+            "echo": self.echo,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RunConfig:
+        """Build from a JSON object (an experiment file or a record's ``config``).
+
+        Unknown keys are refused rather than ignored: a typo must not silently
+        run something other than what the file says.
+        """
+        if not isinstance(data, dict):
+            raise ConfigError(f"a configuration must be a JSON object, got {type(data).__name__}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        extra = sorted(set(data) - known)
+        if extra:
+            raise ConfigError(f"unknown configuration keys: {', '.join(map(str, extra))[:200]}")
+        values = dict(data)
+        if "counts" in values:
+            counts = values["counts"]
+            if not isinstance(counts, list | tuple):
+                raise ConfigError("counts must be a list of whole numbers")
+            if len(counts) > MAX_WORKERS:
+                raise ConfigError(f"at most {MAX_WORKERS} counts, got {len(counts)}")
+            values["counts"] = tuple(counts)
+            values.setdefault("workers", len(counts))
+        elif "workers" in values:
+            workers = _int("workers", values["workers"], 1, MAX_WORKERS)
+            values["counts"] = (DEFAULT_COUNT,) * workers
+        if "faults" in values:
+            faults = values["faults"]
+            if not isinstance(faults, dict):
+                raise ConfigError("faults must map worker ids to fault names")
+            try:
+                values["faults"] = {int(k): v for k, v in faults.items()}
+            except (TypeError, ValueError):
+                raise ConfigError("fault worker ids must be whole numbers") from None
+        return cls(**values)

@@ -1,0 +1,79 @@
+"""The engine interface: every way of running workers sits behind it.
+
+A run asks an engine for a channel (a queue and a stop event), hands it worker
+specs, and then only reads messages and unit statuses. Sequential, threads and
+processes today; pools, asyncio, subinterpreters or a cluster are new subclasses
+that speak the same protocol (``core.protocol``) and so fill the same run record.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..workers import WorkerSpec
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One OS-level thing the engine runs (a process, a host process, a task)."""
+
+    worker_ids: tuple[int, ...]
+    pid: int | None
+    alive: bool
+    exitcode: int | None  # None while running; negative: killed by that signal
+    start_error: str | None = None
+
+
+class Engine(ABC):
+    """Runs worker specs and reports through ``self.queue`` (the protocol's messages)."""
+
+    mode: ClassVar[str]
+    label: ClassVar[str]  # plain words for the window and the results text
+    uses_start_method: ClassVar[bool] = False
+    description: ClassVar[str] = ""
+
+    def __init__(self, start_method: str | None, queue_size: int) -> None:
+        self.start_method = start_method
+        self.queue_size = queue_size
+        self.queue: Any = None
+        self.stop_event: Any = None
+
+    @classmethod
+    def availability(cls) -> tuple[bool, str]:
+        """(available, reason if not) for this interpreter and platform."""
+        return True, ""
+
+    @abstractmethod
+    def open(self) -> None:
+        """Create ``self.queue`` and ``self.stop_event``."""
+
+    @abstractmethod
+    def start(self, specs: list[WorkerSpec]) -> None:
+        """Start the workers without blocking the caller for long."""
+
+    @abstractmethod
+    def units(self) -> list[UnitStatus]:
+        """The current status of every unit (non-blocking)."""
+
+    def start_requests(self) -> dict[int, float]:
+        """perf_counter of each worker's start request, where the parent knows it."""
+        return {}
+
+    def request_stop(self) -> None:
+        """Step one of Stop: the cooperative signal workers check at each report."""
+        if self.stop_event is not None:
+            self.stop_event.set()
+
+    @abstractmethod
+    def terminate(self, worker_id: int | None = None) -> list[int]:
+        """Step two: SIGTERM the units (of one worker, or all). Returns pids signalled."""
+
+    @abstractmethod
+    def kill(self, worker_id: int | None = None) -> list[int]:
+        """Step three: SIGKILL. Returns pids signalled."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Reap everything and release the queue. Called once the run is over."""

@@ -1,0 +1,206 @@
+"""Engines built on ``multiprocessing``: processes, and a host process for threads.
+
+Every one of them reports through one ``multiprocessing.Queue``. Threads and the
+one-after-another mode run inside a *host* process rather than the caller's: a
+CPU-bound thread in the GUI process would starve the GUI thread of the GIL.
+Start methods are chosen per run with ``get_context``; ``set_start_method`` is
+never called (it is global, and raises once it has been set).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import launcher
+from ..environment import default_start_method, start_methods
+from ..workers import WorkerSpec, host_main, process_main
+from .base import Engine, UnitStatus
+
+APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
+FORKSERVER_PRELOAD = "concurrency_explorer.core._forkserver_preload"
+
+
+def prepare_forkserver(ctx: Any) -> None:
+    """Preload the worker module in the forkserver and tie its life to the app's."""
+    os.environ[APP_PID_ENV] = str(os.getpid())
+    ctx.set_forkserver_preload([FORKSERVER_PRELOAD])
+
+
+def get_context(method: str) -> Any:
+    """``multiprocessing.get_context(method)``, prepared for our use."""
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        prepare_forkserver(ctx)
+    return ctx
+
+
+@dataclass
+class _Unit:
+    process: Any
+    worker_ids: tuple[int, ...]
+    future: Future[Any] | None = None
+    reaped: bool = field(default=False)
+
+
+class MultiprocessingEngine(Engine):
+    """Shared plumbing: a context, a bounded queue, an Event, processes started
+    from the launcher thread."""
+
+    def __init__(self, start_method: str | None, queue_size: int) -> None:
+        super().__init__(start_method, queue_size)
+        self._ctx: Any = None
+        self._units: list[_Unit] = []
+        self._requests: dict[int, float] = {}
+
+    def context_name(self) -> str:
+        raise NotImplementedError
+
+    def open(self) -> None:
+        self._ctx = get_context(self.context_name())
+        self.queue = self._ctx.Queue(self.queue_size)  # 0 or less: unbounded
+        self.stop_event = self._ctx.Event()
+
+    def _launch(
+        self,
+        target: Any,
+        args: tuple[Any, ...],
+        worker_ids: tuple[int, ...],
+        name: str,
+        record_request: bool,
+    ) -> None:
+        process = self._ctx.Process(target=target, args=args, name=name, daemon=True)
+        unit = _Unit(process, worker_ids)
+
+        def start() -> int:
+            if record_request:
+                now = time.perf_counter()
+                for wid in worker_ids:
+                    self._requests[wid] = now
+            process.start()
+            return process.pid
+
+        unit.future = launcher.submit(start)
+        self._units.append(unit)
+
+    def start_requests(self) -> dict[int, float]:
+        return dict(self._requests)
+
+    def units(self) -> list[UnitStatus]:
+        statuses = []
+        for unit in self._units:
+            future = unit.future
+            if future is None or not future.done():
+                statuses.append(UnitStatus(unit.worker_ids, None, True, None))
+                continue
+            error = future.exception()
+            if error is not None:
+                reason = f"{type(error).__name__}: {error}"
+                statuses.append(UnitStatus(unit.worker_ids, None, False, None, reason))
+                continue
+            code = unit.process.exitcode
+            statuses.append(UnitStatus(unit.worker_ids, unit.process.pid, code is None, code))
+        return statuses
+
+    def _signal(self, worker_id: int | None, method: str) -> list[int]:
+        pids = []
+        for unit in self._units:
+            if worker_id is not None and worker_id not in unit.worker_ids:
+                continue
+            if unit.future is None or not unit.future.done() or unit.future.exception():
+                continue
+            if unit.process.exitcode is None:
+                getattr(unit.process, method)()
+                pids.append(unit.process.pid)
+        return pids
+
+    def terminate(self, worker_id: int | None = None) -> list[int]:
+        return self._signal(worker_id, "terminate")
+
+    def kill(self, worker_id: int | None = None) -> list[int]:
+        return self._signal(worker_id, "kill")
+
+    def close(self) -> None:
+        for unit in self._units:
+            if unit.future is not None:
+                try:
+                    unit.future.result(timeout=10)
+                except Exception:
+                    continue  # never started: nothing to reap
+            process = unit.process
+            process.join(timeout=1.0)
+            if process.exitcode is None:
+                process.kill()
+                process.join(timeout=2.0)
+            if process.exitcode is not None:
+                process.close()
+        if self.queue is not None:
+            self.queue.close()
+            self.queue.join_thread()
+
+
+class ProcessEngine(MultiprocessingEngine):
+    mode = "process"
+    label = "processes"
+    uses_start_method = True
+    description = (
+        "One process per worker. Each has its own interpreter and its own GIL, "
+        "so CPU-bound work runs in parallel on several cores."
+    )
+
+    def context_name(self) -> str:
+        method = self.start_method or default_start_method()
+        if method not in start_methods():
+            raise ValueError(f"start method {method!r} is not available here")
+        return method
+
+    def start(self, specs: list[WorkerSpec]) -> None:
+        for spec in specs:
+            self._launch(
+                process_main,
+                (spec, self.queue, self.stop_event),
+                (spec.worker_id,),
+                f"worker-{spec.worker_id}",
+                record_request=True,
+            )
+
+
+def host_start_method() -> str:
+    """Warm and safe: forkserver where it exists (POSIX), else spawn. Never fork
+    the GUI process for a host: it has threads of its own."""
+    return "forkserver" if "forkserver" in start_methods() else "spawn"
+
+
+class _HostEngine(MultiprocessingEngine):
+    """All workers in one host process, as threads or one after another."""
+
+    def context_name(self) -> str:
+        return host_start_method()
+
+    def start(self, specs: list[WorkerSpec]) -> None:
+        self._launch(
+            host_main,
+            (self.mode, specs, self.queue, self.stop_event),
+            tuple(spec.worker_id for spec in specs),
+            f"{self.mode}-host",
+            record_request=False,
+        )
+
+
+class ThreadEngine(_HostEngine):
+    mode = "thread"
+    label = "threads"
+    description = (
+        "One thread per worker, all in one interpreter. In CPython they share one GIL: "
+        "CPU-bound threads take turns, I/O and GIL-releasing C code overlap."
+    )
+
+
+class SequentialEngine(_HostEngine):
+    mode = "sequential"
+    label = "one after another"
+    description = "The baseline: the same workers, run one after another on one thread."

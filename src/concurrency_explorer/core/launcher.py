@@ -1,0 +1,54 @@
+"""One long-lived thread that starts every child process of the app.
+
+Why a thread of its own: ``PR_SET_PDEATHSIG`` fires when the parent *thread* exits,
+not the parent process. A child started from a short-lived thread would be killed
+when that thread ends; a child started from the GUI thread would block it for the
+whole spawn (tens of ms per child). This daemon thread lives as long as the app.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+THREAD_NAME = "concurrency-explorer-launcher"
+
+_jobs: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = (
+    queue.SimpleQueue()
+)
+_thread: threading.Thread | None = None
+_lock = threading.Lock()
+
+
+def _loop() -> None:
+    while True:
+        future, fn, args = _jobs.get()
+        if not future.set_running_or_notify_cancel():
+            continue
+        try:
+            result = fn(*args)
+        except BaseException as exc:
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+        del future, fn, args  # drop references while idle
+
+
+def submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run ``fn(*args)`` on the launcher thread; returns a Future."""
+    global _thread
+    with _lock:
+        if _thread is None or not _thread.is_alive():
+            _thread = threading.Thread(target=_loop, name=THREAD_NAME, daemon=True)
+            _thread.start()
+    future: Future[Any] = Future()
+    _jobs.put((future, fn, args))
+    return future
+
+
+def call(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
+    """Run ``fn(*args)`` on the launcher thread and wait for its result."""
+    return submit(fn, *args).result(timeout)

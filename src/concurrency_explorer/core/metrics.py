@@ -1,0 +1,119 @@
+"""Per-worker state and the numbers a run is judged by.
+
+Everything here is computed from protocol messages, so it is the same whatever
+engine produced them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+# States a worker moves through; "stalled" is temporary (set by the watchdog).
+PENDING, STARTING, RUNNING, STALLED = "pending", "starting", "running", "stalled"
+DONE, STOPPED, FAILED = "done", "stopped", "failed"
+FINAL_STATES = (DONE, STOPPED, FAILED)
+SAMPLE_LIMIT = 4096  # bounded buffer of (t, remaining) per worker for timelines
+
+
+@dataclass
+class WorkerState:
+    """What the parent knows about one worker, updated message by message."""
+
+    worker_id: int
+    count: int
+    remaining: int
+    state: str = PENDING
+    pid: int | None = None
+    thread_id: int | None = None
+    t_request: float | None = None
+    t_started: float | None = None
+    t_end: float | None = None
+    epoch_started: float | None = None
+    wall_s: float | None = None
+    cpu_s: float | None = None
+    messages: int = 0
+    progress_sent: int = 0
+    dropped: int = 0
+    exit_code: int | None = None
+    error: dict[str, str] | None = None
+    last_message_t: float | None = None
+    stalled_s: float = 0.0  # longest silence seen while running
+    output: list[str] = field(default_factory=list)
+    samples: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=SAMPLE_LIMIT))
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def start_latency_s(self) -> float | None:
+        if self.t_request is None or self.t_started is None:
+            return None
+        return max(0.0, self.t_started - self.t_request)
+
+    @property
+    def done_steps(self) -> int:
+        return self.count - self.remaining
+
+    def to_record(self, t0: float) -> dict[str, Any]:
+        """One entry of the run/1 record's ``workers`` list."""
+
+        def rel(t: float | None) -> float | None:
+            return None if t is None else round(t - t0, 6)
+
+        return {
+            "id": self.worker_id,
+            "count": self.count,
+            "final_remaining": self.remaining,
+            "pid": self.pid,
+            "thread_id": self.thread_id,
+            "start_latency_s": _round(self.start_latency_s),
+            "wall_s": _round(self.wall_s),
+            "cpu_s": _round(self.cpu_s),
+            "messages": self.messages,
+            "dropped": self.dropped,
+            "exit_code": self.exit_code,
+            "error": self.error,
+            "state": self.state,
+            "progress_sent": self.progress_sent,
+            "requested_at_s": rel(self.t_request),
+            "started_at_s": rel(self.t_started),
+            "ended_at_s": rel(self.t_end),
+            "longest_silence_s": _round(self.stalled_s),
+        }
+
+
+def _round(value: float | None, digits: int = 6) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def work_seconds(worker: WorkerState, kind: str, step_sleep_s: float) -> float:
+    """Time this worker would need alone: its CPU time, plus its sleeps for ``io``."""
+    work = worker.cpu_s or 0.0
+    if kind == "io":
+        work += worker.done_steps * step_sleep_s
+    return work
+
+
+def speedup(
+    wall_s: float | None,
+    workers: list[WorkerState],
+    kind: str,
+    step_sleep_s: float,
+    baseline_wall_s: float | None = None,
+) -> tuple[float | None, str]:
+    """Speedup against running the same counts one after another, and its basis.
+
+    ``measured``: a sequential run of the same workload was timed (the honest
+    figure). ``estimated``: without one, the sum of each worker's own work time
+    (CPU time, plus sleeps for io) over the run's wall time, i.e. how many workers'
+    worth of work happened at once.
+    """
+    if not wall_s or wall_s <= 0:
+        return None, "none"
+    if baseline_wall_s:
+        return round(baseline_wall_s / wall_s, 3), "measured"
+    total = sum(work_seconds(w, kind, step_sleep_s) for w in workers)
+    return round(total / wall_s, 3), "estimated"

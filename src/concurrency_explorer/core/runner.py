@@ -1,0 +1,366 @@
+"""The runner: one run of N workers, driven by polls from the GUI timer or the CLI loop.
+
+A ``Run`` never blocks its caller for long: ``poll()`` drains the queue with the
+if-then-try helpers (at most ``max_items`` messages), looks at the units, runs the
+watchdog and the Stop escalation, and returns the messages it applied. The caller
+decides the rhythm (a 30 ms QTimer, or a sleep in the CLI).
+
+Order matters at the end: unit exits are read *before* the drain, and a worker
+without a final message is only judged once the queue was found empty after its
+unit exited. A child flushes its queue before it exits, so by then everything it
+sent has arrived. Processes are joined only after that (no join-before-drain).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .config import RunConfig
+from .engines import Engine, get_engine_class
+from .environment import environment
+from .iftry import drain
+from .metrics import (
+    DONE,
+    FAILED,
+    PENDING,
+    RUNNING,
+    STALLED,
+    STARTING,
+    STOPPED,
+    WorkerState,
+    speedup,
+)
+from .protocol import Done, Error, Output, Progress, Started
+
+SCHEMA = "concurrency-explorer/run/1"
+DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI does not
+TERMINATE_AFTER_S = 0.6  # Stop: Event first; SIGTERM after this
+KILL_AFTER_S = 1.2  # then SIGKILL; everything is gone well within 2 s
+EXIT_GRACE_S = 3.0  # a unit that sent its finals but does not exit is ended after this
+OUTPUT_LIMIT = 2000  # lines of printed output kept per worker
+
+
+class Run:
+    """One run: start it, poll it until ``finished``, read ``record()``."""
+
+    def __init__(
+        self,
+        config: RunConfig,
+        *,
+        baseline_wall_s: float | None = None,
+        stall_after_s: float | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        self.config = config
+        self.baseline_wall_s = baseline_wall_s
+        self.stall_after_s = stall_after_s
+        engine_cls = get_engine_class(config.mode)
+        self.engine = engine or engine_cls(config.effective_start_method, config.queue_size)
+        self.workers = [
+            WorkerState(spec.worker_id, spec.count, spec.count) for spec in config.worker_specs()
+        ]
+        self.t0: float | None = None
+        self.epoch0: float | None = None
+        self.t_end: float | None = None
+        self.finished = False
+        self.stop_requested_at: float | None = None
+        self.escalation = "none"  # none / event / terminate / kill: what Stop had to do
+        self.ended_workers: dict[int, str] = {}  # watchdog's one-click ends
+        self.polls = 0
+        self.empty_polls = 0
+        self.messages = 0
+        self.last_drained = 0
+        self._exited_at: dict[tuple[int, ...], float] = {}
+        self._all_final_at: float | None = None
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.t0 is not None:
+            raise RuntimeError("a Run starts once; make a new Run to run again")
+        self.t0 = time.perf_counter()
+        self.epoch0 = time.time()
+        self.engine.open()
+        for worker in self.workers:
+            worker.state = STARTING
+        self.engine.start(self.config.worker_specs())
+
+    def stop(self) -> None:
+        """Ask every worker to stop; ``poll`` escalates to SIGTERM, then SIGKILL."""
+        if self.finished or self.stop_requested_at is not None:
+            return
+        self.stop_requested_at = time.perf_counter()
+        self.escalation = "event"
+        self.engine.request_stop()
+
+    def end_worker(self, worker_id: int) -> list[int]:
+        """End one (stalled) worker now: SIGTERM its unit. Returns the pids signalled."""
+        self.ended_workers[worker_id] = "terminate"
+        return self.engine.terminate(worker_id)
+
+    @property
+    def worker_by_id(self) -> dict[int, WorkerState]:
+        return {w.worker_id: w for w in self.workers}
+
+    # -- polling -----------------------------------------------------------------
+
+    def poll(self, max_items: int = DRAIN_MAX) -> list[Any]:
+        """Apply up to ``max_items`` queued messages and advance the run's state."""
+        if self.finished or self.t0 is None:
+            return []
+        now = time.perf_counter()
+        units = self.engine.units()  # read exits BEFORE draining (see module doc)
+        for unit in units:
+            if not unit.alive:
+                self._exited_at.setdefault(unit.worker_ids, now)
+        messages = drain(self.engine.queue, max_items)
+        self.polls += 1
+        self.last_drained = len(messages)
+        if not messages:
+            self.empty_polls += 1
+        for message in messages:
+            self._apply(message)
+        queue_empty = len(messages) < max_items
+        self._update_requests()
+        if queue_empty:
+            self._judge_exited_units(units)
+        self._watchdog(now)
+        self._escalate(now, units)
+        if all(w.final for w in self.workers):
+            if self._all_final_at is None:
+                self._all_final_at = now
+            if all(not u.alive for u in units):
+                self._finish()
+            elif now - self._all_final_at > EXIT_GRACE_S:
+                self.engine.kill()
+        return messages
+
+    def _update_requests(self) -> None:
+        for wid, t in self.engine.start_requests().items():
+            worker = self.workers[wid]
+            if worker.t_request is None:
+                worker.t_request = t
+
+    def _apply(self, message: Any) -> None:
+        self.messages += 1
+        worker = self.workers[message.worker_id]
+        worker.messages += 1
+        worker.last_message_t = message.t
+        if isinstance(message, Progress):
+            if not worker.final:
+                worker.remaining = message.remaining
+                worker.state = RUNNING
+            worker.samples.append((message.t, message.remaining))
+        elif isinstance(message, Started):
+            worker.pid = message.pid
+            worker.thread_id = message.thread_id
+            worker.t_started = message.t
+            worker.epoch_started = message.epoch
+            if message.t_request is not None:
+                worker.t_request = message.t_request
+            if not worker.final:
+                worker.state = RUNNING
+            worker.samples.append((message.t, worker.count))
+        elif isinstance(message, Done):
+            worker.remaining = message.remaining
+            worker.wall_s = message.wall_s
+            worker.cpu_s = message.cpu_s
+            worker.t_end = message.t
+            worker.progress_sent = message.progress_sent
+            worker.dropped = message.dropped
+            worker.state = STOPPED if message.stopped else DONE
+            worker.samples.append((message.t, message.remaining))
+        elif isinstance(message, Error):
+            worker.remaining = message.remaining
+            worker.t_end = message.t
+            if worker.t_started is not None:
+                worker.wall_s = message.t - worker.t_started
+            worker.progress_sent = message.progress_sent
+            worker.dropped = message.dropped
+            worker.error = {
+                "type": message.type,
+                "message": message.message,
+                "traceback": message.traceback,
+            }
+            worker.state = FAILED
+        elif isinstance(message, Output) and len(worker.output) < OUTPUT_LIMIT:
+            worker.output.append(message.text)
+
+    def _judge_exited_units(self, units: list[Any]) -> None:
+        """Workers whose unit exited (and whose messages are all in) but sent no final."""
+        for unit in units:
+            if unit.alive:
+                continue
+            for wid in unit.worker_ids:
+                worker = self.workers[wid]
+                if worker.final:
+                    if worker.pid == unit.pid and unit.exitcode is not None:
+                        worker.exit_code = unit.exitcode
+                    continue
+                worker.exit_code = unit.exitcode
+                worker.t_end = worker.t_end or self._exited_at.get(unit.worker_ids)
+                if worker.t_started is not None and worker.t_end is not None:
+                    worker.wall_s = worker.t_end - worker.t_started
+                if unit.start_error:
+                    worker.state = FAILED
+                    worker.error = {
+                        "type": "StartError",
+                        "message": unit.start_error,
+                        "traceback": "",
+                    }
+                elif self.stop_requested_at is not None or wid in self.ended_workers:
+                    worker.state = STOPPED
+                else:
+                    worker.state = FAILED
+                    worker.error = {
+                        "type": "WorkerExited",
+                        "message": _exit_text(unit.exitcode),
+                        "traceback": "",
+                    }
+
+    def _watchdog(self, now: float) -> None:
+        if self.stall_after_s is None:
+            return
+        for worker in self.workers:
+            if worker.state not in (RUNNING, STALLED) or worker.last_message_t is None:
+                continue
+            silence = now - worker.last_message_t
+            worker.stalled_s = max(worker.stalled_s, silence)
+            if silence >= self.stall_after_s:
+                worker.state = STALLED
+            elif worker.state == STALLED:
+                worker.state = RUNNING
+
+    def _escalate(self, now: float, units: list[Any]) -> None:
+        if self.stop_requested_at is None or not any(u.alive for u in units):
+            return
+        waited = now - self.stop_requested_at
+        if waited >= KILL_AFTER_S and self.escalation != "kill":
+            if self.engine.kill():
+                self.escalation = "kill"
+        elif waited >= TERMINATE_AFTER_S and self.escalation == "event" and self.engine.terminate():
+            self.escalation = "terminate"
+
+    def _finish(self) -> None:
+        ends = [w.t_end for w in self.workers if w.t_end is not None]
+        self.t_end = max(ends) if ends else time.perf_counter()
+        for worker in self.workers:
+            if worker.state == PENDING or worker.state == STARTING:
+                worker.state = STOPPED
+        self.engine.close()
+        self.finished = True
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Stop (if needed) and wait until everything is reaped. Safe to call twice."""
+        if self.t0 is None or self.finished:
+            return
+        self.stop()
+        deadline = time.perf_counter() + timeout
+        while not self.finished and time.perf_counter() < deadline:
+            self.poll()
+            time.sleep(0.01)
+        if not self.finished:
+            self.engine.kill()
+            self.engine.close()
+            self.t_end = time.perf_counter()
+            self.finished = True
+
+    # -- results -----------------------------------------------------------------
+
+    @property
+    def wall_s(self) -> float | None:
+        if self.t0 is None:
+            return None
+        end = self.t_end if self.t_end is not None else time.perf_counter()
+        return end - self.t0
+
+    @property
+    def ok(self) -> bool:
+        return self.finished and all(w.state == DONE for w in self.workers)
+
+    @property
+    def failed(self) -> bool:
+        return any(w.state == FAILED for w in self.workers)
+
+    def speedup(self) -> tuple[float | None, str]:
+        return speedup(
+            self.wall_s,
+            self.workers,
+            self.config.kind,
+            self.config.step_sleep_s,
+            self.baseline_wall_s,
+        )
+
+    def record(self) -> dict[str, Any]:
+        """The run/1 record: a public contract, extended but never renamed."""
+        t0 = self.t0 or 0.0
+        value, basis = self.speedup()
+        wall = self.wall_s
+        return {
+            "schema": SCHEMA,
+            "config": self.config.to_dict(),
+            "environment": environment(),
+            "wall_s": None if wall is None else round(wall, 6),
+            "speedup": value,
+            "speedup_basis": basis,
+            "ok": self.ok,
+            "started_at": self.epoch0,
+            "stop": {
+                "requested": self.stop_requested_at is not None,
+                "escalation": self.escalation,
+                "ended_workers": {str(k): v for k, v in self.ended_workers.items()},
+            },
+            "queue": {
+                "messages": self.messages,
+                "polls": self.polls,
+                "empty_polls": self.empty_polls,
+                "dropped": sum(w.dropped for w in self.workers),
+            },
+            "workers": [w.to_record(t0) for w in self.workers],
+        }
+
+
+def _exit_text(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "the worker's process ended without a final message"
+    if exitcode < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"killed by {name} (exit code {exitcode})"
+    return f"exited with code {exitcode} before reporting"
+
+
+def run_to_completion(
+    config: RunConfig,
+    *,
+    on_poll: Callable[[Run], None] | None = None,
+    tick_s: float = 0.02,
+    timeout_s: float | None = None,
+    baseline_wall_s: float | None = None,
+    stall_after_s: float | None = None,
+) -> Run:
+    """Start a run and poll it to the end on this thread (CLI, benchmarks, tests).
+
+    With ``timeout_s`` the run is stopped (Event, SIGTERM, SIGKILL) when it is over.
+    """
+    run = Run(config, baseline_wall_s=baseline_wall_s, stall_after_s=stall_after_s)
+    run.start()
+    try:
+        while not run.finished:
+            run.poll()
+            if on_poll is not None:
+                on_poll(run)
+            if timeout_s is not None and run.wall_s and run.wall_s > timeout_s:
+                run.stop()
+            if not run.finished:
+                time.sleep(tick_s)
+    except BaseException:
+        run.close()
+        raise
+    return run

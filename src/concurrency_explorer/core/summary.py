@@ -1,0 +1,102 @@
+"""Plain words for a finished run, shared by the window and the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_UNIT = {"process": "process", "thread": "thread", "sequential": "worker"}
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word}es" if word.endswith("ss") else f"{n} {word}s"
+
+
+def headline(record: dict[str, Any]) -> str:
+    """One sentence: what ran, how long it took, and how much faster than one at a time."""
+    config = record["config"]
+    workers = record["workers"]
+    n = len(workers)
+    unit = _UNIT.get(config["mode"], "worker")
+    what = _plural(n, unit)
+    if config["mode"] == "sequential":
+        what += " one after another"
+    if config.get("start_method"):
+        what += f" ({config['start_method']})"
+    wall = record.get("wall_s") or 0.0
+    failed = [w for w in workers if w.get("state") == "failed"]
+    stopped = [w for w in workers if w.get("state") == "stopped"]
+    if failed:
+        return f"{what} ran for {wall:.2f} s; {len(failed)} of {n} failed (see below)."
+    if stopped:
+        verb = "were" if n > 1 else "was"
+        return f"{what} {verb} stopped after {wall:.2f} s."
+    sentence = f"{what} finished in {wall:.2f} s"
+    speedup = record.get("speedup")
+    if speedup and config["mode"] != "sequential" and not failed:
+        basis = record.get("speedup_basis")
+        relation = "faster" if speedup >= 1 else "slower"
+        factor = speedup if speedup >= 1 else 1 / speedup
+        approx = "" if basis == "measured" else "about "
+        sentence += f", {approx}{factor:.1f}x {relation} than one after another"
+        if basis == "estimated":
+            sentence += " (estimated from each worker's own work time)"
+    dropped = sum(w.get("dropped", 0) for w in workers)
+    if dropped:
+        sentence += f"; {dropped} progress messages dropped (queue full)"
+    return sentence + "."
+
+
+def worker_table(record: dict[str, Any]) -> str:
+    """A fixed-width table of per-worker metrics."""
+    header = (
+        "id",
+        "count",
+        "left",
+        "pid",
+        "thread",
+        "start ms",
+        "wall s",
+        "cpu s",
+        "msgs",
+        "dropped",
+        "state",
+    )
+    rows = [header]
+    for w in record["workers"]:
+        latency = w.get("start_latency_s")
+        rows.append(
+            (
+                str(w["id"]),
+                str(w["count"]),
+                str(w["final_remaining"]),
+                str(w["pid"] or "-"),
+                str(w["thread_id"] or "-"),
+                "-" if latency is None else f"{latency * 1000:.1f}",
+                "-" if w["wall_s"] is None else f"{w['wall_s']:.3f}",
+                "-" if w["cpu_s"] is None else f"{w['cpu_s']:.3f}",
+                str(w["messages"]),
+                str(w["dropped"]),
+                w.get("state", ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def failures(record: dict[str, Any]) -> str:
+    """Tracebacks and exit reasons of failed workers, for a console or a dialog."""
+    parts = []
+    for w in record["workers"]:
+        error = w.get("error")
+        if not error:
+            continue
+        parts.append(f"worker {w['id']}: {error['type']}: {error['message']}")
+        if error.get("traceback"):
+            parts.append(error["traceback"].rstrip())
+    return "\n".join(parts)

@@ -1,0 +1,196 @@
+"""Countdown workers: the code that runs inside threads and child processes.
+
+Standard library only. A ``spawn`` child imports this module before it can do
+anything, so every import here is paid once per worker (Qt at the top of a worker
+module costs 100+ ms per child).
+
+A worker counts ``count`` steps down to zero. One step is a fixed piece of work
+whose kind decides how it treats the GIL:
+
+- ``cpu``: a pure-Python decrement loop. Holds the GIL: threads take turns.
+- ``io``: ``time.sleep``. Releases the GIL: threads overlap.
+- ``nogil``: SHA-256 of a buffer. C code that drops the GIL while it hashes.
+
+Progress is reported in chunks: the inner loop of a step never tests anything;
+between steps one clock read decides whether a report is due (every
+``report_interval_s``), so reporting costs nothing measurable next to the work.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import namedtuple
+
+from .iftry import queue_iftry_put
+from .protocol import Done, Error, Output, Progress, Started
+
+TYPE_CHECKING = False  # the constant, without importing typing (children stay lean)
+if TYPE_CHECKING:  # annotations only; a child never imports typing's heavy parts
+    from collections.abc import Callable
+    from typing import Any
+
+KINDS = ("cpu", "io", "nogil")
+FAULTS = ("raise", "hang", "exit", "kill")
+
+#: Everything one worker needs; a namedtuple (not a dataclass, which imports
+#: ``inspect``) so it pickles across every start method and imports nothing.
+#: ``fault``: inject a failure halfway (raise / hang / exit / kill);
+#: ``echo``: send "Count value N" lines, like the page's examples.
+WorkerSpec = namedtuple(
+    "WorkerSpec",
+    "worker_id count kind step_iterations step_sleep_s step_bytes report_interval_s fault echo",
+    defaults=("cpu", 20_000, 0.001, 1 << 20, 0.02, None, False),
+)
+
+
+def _spin(iterations: int) -> None:
+    # The page's countdown loop. Called once per step, so CPython specialises it
+    # after a few calls and a benchmark baseline can drive it the same way.
+    while iterations > 0:
+        iterations -= 1
+
+
+def make_step(spec: WorkerSpec) -> Callable[[], object]:
+    """Return a zero-argument callable that performs one step of ``spec.kind``."""
+    if spec.kind == "cpu":
+        iterations = spec.step_iterations
+        return lambda: _spin(iterations)
+    if spec.kind == "io":
+        delay = spec.step_sleep_s
+        sleep = time.sleep
+        return lambda: sleep(delay)
+    if spec.kind == "nogil":
+        import hashlib  # only this kind pays for it
+
+        buffer = bytes(spec.step_bytes)
+        sha256 = hashlib.sha256
+        return lambda: sha256(buffer).digest()
+    raise ValueError(f"unknown kind {spec.kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def _inject(fault: str) -> None:
+    if fault == "raise":
+        raise RuntimeError("injected fault: this worker raised on purpose")
+    if fault == "hang":
+        while True:  # a stall: alive, silent, deaf to the stop event
+            time.sleep(3600)
+    if fault == "exit":
+        os._exit(3)
+    if fault == "kill":
+        import signal
+
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+        time.sleep(3600)
+    raise ValueError(f"unknown fault {fault!r}")
+
+
+def put_final(q: Any, message: Any) -> None:
+    """Blocking put: started/done/error must arrive even when the queue is full."""
+    q.put(message)
+
+
+def run_worker(spec: WorkerSpec, q: Any, stop: Any, t_request: float | None = None) -> None:
+    """Count ``spec.count`` steps down to zero, reporting through ``q``.
+
+    ``stop`` is anything with ``is_set()`` (a threading or multiprocessing Event);
+    it is checked at each report, so Stop takes effect within one report interval.
+    """
+    clock = time.perf_counter
+    cpu_clock = time.thread_time
+    wid = spec.worker_id
+    t0 = clock()
+    cpu0 = cpu_clock()
+    put_final(q, Started(wid, os.getpid(), threading.get_native_id(), t0, time.time(), t_request))
+    remaining = spec.count
+    sent = dropped = 0
+    try:
+        step = make_step(spec)
+        fault_at = spec.count // 2 if spec.fault else -1
+        interval = spec.report_interval_s
+        next_report = t0 + interval
+        echo = spec.echo
+        stopped = False
+        while remaining > 0:
+            if echo:
+                put_final(q, Output(wid, f"Count value {remaining}", clock()))
+            step()
+            remaining -= 1
+            if remaining == fault_at:
+                _inject(spec.fault or "")
+            now = clock()
+            if now >= next_report or echo:
+                if stop.is_set():
+                    stopped = True
+                    break
+                if remaining:
+                    if queue_iftry_put(q, Progress(wid, remaining, now)):
+                        sent += 1
+                    else:
+                        dropped += 1
+                next_report = now + interval
+        if not stopped and remaining and stop.is_set():
+            stopped = True
+    except Exception as exc:
+        import traceback
+
+        put_final(
+            q,
+            Error(
+                wid,
+                type(exc).__name__,
+                str(exc),
+                traceback.format_exc(),
+                remaining,
+                clock(),
+                sent,
+                dropped,
+            ),
+        )
+        return
+    t1 = clock()
+    put_final(q, Done(wid, remaining, stopped, t1 - t0, cpu_clock() - cpu0, t1, sent, dropped))
+
+
+def process_main(spec: WorkerSpec, q: Any, stop: Any) -> None:
+    """Entry point of a worker process (any start method)."""
+    from .lifecycle import die_with_parent
+
+    die_with_parent()
+    run_worker(spec, q, stop)
+
+
+def _thread_entry(spec: WorkerSpec, q: Any, stop: Any, t_request: float) -> None:
+    run_worker(spec, q, stop, t_request)
+
+
+def host_main(mode: str, specs: list[WorkerSpec], q: Any, stop: Any) -> None:
+    """Run workers as threads (``thread``) or one after another (``sequential``).
+
+    This runs in a host process, not in the GUI: CPU-bound threads would otherwise
+    starve the GUI thread of the GIL (its timer then ticks every 300-700 ms).
+    Every mode thus reports through one multiprocessing queue.
+    """
+    from .lifecycle import die_with_parent
+
+    die_with_parent()
+    if mode == "thread":
+        threads = []
+        for spec in specs:
+            thread = threading.Thread(
+                target=_thread_entry,
+                args=(spec, q, stop, time.perf_counter()),
+                name=f"worker-{spec.worker_id}",
+            )
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
+    elif mode == "sequential":
+        for spec in specs:
+            if stop.is_set():
+                break
+            run_worker(spec, q, stop, time.perf_counter())
+    else:
+        raise ValueError(f"host cannot run mode {mode!r}")

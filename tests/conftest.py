@@ -1,0 +1,77 @@
+"""Shared fixtures. Every test fails if it leaves a child process or a stray thread.
+
+The app's long-lived helpers are allowed to outlive a test: the multiprocessing
+forkserver and resource tracker (one each per app, by design) and the launcher
+thread that starts every child (see core/launcher.py).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import psutil
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ALLOWED_THREAD_PREFIXES = ("concurrency-explorer-launcher", "QueueFeederThread", "pydevd")
+
+
+def is_app_helper(proc: psutil.Process) -> bool:
+    """The forkserver and the resource tracker: one per app, meant to live on."""
+    try:
+        cmdline = " ".join(proc.cmdline())
+    except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+        return False
+    return "multiprocessing.forkserver" in cmdline or "resource_tracker" in cmdline
+
+
+def leftover_children(timeout: float = 3.0) -> list[psutil.Process]:
+    """Children of this process other than app helpers, waiting up to ``timeout``."""
+    me = psutil.Process()
+    deadline = time.monotonic() + timeout
+    while True:
+        left = []
+        for child in me.children(recursive=True):
+            try:
+                if child.status() == psutil.STATUS_ZOMBIE:
+                    left.append(child)
+                    continue
+            except psutil.NoSuchProcess:
+                continue
+            if not is_app_helper(child) and not is_app_helper_descendant(child):
+                left.append(child)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+def is_app_helper_descendant(proc: psutil.Process) -> bool:
+    # A forkserver's children are workers: they are NOT helpers and must be gone.
+    return False
+
+
+def stray_threads(baseline: set[int], timeout: float = 3.0) -> list[threading.Thread]:
+    deadline = time.monotonic() + timeout
+    while True:
+        stray = [
+            t
+            for t in threading.enumerate()
+            if t.ident not in baseline and not t.name.startswith(ALLOWED_THREAD_PREFIXES)
+        ]
+        if not stray or time.monotonic() > deadline:
+            return stray
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def no_leaks():
+    """Fail a test that leaves a child process, a zombie or a stray thread behind."""
+    baseline = {t.ident for t in threading.enumerate()}
+    yield
+    left = leftover_children()
+    assert not left, f"child processes left behind: {[(p.pid, p.name()) for p in left]}"
+    stray = stray_threads(baseline)
+    assert not stray, f"threads left behind: {[t.name for t in stray]}"

@@ -1,0 +1,112 @@
+"""The CLI: the run record on stdout, exit codes, and one-line usage errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from concurrency_explorer.cli import main
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+BAD_USAGE = [
+    ["run", "--workers", "0"],
+    ["run", "--workers", "-3"],
+    ["run", "--workers", "two"],
+    ["run", "--workers", "65"],
+    ["run", "--count", "0"],
+    ["run", "--count", "-1"],
+    ["run", "--count", "1e3"],
+    ["run", "--counts", "10,x"],
+    ["run", "--counts", "10,-20"],
+    ["run", "--counts", "10,20,30"],
+    ["run", "--count", "5", "--counts", "10,20"],
+    ["run", "--mode", "fibers"],
+    ["run", "--kind", "quantum"],
+    ["run", "--start-method", "teleport"],
+    ["run", "--mode", "thread", "--start-method", "spawn"],
+    ["run", "--queue-size", "-1"],
+    ["run", "--fault", "9:raise"],
+    ["run", "--timeout", "nan"],
+    ["run", "--nonsense"],
+    ["frobnicate"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD_USAGE, ids=[" ".join(a) for a in BAD_USAGE])
+def test_bad_usage_exits_2_with_one_line(argv, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("concurrency-explorer: error: ")
+    assert "Traceback" not in captured.err
+
+
+def test_missing_start_method_is_refused(monkeypatch, capsys):
+    monkeypatch.setattr(
+        "concurrency_explorer.core.config.start_methods", lambda: ["spawn"], raising=True
+    )
+    assert main(["run", "--start-method", "fork", "--counts", "1,1"]) == 2
+    assert "not available on this platform" in capsys.readouterr().err
+
+
+def test_run_json_prints_exactly_one_record(capsys):
+    assert main(["run", "--mode", "thread", "--workers", "2", "--counts", "10,20", "--json"]) == 0
+    out = capsys.readouterr().out
+    record = json.loads(out)  # exactly one JSON document, nothing else
+    assert record["schema"] == "concurrency-explorer/run/1"
+    assert [w["final_remaining"] for w in record["workers"]] == [0, 0]
+
+
+def test_run_table_is_readable(capsys):
+    assert main(["run", "--mode", "sequential", "--counts", "10,20"]) == 0
+    out = capsys.readouterr().out
+    assert "finished in" in out and "state" in out and "done" in out
+
+
+def test_worker_failure_exits_1_and_shows_traceback(capsys):
+    assert main(["run", "--count", "50", "--fault", "1:raise"]) == 1
+    out = capsys.readouterr().out
+    assert "RuntimeError" in out and "Traceback" in out
+
+
+def test_info_json_is_the_environment(capsys):
+    assert main(["info", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["cpu_count"] >= 1
+    assert data["default_start_method"] in data["start_methods"]
+    assert data["modes"]["process"]["available"] is True
+
+
+def test_real_entry_point_spawn_record():
+    """The issue's acceptance command, through ``python -m`` as a user runs it."""
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "concurrency_explorer", "run", "--mode", "process",
+         "--start-method", "spawn", "--workers", "2", "--counts", "10,20", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    record = json.loads(out)
+    pids = [w["pid"] for w in record["workers"]]
+    assert [w["final_remaining"] for w in record["workers"]] == [0, 0]
+    assert len(set(pids)) == 2
+    assert proc.pid not in pids and os.getpid() not in pids
+
+
+def test_real_entry_point_bad_usage_has_no_traceback():
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    proc = subprocess.run(
+        [sys.executable, "-m", "concurrency_explorer", "run", "--workers", "abc"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr

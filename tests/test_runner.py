@@ -1,0 +1,188 @@
+"""The runner end to end: every mode and start method, Stop, faults, the record."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import psutil
+import pytest
+
+from concurrency_explorer.core import RunConfig, run_to_completion
+from concurrency_explorer.core.environment import start_methods
+from concurrency_explorer.core.runner import SCHEMA, Run
+
+MODES = [("sequential", None), ("thread", None)] + [("process", m) for m in start_methods()]
+RECORD_KEYS = {"schema", "config", "environment", "wall_s", "speedup", "workers"}
+WORKER_KEYS = {
+    "id",
+    "count",
+    "final_remaining",
+    "pid",
+    "thread_id",
+    "start_latency_s",
+    "wall_s",
+    "cpu_s",
+    "messages",
+    "dropped",
+    "exit_code",
+    "error",
+}
+ENV_KEYS = {
+    "python",
+    "implementation",
+    "platform",
+    "cpu_count",
+    "gil_enabled",
+    "start_methods",
+    "default_start_method",
+}
+CONFIG_KEYS = {"mode", "start_method", "workers", "counts", "kind", "queue_size"}
+
+
+@pytest.mark.parametrize(("mode", "method"), MODES, ids=[f"{m}-{s}" for m, s in MODES])
+@pytest.mark.parametrize("kind", ["cpu", "io", "nogil"])
+def test_page_counts_reach_zero(mode, method, kind):
+    config = RunConfig.build(
+        mode=mode, start_method=method, workers=2, counts=[10, 20], kind=kind, step_bytes=1 << 16
+    )
+    run = run_to_completion(config, timeout_s=60)
+    record = run.record()
+    assert run.ok, record
+    assert [w["final_remaining"] for w in record["workers"]] == [0, 0]
+    assert [w["count"] for w in record["workers"]] == [10, 20]
+    assert record["config"]["start_method"] == (method if mode == "process" else None)
+    pids = {w["pid"] for w in record["workers"]}
+    assert os.getpid() not in pids, "workers never run in the caller's process"
+    if mode == "process":
+        assert len(pids) == 2
+    else:
+        assert len(pids) == 1  # one host process
+        assert len({w["thread_id"] for w in record["workers"]}) == (2 if mode == "thread" else 1)
+    for w in record["workers"]:
+        assert w["state"] == "done"
+        assert w["exit_code"] == 0
+        assert w["error"] is None
+        assert w["start_latency_s"] is not None and 0 <= w["start_latency_s"] < 10
+        assert w["wall_s"] > 0
+
+
+def test_record_has_the_public_schema():
+    run = run_to_completion(RunConfig.build(mode="process", workers=2, counts=[10, 20]))
+    record = run.record()
+    assert record["schema"] == SCHEMA
+    assert set(record) >= RECORD_KEYS
+    assert set(record["config"]) >= CONFIG_KEYS
+    assert set(record["environment"]) >= ENV_KEYS
+    for w in record["workers"]:
+        assert set(w) >= WORKER_KEYS
+    import json
+
+    json.dumps(record)  # JSON-ready, no custom types
+
+
+def test_stop_ends_every_worker_quickly():
+    config = RunConfig.build(mode="process", workers=2, count=10_000_000)
+    run = Run(config)
+    run.start()
+    deadline = time.monotonic() + 20
+    while not all(w.state == "running" for w in run.workers) and time.monotonic() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    pids = [w.pid for w in run.workers]
+    t = time.monotonic()
+    run.stop()
+    while not run.finished:
+        run.poll()
+        time.sleep(0.01)
+    assert time.monotonic() - t < 2.0
+    assert [w.state for w in run.workers] == ["stopped", "stopped"]
+    assert all(w.remaining > 0 for w in run.workers)
+    assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)
+    assert run.record()["stop"]["escalation"] == "event"
+
+
+def test_stop_escalates_to_terminate_for_a_deaf_worker():
+    config = RunConfig.build(mode="thread", workers=2, count=400, faults={0: "hang"})
+    run = run_to_completion(config, timeout_s=0.5, stall_after_s=0.2)
+    record = run.record()
+    assert record["stop"]["escalation"] in ("terminate", "kill")
+    assert record["workers"][0]["state"] == "stopped"
+    assert record["workers"][0]["longest_silence_s"] >= 0.2
+
+
+@pytest.mark.parametrize(
+    ("fault", "exit_code", "text"),
+    [("raise", 0, "RuntimeError"), ("exit", 3, "code 3"), ("kill", -9, "SIGKILL")],
+)
+def test_worker_failures_are_reported(fault, exit_code, text):
+    config = RunConfig.build(mode="process", workers=2, count=100, faults={1: fault})
+    run = run_to_completion(config, timeout_s=30)
+    record = run.record()
+    assert run.failed and not run.ok
+    good, bad = record["workers"]
+    assert good["state"] == "done" and good["final_remaining"] == 0
+    assert bad["state"] == "failed"
+    assert bad["exit_code"] == exit_code
+    assert text in (bad["error"]["type"] + bad["error"]["message"])
+    if fault == "raise":
+        assert "Traceback" in bad["error"]["traceback"]
+
+
+def test_full_queue_drops_progress_but_never_finals():
+    # queue of 1 and a reader that only looks at the end: progress must be dropped,
+    # counted, and every final message must still arrive
+    config = RunConfig.build(
+        mode="process", workers=4, count=400, queue_size=1, report_interval_s=0.001
+    )
+    run = Run(config)
+    run.start()
+    time.sleep(1.5)  # nobody drains meanwhile
+    while not run.finished:
+        run.poll()
+        time.sleep(0.01)
+    record = run.record()
+    assert run.ok
+    assert all(w["final_remaining"] == 0 for w in record["workers"])
+    assert record["queue"]["dropped"] > 0
+    assert record["queue"]["dropped"] == sum(w["dropped"] for w in record["workers"])
+
+
+def test_speedup_processes_beat_threads_on_cpu_work():
+    # a sanity check of direction only; the real targets live in benchmarks/
+    base = dict(workers=2, count=300, kind="cpu")
+    threads = run_to_completion(RunConfig.build(mode="thread", **base)).record()
+    procs = run_to_completion(RunConfig.build(mode="process", **base)).record()
+    assert threads["speedup_basis"] == "estimated"
+    assert 0.3 < threads["speedup"] < 1.4
+    assert procs["speedup"] > 0.8
+
+
+def test_measured_baseline_is_used_when_given():
+    config = RunConfig.build(mode="process", workers=2, counts=[10, 20])
+    run = run_to_completion(config, baseline_wall_s=1.0)
+    value, basis = run.speedup()
+    assert basis == "measured"
+    assert value == pytest.approx(1.0 / run.wall_s, rel=1e-2)
+
+
+def test_echo_sends_the_pages_lines():
+    config = RunConfig.build(mode="thread", workers=2, counts=[3, 2], kind="io", echo=True)
+    run = run_to_completion(config)
+    assert run.workers[0].output == ["Count value 3", "Count value 2", "Count value 1"]
+    assert run.workers[1].output == ["Count value 2", "Count value 1"]
+
+
+def test_a_run_starts_once():
+    run = run_to_completion(RunConfig.build(mode="thread", workers=1, counts=[5]))
+    with pytest.raises(RuntimeError):
+        run.start()
+
+
+def test_close_mid_run_leaves_nothing():
+    run = Run(RunConfig.build(mode="process", workers=3, count=10_000_000))
+    run.start()
+    time.sleep(0.3)
+    run.poll()
+    run.close()
+    assert run.finished
