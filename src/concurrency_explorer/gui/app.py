@@ -1,0 +1,22 @@
+"""Start the window: one QApplication, one MainWindow, clean shutdown."""
+
+from __future__ import annotations
+
+import sys
+
+APP_NAME = "Concurrency Explorer"
+ORG_NAME = "ConcurrencyExplorer"
+
+
+def run_gui(argv: list[str] | None = None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    window = MainWindow()
+    app.aboutToQuit.connect(window.controller.shutdown)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,102 @@
+"""One row per worker: id, pid or thread id, a progress bar, state and count left.
+
+Updates are coalesced: at most one ``setValue`` per bar per tick, and only when
+the value changed (each call crosses into C++; a flood must not become a flood
+of Qt calls).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QWidget,
+)
+
+from ..core.metrics import WorkerState
+from ..core.runner import Run
+
+STATE_COLOURS = {
+    "pending": "#7f8c8d",
+    "starting": "#8e44ad",
+    "running": "#2471a3",
+    "stalled": "#d68910",
+    "done": "#1e8449",
+    "stopped": "#7f8c8d",
+    "failed": "#c0392b",
+}
+
+
+class WorkerRow:
+    """The widgets of one worker (not a QWidget: rows share one grid layout)."""
+
+    def __init__(self, grid: QGridLayout, index: int, count: int) -> None:
+        self.label = QLabel(f"worker {index}")
+        self.label.setObjectName(f"workerLabel{index}")
+        self.bar = QProgressBar()
+        self.bar.setObjectName(f"workerProgress{index}")
+        self.bar.setAccessibleName(f"Worker {index} progress")
+        self.bar.setRange(0, count)
+        self.bar.setValue(0)
+        self.bar.setFormat("%v / %m")
+        self.state = QLabel("pending")
+        self.state.setObjectName(f"workerState{index}")
+        self.state.setAccessibleName(f"Worker {index} state")
+        self.state.setMinimumWidth(180)
+        grid.addWidget(self.label, index, 0)
+        grid.addWidget(self.bar, index, 1)
+        grid.addWidget(self.state, index, 2)
+        self._shown: tuple[object, ...] = ()
+
+    def show_state(self, worker: WorkerState, mode: str) -> None:
+        done = worker.count - worker.remaining
+        if self.bar.value() != done:
+            self.bar.setValue(done)
+        who = worker.pid if mode == "process" else worker.thread_id
+        shown = (worker.state, worker.remaining, who)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        ident = "pid" if mode == "process" else "tid"
+        who_text = f"{ident} {who}" if who else "not started"
+        self.label.setText(f"worker {worker.worker_id} · {who_text}")
+        colour = STATE_COLOURS.get(worker.state, "#000")
+        self.state.setText(f"{worker.state} · {worker.remaining:,} left")
+        self.state.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.bar.setToolTip(worker.error["traceback"] if worker.error else "")
+
+
+class WorkersView(QScrollArea):
+    """All worker rows of the current run, in a scroll area (up to 64 workers)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workersView")
+        self.setAccessibleName("Worker progress")
+        self.setWidgetResizable(True)
+        self.rows: list[WorkerRow] = []
+        self._mode = "process"
+        self._build([])
+
+    def _build(self, counts: list[int]) -> None:
+        inner = QWidget()
+        grid = QGridLayout(inner)
+        grid.setColumnStretch(1, 1)
+        self.rows = [WorkerRow(grid, i, count) for i, count in enumerate(counts)]
+        grid.setRowStretch(len(counts), 1)
+        self.setWidget(inner)
+
+    def show_run(self, run: Run) -> None:
+        """New rows for a new run."""
+        self._mode = run.config.mode
+        self._build([w.count for w in run.workers])
+        self.refresh(run)
+
+    def refresh(self, run: Run) -> None:
+        for row, worker in zip(self.rows, run.workers, strict=False):
+            row.show_state(worker, self._mode)
+
+    def clear(self) -> None:
+        self._build([])
