@@ -27,7 +27,43 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="print exactly one JSON object (the run/1 record) on stdout",
     )
+    add_export_arguments(parser)
     parser.set_defaults(handler=handle)
+
+
+def writable_path(text: str) -> str:
+    """argparse type: refuse an unwritable export path before the run, not after."""
+    from ..core.exports import check_writable
+
+    problem = check_writable(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """File exports of a finished run (written atomically)."""
+    parser.add_argument(
+        "--csv",
+        default=None,
+        metavar="PATH",
+        type=writable_path,
+        help="also write per-worker metrics as CSV (id, count, wall_s, cpu_s, start_latency_s...)",
+    )
+    parser.add_argument(
+        "--trace",
+        default=None,
+        metavar="PATH",
+        type=writable_path,
+        help="also write a Chrome trace (open in ui.perfetto.dev or chrome://tracing)",
+    )
+    parser.add_argument(
+        "--record",
+        default=None,
+        metavar="PATH",
+        type=writable_path,
+        help="also write the run/1 record as a JSON file",
+    )
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
@@ -214,5 +250,20 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def export(record: dict[str, Any], run: Run, args: argparse.Namespace) -> None:
-    """Hook for file exports (CSV, trace); extended by the exports module."""
-    return None
+    """Write the files asked for with --csv / --trace / --record (atomically)."""
+    from ..core import exports
+
+    wanted = (
+        (getattr(args, "csv", None), lambda: exports.workers_csv(record)),
+        (
+            getattr(args, "trace", None),
+            lambda: exports.chrome_trace_json(record, exports.run_samples(run)),
+        ),
+        (getattr(args, "record", None), lambda: exports.record_json(record)),
+    )
+    for path, render in wanted:
+        if path:
+            try:
+                exports.write_atomic(path, render())
+            except OSError as exc:
+                raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,228 @@
+"""Files a run can be saved as: the run/1 record, a per-worker CSV, a Chrome trace.
+
+All three are built from the run record (plus, for the trace, the run's bounded
+progress samples), so the window and the CLI write byte-for-byte the same files.
+Writes are atomic (a temp file beside the target, then ``os.replace``): a crash
+or a full disk never leaves half a file where a good one was.
+
+The Chrome trace is the "JSON Object Format" of the Trace Event Format (the
+format chrome://tracing and ui.perfetto.dev open): ``{"traceEvents": [...]}``,
+timestamps and durations in microseconds. Each worker gets its own track: a
+``process_name`` / ``thread_name`` metadata event ("M") names it, complete
+events ("X") show its start-up cost and its run, and counter events ("C") plot
+its remaining steps over time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+#: Per-worker CSV columns, in order (the record's worker keys, flattened).
+CSV_COLUMNS = (
+    "id",
+    "count",
+    "final_remaining",
+    "state",
+    "pid",
+    "thread_id",
+    "start_latency_s",
+    "wall_s",
+    "cpu_s",
+    "cpu_share",
+    "messages",
+    "progress_sent",
+    "dropped",
+    "requested_at_s",
+    "started_at_s",
+    "ended_at_s",
+    "exit_code",
+    "error_type",
+)
+
+US = 1_000_000  # trace timestamps are microseconds
+TRACE_PID = 1  # one trace "process" per run; each worker is a thread track in it
+COUNTER_LIMIT = 2000  # counter events per worker at most (samples are thinned evenly)
+
+#: Samples per worker: worker id -> [(seconds since run start, remaining), ...]
+Samples = Mapping[int, Iterable[tuple[float, int]]]
+
+
+def record_json(record: Mapping[str, Any]) -> str:
+    """The run/1 record as written to disk: exactly the record, indented."""
+    return json.dumps(record, indent=2) + "\n"
+
+
+def _cpu_share(worker: Mapping[str, Any]) -> float | None:
+    cpu, wall = worker.get("cpu_s"), worker.get("wall_s")
+    if cpu is None or not wall:
+        return None
+    return round(cpu / wall, 4)
+
+
+def workers_csv(record: Mapping[str, Any]) -> str:
+    """One row per worker; ``cpu_share`` = cpu_s / wall_s (near 1 means it had a core)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for w in record["workers"]:
+        row = dict(w)
+        row["cpu_share"] = _cpu_share(w)
+        row["error_type"] = (w.get("error") or {}).get("type")
+        writer.writerow(["" if row.get(col) is None else row.get(col) for col in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def run_samples(run: Any) -> dict[int, list[tuple[float, int]]]:
+    """A live or finished ``Run``'s progress samples, in seconds since the run started."""
+    t0 = run.t0 or 0.0
+    return {w.worker_id: [(t - t0, r) for t, r in list(w.samples)] for w in run.workers}
+
+
+def _us(seconds: float) -> float:
+    return round(seconds * US, 3)
+
+
+def _thin(samples: list[tuple[float, int]], limit: int) -> list[tuple[float, int]]:
+    if len(samples) <= limit:
+        return samples
+    step = len(samples) / limit
+    picked = [samples[int(i * step)] for i in range(limit - 1)]
+    picked.append(samples[-1])
+    return picked
+
+
+def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> dict[str, Any]:
+    """The run as a Chrome trace event object (one track per worker).
+
+    Per worker: a ``worker N`` complete event from its start request to its end,
+    and nested in it ``start-up`` (request to first message: the start method's
+    cost) and the run itself (named after its final state). With ``samples``,
+    a ``remaining wN`` counter per worker. Real pids and thread ids go in ``args``:
+    tracks use tid = worker id + 1, so threads of one host and workers run one
+    after another on the same OS thread still get a track each.
+    """
+    config = record.get("config", {})
+    mode = config.get("mode", "?")
+    method = config.get("start_method")
+    label = f"{mode} ({method})" if method else str(mode)
+    run_name = f"concurrency-explorer run: {len(record['workers'])} workers, {label}"
+    events: list[dict[str, Any]] = [
+        {"name": "process_name", "ph": "M", "pid": TRACE_PID, "tid": 0,
+         "args": {"name": run_name}},
+        {"name": "process_sort_index", "ph": "M", "pid": TRACE_PID, "tid": 0,
+         "args": {"sort_index": 0}},
+    ]  # fmt: skip
+    samples = samples or {}
+    for w in record["workers"]:
+        wid = w["id"]
+        tid = wid + 1
+        who = f"pid {w['pid']}" if mode == "process" else f"tid {w.get('thread_id')}"
+        events.append(
+            {"name": "thread_name", "ph": "M", "pid": TRACE_PID, "tid": tid,
+             "args": {"name": f"worker {wid} ({who})"}}
+        )  # fmt: skip
+        events.append(
+            {"name": "thread_sort_index", "ph": "M", "pid": TRACE_PID, "tid": tid,
+             "args": {"sort_index": wid}}
+        )  # fmt: skip
+        requested = w.get("requested_at_s")
+        started = w.get("started_at_s")
+        ended = w.get("ended_at_s")
+        args = {
+            "pid": w.get("pid"),
+            "thread_id": w.get("thread_id"),
+            "count": w.get("count"),
+            "final_remaining": w.get("final_remaining"),
+            "state": w.get("state"),
+            "wall_s": w.get("wall_s"),
+            "cpu_s": w.get("cpu_s"),
+            "start_latency_s": w.get("start_latency_s"),
+            "dropped": w.get("dropped"),
+        }
+        first = requested if requested is not None else started
+        if first is not None and ended is not None and ended >= first:
+            events.append(_complete(f"worker {wid}", "worker", first, ended, tid, args))
+        if requested is not None and started is not None and started >= requested:
+            events.append(
+                _complete("start-up", "startup", requested, started, tid,
+                          {"start_latency_s": w.get("start_latency_s"),
+                           "start_method": method})
+            )  # fmt: skip
+        if started is not None and ended is not None and ended >= started:
+            events.append(_complete(w.get("state") or "run", "run", started, ended, tid, args))
+        points = _thin(sorted(samples.get(wid, [])), COUNTER_LIMIT)
+        for t, remaining in points:
+            events.append(
+                {"name": f"remaining w{wid}", "cat": "progress", "ph": "C", "pid": TRACE_PID,
+                 "tid": tid, "ts": _us(max(0.0, t)), "args": {"remaining": remaining}}
+            )  # fmt: skip
+    return {
+        "traceEvents": events,
+        "displayTimeUnit": "ms",
+        "otherData": {
+            "schema": record.get("schema"),
+            "mode": mode,
+            "start_method": method,
+            "kind": config.get("kind"),
+            "wall_s": record.get("wall_s"),
+            "speedup": record.get("speedup"),
+            "started_at": record.get("started_at"),
+        },
+    }
+
+
+def _complete(
+    name: str, cat: str, start_s: float, end_s: float, tid: int, args: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "cat": cat,
+        "ph": "X",
+        "pid": TRACE_PID,
+        "tid": tid,
+        "ts": _us(start_s),
+        "dur": _us(end_s - start_s),
+        "args": args,
+    }
+
+
+def chrome_trace_json(record: Mapping[str, Any], samples: Samples | None = None) -> str:
+    return json.dumps(chrome_trace(record, samples)) + "\n"
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def check_writable(path: str | os.PathLike[str]) -> str | None:
+    """None if ``path`` can be written, else one plain line saying why not."""
+    target = Path(path)
+    if target.is_dir():
+        return f"{target} is a folder, not a file"
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        return f"folder {parent} does not exist"
+    if not os.access(parent, os.W_OK):
+        return f"folder {parent} is not writable"
+    return None
