@@ -13,7 +13,7 @@ from types import ModuleType
 
 from .. import __version__
 from ..core.config import ConfigError
-from . import info_cmd, run_cmd
+from . import info_cmd, run_cmd, self_test
 
 PROG = "concurrency-explorer"
 SUBCOMMANDS: list[ModuleType] = [run_cmd, info_cmd]
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    self_test.add_arguments(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in SUBCOMMANDS:
         module.add_parser(subparsers)
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(args_list)
     except UsageError as exc:
         return usage_error(str(exc))
+    if args.self_test is not None:
+        return self_test.handle(args)
     if args.command is None:
         from ..app import gui_main
 
