@@ -1,0 +1,113 @@
+"""``concurrency-explorer sweep``: 1..N workers, speedup against one after another."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ..core.config import DEFAULT_QUEUE_SIZE, MAX_WORKERS, ConfigError, RunConfig
+from ..core.engines import mode_names
+from ..core.environment import start_methods
+from ..core.sweep import Sweep, run_sequence
+from ..core.workers import KINDS
+from .run_cmd import parse_float, parse_int
+
+DEFAULT_SWEEP_COUNT = 400
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "sweep",
+        help="run 1..N workers and measure the speedup over one after another",
+        description=(
+            "Run a sequential baseline of N workers, then 1, 2, ... N workers in MODE. "
+            "speedup(n) = time of n workers' work one after another (measured in the "
+            "baseline) / wall time of the n-worker run. Ideal: min(n, cores)."
+        ),
+    )
+    parser.add_argument(
+        "--mode", default="process", metavar="MODE",
+        help=f"how workers run: {', '.join(mode_names())} (default: process)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--start-method", default=None, metavar="METHOD",
+        help=f"process start method: {', '.join(start_methods())}",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-workers", default="4", metavar="N",
+        help=f"sweep 1..N workers, N at most {MAX_WORKERS} (default: 4)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--kind", default="cpu", metavar="KIND",
+        help=f"work per step: {', '.join(KINDS)} (default: cpu)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--count", default=str(DEFAULT_SWEEP_COUNT), metavar="N",
+        help=f"countdown steps per worker (default: {DEFAULT_SWEEP_COUNT})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--queue-size", default=str(DEFAULT_QUEUE_SIZE), metavar="N",
+        help=f"result queue bound (default: {DEFAULT_QUEUE_SIZE})",
+    )  # fmt: skip
+    parser.add_argument("--step-iterations", default=None, metavar="N", help="cpu: loop per step")
+    parser.add_argument("--step-sleep", default=None, metavar="SECONDS", help="io: sleep per step")
+    parser.add_argument("--step-bytes", default=None, metavar="N", help="nogil: bytes per step")
+    parser.add_argument(
+        "--json", action="store_true",
+        help="print one JSON list of {workers, wall_s, speedup, ideal, ...} on stdout",
+    )  # fmt: skip
+    parser.set_defaults(handler=handle)
+
+
+def sweep_from_args(args: argparse.Namespace) -> Sweep:
+    """Validate the flags through the core (one-line ConfigError on any mistake)."""
+    if args.mode not in mode_names():
+        raise ConfigError(f"unknown mode {args.mode!r}; expected one of {', '.join(mode_names())}")
+    count = parse_int("--count", args.count)
+    max_workers = parse_int("--max-workers", args.max_workers)
+    extra: dict[str, Any] = {}
+    for flag, dest, key, parse in (
+        ("--step-iterations", "step_iterations", "step_iterations", parse_int),
+        ("--step-sleep", "step_sleep", "step_sleep_s", parse_float),
+        ("--step-bytes", "step_bytes", "step_bytes", parse_int),
+    ):
+        value = parse(flag, getattr(args, dest))
+        if value is not None:
+            extra[key] = value
+    base = RunConfig.build(
+        mode=args.mode,
+        start_method=args.start_method,
+        workers=1,
+        count=count,
+        kind=args.kind,
+        queue_size=parse_int("--queue-size", args.queue_size),
+        **extra,
+    )
+    return Sweep(base, max_workers or 0, count or 0)
+
+
+def handle(args: argparse.Namespace) -> int:
+    sweep = sweep_from_args(args)
+    progress = None
+    if not args.json and sys.stderr.isatty():
+
+        def progress(record: dict[str, Any]) -> None:
+            cfg = record["config"]
+            print(f"  ran {cfg['workers']} x {cfg['mode']}: {record['wall_s']:.3f} s",
+                  file=sys.stderr)  # fmt: skip
+
+    run_sequence(sweep, on_record=progress)
+    points = sweep.points()
+    if args.json:
+        print(json.dumps(points))
+    else:
+        base = sweep.records[0]
+        print(f"sequential baseline: {sweep.max_workers} workers one after another, "
+              f"{base['wall_s']:.3f} s")  # fmt: skip
+        print(f"{'workers':>7}  {'wall s':>8}  {'speedup':>7}  {'ideal':>5}")
+        for p in points:
+            speed = "-" if p["speedup"] is None else f"{p['speedup']:.2f}"
+            print(f"{p['workers']:>7}  {p['wall_s']:>8.3f}  {speed:>7}  {p['ideal']:>5}")
+    return 0 if all(p["ok"] for p in points) and sweep.records[0].get("ok") else 1
