@@ -6,11 +6,13 @@ and back. Tooltips teach the concept behind each choice.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,37 +34,58 @@ from ..core.environment import default_start_method, start_methods
 
 START_METHOD_TIPS = {
     "fork": (
-        "fork: the child is a copy of this process at the moment of the call (fast, "
-        "about 2 ms). It copies every lock in the state it was in; a lock held by another "
-        "thread at that moment stays locked forever in the child."
+        "fork: the child is a copy of this process at the moment of the call, memory and "
+        "all, so it starts in a few ms. It also copies every lock in the state it was in: "
+        "a lock another thread held at that moment stays locked forever in the child, "
+        "which is why fork is risky in a program with threads (like this window)."
     ),
     "forkserver": (
-        "forkserver: a clean server process is started once; each child is forked from it, "
-        "not from the app. Safe with threads, warm after the first start."
+        "forkserver: a small clean server process is started once; each child is forked "
+        "from that server, not from the app, so it inherits no threads or held locks. "
+        "Safe with threads; the first start pays for the server, later ones are warm "
+        "(the worker module is preloaded there)."
     ),
     "spawn": (
-        "spawn: a brand-new Python interpreter per child, which imports the worker module. "
-        "Slowest to start, safest, the only method on Windows."
+        "spawn: a brand-new Python interpreter per child, which imports the worker module "
+        "and receives its arguments pickled. Slowest to start (look at 'start ms' in the "
+        "results), safest, and the only method on Windows."
     ),
 }
 KIND_TIPS = {
-    "cpu": "cpu: a pure-Python countdown loop. It holds the GIL, so threads take turns.",
-    "io": "io: each step sleeps. Sleeping releases the GIL, so threads overlap.",
-    "nogil": "nogil: each step hashes a buffer in C code that releases the GIL.",
+    "cpu": (
+        "cpu: each step is a pure-Python countdown loop. It holds the GIL while it runs, "
+        "so threads take turns (no speedup); processes run side by side."
+    ),
+    "io": (
+        "io: each step sleeps, like waiting for a disk or network. Sleeping releases the "
+        "GIL, so threads overlap as well as processes do."
+    ),
+    "nogil": (
+        "nogil: each step hashes a 1 MB buffer in C code (hashlib) that releases the GIL "
+        "while it works, so even threads can use several cores."
+    ),
 }
 MODE_TIPS = {
     "sequential": "One worker after another: the baseline every speedup is measured against.",
     "thread": (
-        "Threads share one interpreter and, in CPython, one GIL: only one runs Python "
-        "bytecode at a time, so CPU-bound threads do not run faster than one after another."
+        "Threads share one interpreter and, in CPython, one GIL (global interpreter lock): "
+        "only one thread runs Python bytecode at a time, switching every 5 ms, so "
+        "CPU-bound threads are no faster than one after another. They do overlap while "
+        "waiting (io) or inside C code that releases the GIL (nogil)."
     ),
     "process": (
         "Processes each have their own interpreter and GIL: CPU-bound work runs in "
         "parallel on several cores, at the price of start-up and copying data."
     ),
 }
-DEFAULT_GUI_COUNT = 2000
+DEFAULT_GUI_COUNT = 3000  # 2 cpu processes: a first Run lasts a few visible seconds
+DEFAULT_STEP_SLEEP_S = RunConfig.step_sleep_s
 PAGE_EXAMPLE = {"workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1}
+START_METHOD_TIP = (
+    "How a new process is made (processes mode only). Only the methods this platform "
+    "offers are listed; '(default)' marks the one Python uses if you do not choose."
+)
+HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
 
 
 def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
@@ -73,6 +96,32 @@ def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidge
     return widget
 
 
+def parse_counts(text: str, shared: int, workers: int) -> tuple[int, ...]:
+    """Per-worker overrides over one shared count: "10,20" or "10,,30" (blank = shared).
+
+    Fewer numbers than workers is fine: the rest count ``shared``.
+    """
+    text = text.strip()
+    if not text:
+        return (shared,) * workers
+    parts = [part.strip() for part in text.split(",")]
+    if parts and parts[-1] == "":
+        parts.pop()  # a trailing comma while typing
+    if len(parts) > workers:
+        raise ConfigError(f"{len(parts)} per-worker counts for {workers} workers")
+    counts = []
+    for part in parts:
+        if not part:
+            counts.append(shared)
+            continue
+        try:
+            counts.append(int(part.replace("_", "")))
+        except ValueError:
+            raise ConfigError(f"per-worker count {part!r} is not a whole number") from None
+    counts.extend([shared] * (workers - len(counts)))
+    return tuple(counts)
+
+
 class ConfigPanel(QGroupBox):
     """Widgets for one RunConfig; ``config()`` validates through the core."""
 
@@ -81,7 +130,8 @@ class ConfigPanel(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Workers", parent)
         self.setObjectName("configPanel")
-        self._extra: dict[str, object] = {}  # settings without widgets (e.g. step sleep)
+        self.setAccessibleName("Run configuration")
+        self._extra: dict[str, object] = {}  # settings without widgets (scenarios, faults)
 
         self.modeCombo = QComboBox()
         _named(self.modeCombo, "modeCombo", "Mode", "How the workers run.")
@@ -95,25 +145,27 @@ class ConfigPanel(QGroupBox):
             if not ok:
                 tip = f"{tip}\nUnavailable here: {reason}"
                 self.modeCombo.model().item(index).setEnabled(False)
-            self.modeCombo.setItemData(index, tip, role=3)  # Qt.ToolTipRole
+            self.modeCombo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         self.modeCombo.setCurrentIndex(self.modeCombo.findData("process"))
 
         self.startMethodCombo = QComboBox()
-        _named(
-            self.startMethodCombo,
-            "startMethodCombo",
-            "Start method",
-            "How a new process is made. Only the methods this platform offers are listed.",
-        )
+        _named(self.startMethodCombo, "startMethodCombo", "Start method", START_METHOD_TIP)
         for method in start_methods():
             label = f"{method} (default)" if method == default_start_method() else method
             self.startMethodCombo.addItem(label, method)
             self.startMethodCombo.setItemData(
-                self.startMethodCombo.count() - 1, START_METHOD_TIPS.get(method, ""), role=3
+                self.startMethodCombo.count() - 1,
+                START_METHOD_TIPS.get(method, ""),
+                Qt.ItemDataRole.ToolTipRole,
             )
 
         self.workersSpin = QSpinBox()
-        _named(self.workersSpin, "workersSpin", "Workers", f"1 to {MAX_WORKERS} workers.")
+        _named(
+            self.workersSpin,
+            "workersSpin",
+            "Workers",
+            f"How many workers run: 1 to {MAX_WORKERS}. One progress bar each.",
+        )
         self.workersSpin.setRange(1, MAX_WORKERS)
         self.workersSpin.setValue(2)
 
@@ -122,9 +174,11 @@ class ConfigPanel(QGroupBox):
             self.countSpin,
             "countSpin",
             "Count per worker",
-            "How many steps each worker counts down (one shared count).",
+            "How many steps each worker counts down (one shared count; override single "
+            "workers in the field below).",
         )
         self.countSpin.setRange(1, min(MAX_COUNT, 2**31 - 1))
+        self.countSpin.setGroupSeparatorShown(True)
         self.countSpin.setValue(DEFAULT_GUI_COUNT)
 
         self.countsEdit = QLineEdit()
@@ -132,62 +186,110 @@ class ConfigPanel(QGroupBox):
             self.countsEdit,
             "countsEdit",
             "Per-worker counts",
-            "Optional per-worker counts, e.g. 10,20: one number per worker overrides the "
-            "shared count.",
+            "Optional per-worker overrides of the shared count, in worker order: "
+            "'10,20' gives worker 0 ten steps and worker 1 twenty; a blank entry ('10,,30') "
+            "or a missing one keeps the shared count.",
         )
-        self.countsEdit.setPlaceholderText("e.g. 10,20 (optional)")
+        self.countsEdit.setPlaceholderText("optional, e.g. 10,20")
+        self.countsEdit.setClearButtonEnabled(True)
 
         self.kindCombo = QComboBox()
         _named(self.kindCombo, "kindCombo", "Kind of work", "What one countdown step does.")
         for kind, tip in KIND_TIPS.items():
             self.kindCombo.addItem(kind, kind)
-            self.kindCombo.setItemData(self.kindCombo.count() - 1, tip, role=3)
+            self.kindCombo.setItemData(self.kindCombo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+
+        self.stepSleepSpin = QDoubleSpinBox()
+        _named(
+            self.stepSleepSpin,
+            "stepSleepSpin",
+            "Sleep per io step in milliseconds",
+            "How long one io step sleeps (the stand-in for waiting on a disk or network). "
+            "Used by the io kind only.",
+        )
+        self.stepSleepSpin.setRange(0.0, 10_000.0)
+        self.stepSleepSpin.setDecimals(1)
+        self.stepSleepSpin.setSuffix(" ms")
+        self.stepSleepSpin.setValue(DEFAULT_STEP_SLEEP_S * 1000)
 
         self.queueSizeSpin = QSpinBox()
         _named(
             self.queueSizeSpin,
             "queueSizeSpin",
             "Queue size",
-            "Bound of the result queue. Progress that finds it full is dropped and counted; "
-            "final messages wait. 0 = unbounded, which the page warns grows without limit.",
+            "Bound of the result queue all workers report through. Progress that finds it "
+            "full is dropped and counted (the if-then-try put); final messages wait for "
+            "room. 0 = unbounded, which the page warns grows without limit.",
         )
         self.queueSizeSpin.setRange(0, MAX_QUEUE_SIZE)
+        self.queueSizeSpin.setGroupSeparatorShown(True)
         self.queueSizeSpin.setValue(DEFAULT_QUEUE_SIZE)
         self.queueSizeSpin.setSpecialValueText("unbounded")
 
-        self.pagePresetButton = QPushButton("Page example")
+        self.pagePresetButton = QPushButton("Page e&xample")
         _named(
             self.pagePresetButton,
             "pagePresetButton",
             "Page example preset",
-            "The page's example: 2 workers counting 10 and 20, slow enough to watch.",
+            "The page's example: 2 workers counting down 10 and 20, one step every 0.1 s, "
+            "so you can watch both bars move (about 2 s). Keeps the mode and start method.",
         )
         self.pagePresetButton.clicked.connect(self.apply_page_example)
+        self.defaultsButton = QPushButton("&Defaults")
+        _named(
+            self.defaultsButton,
+            "defaultsButton",
+            "Default settings",
+            "Back to the defaults: 2 cpu workers as processes, 3,000 steps each.",
+        )
+        self.defaultsButton.clicked.connect(self.restore_defaults)
 
+        self.countsPreview = QLabel()
+        _named(self.countsPreview, "countsPreview", "Resulting counts")
+        self.countsPreview.setWordWrap(True)
+        self.extrasLabel = QLabel()
+        _named(self.extrasLabel, "extrasLabel", "Other settings")
+        self.extrasLabel.setWordWrap(True)
         self.errorLabel = QLabel()
         _named(self.errorLabel, "configError", "Configuration error")
         self.errorLabel.setWordWrap(True)
         self.errorLabel.setStyleSheet("color: #c0392b;")
 
         form = QFormLayout()
-        form.addRow("&Mode", self.modeCombo)
-        form.addRow("Start &method", self.startMethodCombo)
-        form.addRow("&Workers", self.workersSpin)
-        form.addRow("&Count", self.countSpin)
-        form.addRow("Per-worker", self.countsEdit)
-        form.addRow("&Kind", self.kindCombo)
-        form.addRow("&Queue size", self.queueSizeSpin)
+        rows = (
+            ("&Mode", self.modeCombo),
+            ("Start me&thod", self.startMethodCombo),
+            ("&Workers", self.workersSpin),
+            ("&Count", self.countSpin),
+            ("&Per-worker", self.countsEdit),
+            ("", self.countsPreview),
+            ("&Kind", self.kindCombo),
+            ("S&leep per step", self.stepSleepSpin),
+            ("&Queue size", self.queueSizeSpin),
+        )
+        for text, widget in rows:
+            if text:
+                label = QLabel(text)
+                label.setBuddy(widget)
+                form.addRow(label, widget)
+            else:
+                form.addRow(widget)
+        presets = QHBoxLayout()
+        presets.addWidget(self.pagePresetButton)
+        presets.addWidget(self.defaultsButton)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.pagePresetButton)
+        layout.addLayout(presets)
+        layout.addWidget(self.extrasLabel)
         layout.addWidget(self.errorLabel)
 
         for combo in (self.modeCombo, self.startMethodCombo, self.kindCombo):
             combo.currentIndexChanged.connect(self._on_changed)
         for spin in (self.workersSpin, self.countSpin, self.queueSizeSpin):
             spin.valueChanged.connect(self._on_changed)
+        self.stepSleepSpin.valueChanged.connect(self._on_changed)
         self.countsEdit.textChanged.connect(self._on_changed)
-        self._sync_enabled()
+        self._on_changed()
 
     # -- values --------------------------------------------------------------
 
@@ -196,17 +298,9 @@ class ConfigPanel(QGroupBox):
         return str(self.modeCombo.currentData())
 
     def counts(self) -> tuple[int, ...]:
-        text = self.countsEdit.text().strip()
-        workers = self.workersSpin.value()
-        if not text:
-            return (self.countSpin.value(),) * workers
-        try:
-            values = [int(part) for part in text.replace(" ", "").split(",") if part]
-        except ValueError:
-            raise ConfigError(f"per-worker counts must be whole numbers, got {text!r}") from None
-        if len(values) != workers:
-            raise ConfigError(f"{len(values)} per-worker counts for {workers} workers")
-        return tuple(values)
+        return parse_counts(
+            self.countsEdit.text(), self.countSpin.value(), self.workersSpin.value()
+        )
 
     def config(self) -> RunConfig:
         """The RunConfig the widgets describe; raises ConfigError with a plain message."""
@@ -218,13 +312,28 @@ class ConfigPanel(QGroupBox):
             workers=self.workersSpin.value(),
             counts=self.counts(),
             kind=self.kindCombo.currentData(),
+            step_sleep_s=round(self.stepSleepSpin.value() / 1000, 6),
             queue_size=self.queueSizeSpin.value(),
         )
+        faults = values.get("faults")
+        if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
+            values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
         return RunConfig(**values)  # type: ignore[arg-type]
 
     def set_config(self, config: RunConfig) -> None:
         """Show ``config`` in the widgets (settings without a widget are kept too)."""
-        self.blockSignals(True)
+        widgets = (
+            self.modeCombo,
+            self.startMethodCombo,
+            self.workersSpin,
+            self.countSpin,
+            self.countsEdit,
+            self.kindCombo,
+            self.stepSleepSpin,
+            self.queueSizeSpin,
+        )
+        for widget in widgets:
+            widget.blockSignals(True)
         try:
             self.modeCombo.setCurrentIndex(self.modeCombo.findData(config.mode))
             if config.effective_start_method:
@@ -238,16 +347,17 @@ class ConfigPanel(QGroupBox):
             else:
                 self.countsEdit.setText(",".join(map(str, config.counts)))
             self.kindCombo.setCurrentIndex(self.kindCombo.findData(config.kind))
+            self.stepSleepSpin.setValue(config.step_sleep_s * 1000)
             self.queueSizeSpin.setValue(config.queue_size)
-            data = config.to_dict()
+            defaults = RunConfig()
             self._extra = {
                 key: getattr(config, key)
-                for key in ("step_iterations", "step_sleep_s", "step_bytes", "report_interval_s",
-                            "faults", "echo")
-                if key in data
-            }  # fmt: skip
+                for key in HIDDEN_KEYS
+                if getattr(config, key) != getattr(defaults, key)
+            }
         finally:
-            self.blockSignals(False)
+            for widget in widgets:
+                widget.blockSignals(False)
         self._on_changed()
 
     def apply_page_example(self) -> None:
@@ -259,20 +369,65 @@ class ConfigPanel(QGroupBox):
                 if get_engine_class(self.mode).uses_start_method
                 else None
             ),
+            queue_size=self.queueSizeSpin.value(),
             **PAGE_EXAMPLE,  # type: ignore[arg-type]
         )
         self.set_config(config)
 
+    def restore_defaults(self) -> None:
+        self.set_config(RunConfig.build(count=DEFAULT_GUI_COUNT))
+        self.startMethodCombo.setCurrentIndex(0)  # the platform default is listed first
+
+    # -- feedback ------------------------------------------------------------
+
     def _sync_enabled(self) -> None:
         uses = get_engine_class(self.mode).uses_start_method
         self.startMethodCombo.setEnabled(uses)
+        method = self.startMethodCombo.currentData()
+        tip = START_METHOD_TIP + "\n\n" + START_METHOD_TIPS.get(method, "")
+        if not uses:
+            tip = "Only processes have a start method: threads and one-after-another run " + (
+                "inside one host process.\n\n" + tip
+            )
+        self.startMethodCombo.setToolTip(tip)
+        mode_tip = self.modeCombo.currentData(Qt.ItemDataRole.ToolTipRole)
+        self.modeCombo.setToolTip(f"How the workers run.\n\n{mode_tip}")
+        kind_tip = KIND_TIPS.get(self.kindCombo.currentData(), "")
+        self.kindCombo.setToolTip(f"What one countdown step does.\n\n{kind_tip}")
+        self.stepSleepSpin.setEnabled(self.kindCombo.currentData() == "io")
+
+    def _describe_extras(self) -> str:
+        parts = []
+        faults = self._extra.get("faults")
+        if isinstance(faults, dict) and faults:
+            parts.append(
+                "injected faults: "
+                + ", ".join(f"worker {k} {v}" for k, v in sorted(faults.items()))
+            )
+        for key in ("step_iterations", "step_bytes", "report_interval_s", "echo"):
+            if key in self._extra:
+                parts.append(f"{key.replace('_', ' ')} = {self._extra[key]}")
+        return ("Also set (by a preset; Defaults clears): " + "; ".join(parts)) if parts else ""
 
     def _on_changed(self) -> None:
         self._sync_enabled()
+        self.extrasLabel.setText(self._describe_extras())
+        self.extrasLabel.setVisible(bool(self.extrasLabel.text()))
         try:
+            counts = self.counts()
             self.config()
         except ConfigError as exc:
             self.errorLabel.setText(str(exc))
+            self.countsPreview.clear()
         else:
             self.errorLabel.clear()
+            if self.countsEdit.text().strip():
+                self.countsPreview.setText(
+                    "Counts: " + ", ".join(f"{c:,}" for c in counts[:16])
+                    + (" …" if len(counts) > 16 else "")
+                )  # fmt: skip
+            else:
+                self.countsPreview.clear()
+        self.countsPreview.setVisible(bool(self.countsPreview.text()))
+        self.errorLabel.setVisible(bool(self.errorLabel.text()))
         self.changed.emit()

@@ -1,4 +1,10 @@
-"""The main window: configure workers, Run / Stop / Reset, watch the bars, read results."""
+"""The main window: configure workers, Run / Stop / Reset, watch the bars, read results.
+
+Layout: configuration and run controls on the left; on the right, one progress row
+per worker above a tab widget (``viewTabs``: Results first, extensions add theirs).
+Extensions plug in through ``add_view``, ``add_dock``, ``menus`` and the controller's
+signals (see ``extensions.py``); none of them needs to edit this file.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDockWidget,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -19,15 +27,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import ConfigError
+from ..core.config import ConfigError, RunConfig
 from ..core.runner import Run
 from . import extensions
 from .config_panel import ConfigPanel
 from .results_view import ResultsView
-from .run_controller import RunController
+from .run_controller import BASELINE, TICK_MS, RunController
 from .worker_rows import WorkersView
 
 TITLE = "Concurrency Explorer"
+LATENESS_EVERY_TICKS = 10  # refresh the status-bar readout about three times a second
+LATENESS_TIP = (
+    "How late the window's 30 ms poll timer fires while workers run (p99 = 99 of 100 "
+    "ticks were at most this late). Every worker runs outside this process: processes "
+    "are processes, and threads run inside one separate host process. So even CPU-bound "
+    "threads, which hold their process's GIL, cannot starve this window's GUI thread; if "
+    "they ran in here, the timer would tick only every 300-700 ms."
+)
+CONCEPTS_HTML = """
+<h3>What you are looking at</h3>
+<p>Each bar is one <b>worker</b> counting down. It reports its progress through one
+bounded <b>multiprocessing queue</b>; the window reads that queue every 30 ms with the
+&ldquo;if-then-try&rdquo; helpers (ask <code>empty()</code> first, then
+<code>get_nowait()</code> inside <code>try</code>, because the answer can be stale).</p>
+<h3>Threads and the GIL</h3>
+<p>In CPython one <b>GIL</b> (global interpreter lock) lets only one thread of a process run
+Python code at a time. CPU-bound threads therefore take turns: with <i>cpu</i> work,
+threads are no faster than one after another (speedup about 1). Threads do overlap while
+sleeping (<i>io</i>) or inside C code that releases the GIL (<i>nogil</i>).</p>
+<h3>Processes and start methods</h3>
+<p>Each process has its own interpreter and GIL, so <i>cpu</i> work runs in parallel,
+one core per worker. How a process is made:</p>
+<ul>
+<li><b>fork</b>: copies this process as it is, in a few ms; locks held by other threads are
+copied locked, which makes it risky in programs with threads.</li>
+<li><b>forkserver</b>: forks each child from a clean server process started once; safe
+with threads, warm after the first start.</li>
+<li><b>spawn</b>: starts a brand-new interpreter that imports the worker code; slowest to
+start, safest, the only method on Windows.</li>
+</ul>
+<h3>Speedup</h3>
+<p><i>Measured</i> compares with a timed one-after-another run of the same counts and kind
+(tick &ldquo;Time one after another first&rdquo;). Otherwise it is <i>estimated</i> from
+each worker's own CPU and sleep time.</p>
+"""
 
 
 class MainWindow(QMainWindow):
@@ -37,34 +80,66 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
+        self.setAccessibleName(TITLE)
         self.resize(1200, 760)
         self.controller = RunController(self)
         self._close_when_stopped = False
 
         self.configPanel = ConfigPanel()
-        self.runButton = self._button("runButton", "&Run", "Run the workers (Ctrl+R, F5)")
+        self.measureBaselineCheck = QCheckBox("Time one after another first (&baseline)")
+        self.measureBaselineCheck.setObjectName("measureBaselineCheck")
+        self.measureBaselineCheck.setAccessibleName("Time one after another first")
+        self.measureBaselineCheck.setToolTip(
+            "Before the chosen run, run the same counts one after another and time it, so "
+            "the speedup is measured, not estimated (Ctrl+B). Done once per workload: the "
+            "timing is remembered until you quit."
+        )
+        self.runButton = self._button(
+            "runButton",
+            "&Run",
+            "Run the workers (Ctrl+R, F5). The bars show which workers run at the same time.",
+        )
         self.stopButton = self._button(
             "stopButton",
             "&Stop",
-            "Stop (Esc): sets a shared Event the workers check; a worker that ignores it "
-            "gets SIGTERM, then SIGKILL.",
+            "Stop (Esc): sets a shared Event the workers check at each report; a worker "
+            "that ignores it gets SIGTERM after 0.6 s, then SIGKILL after 1.2 s.",
         )
-        self.resetButton = self._button("resetButton", "R&eset", "Clear bars and results")
+        self.resetButton = self._button(
+            "resetButton",
+            "R&eset",
+            "Clear the bars and the results (Ctrl+Shift+R); the settings stay.",
+        )
         buttons = QHBoxLayout()
         for button in (self.runButton, self.stopButton, self.resetButton):
             buttons.addWidget(button)
 
         left = QWidget()
+        left.setObjectName("controlsPane")
         left_layout = QVBoxLayout(left)
         left_layout.addWidget(self.configPanel)
+        left_layout.addWidget(self.measureBaselineCheck)
         left_layout.addLayout(buttons)
         self.explainLabel = QLabel()
         self.explainLabel.setObjectName("explainLabel")
+        self.explainLabel.setAccessibleName("What to expect")
         self.explainLabel.setWordWrap(True)
+        self.explainLabel.setTextFormat(Qt.TextFormat.PlainText)
         left_layout.addWidget(self.explainLabel)
         left_layout.addStretch(1)
 
+        self.phaseLabel = QLabel()
+        self.phaseLabel.setObjectName("phaseLabel")
+        self.phaseLabel.setAccessibleName("Run phase")
+        self.phaseLabel.setWordWrap(True)
+        self.phaseLabel.setStyleSheet("font-weight: bold;")
         self.workersView = WorkersView()
+        workers_pane = QWidget()
+        workers_layout = QVBoxLayout(workers_pane)
+        workers_layout.setContentsMargins(0, 0, 0, 0)
+        workers_layout.addWidget(self.phaseLabel)
+        workers_layout.addWidget(self.workersView, 1)
+
         self.resultsView = ResultsView()
         self.viewTabs = QTabWidget()
         self.viewTabs.setObjectName("viewTabs")
@@ -72,22 +147,30 @@ class MainWindow(QMainWindow):
         self.viewTabs.addTab(self.resultsView, "Results")
 
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.workersView)
+        right.setObjectName("rightSplitter")
+        right.addWidget(workers_pane)
         right.addWidget(self.viewTabs)
         right.setSizes([380, 300])
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("mainSplitter")
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([340, 860])
+        splitter.setSizes([360, 840])
         self.setCentralWidget(splitter)
 
         self.statusLabel = QLabel("Ready")
         self.statusLabel.setObjectName("statusLabel")
+        self.statusLabel.setAccessibleName("Status")
         self.statusBar().addWidget(self.statusLabel, 1)
+        self.tickLatenessLabel = QLabel("Window tick: idle")
+        self.tickLatenessLabel.setObjectName("tickLatenessLabel")
+        self.tickLatenessLabel.setAccessibleName("Window responsiveness")
+        self.tickLatenessLabel.setToolTip(LATENESS_TIP)
+        self.statusBar().addPermanentWidget(self.tickLatenessLabel)
 
         self.menus: dict[str, QMenu] = {}
-        for name in ("&File", "&Run", "&View", "&Help"):
-            self.menus[name.replace("&", "")] = self.menuBar().addMenu(name)
+        for key, text in (("File", "&File"), ("Run", "R&un"), ("View", "&View"), ("Help", "&Help")):
+            self.menus[key] = self.menuBar().addMenu(text)
         self.runAction = self._action(
             "runAction", "&Run", [QKeySequence("Ctrl+R"), QKeySequence("F5")],
             self.runButton.toolTip(), self.start_run,
@@ -100,13 +183,38 @@ class MainWindow(QMainWindow):
             "resetAction", "R&eset", [QKeySequence("Ctrl+Shift+R")], self.resetButton.toolTip(),
             self.reset,
         )  # fmt: skip
-        for action in (self.runAction, self.stopAction, self.resetAction):
-            self.menus["Run"].addAction(action)
-        quit_action = self._action(
-            "quitAction", "&Quit", [QKeySequence.StandardKey.Quit],
-            "Quit; a running run is stopped first, no process is left behind", self.close,
+        self.baselineAction = self._action(
+            "baselineAction", "Time one after another &first", [QKeySequence("Ctrl+B")],
+            self.measureBaselineCheck.toolTip(), self.measureBaselineCheck.setChecked,
         )  # fmt: skip
-        self.menus["File"].addAction(quit_action)
+        self.baselineAction.setCheckable(True)
+        self.measureBaselineCheck.toggled.connect(self.baselineAction.setChecked)
+        self.pagePresetAction = self._action(
+            "pagePresetAction", "&Page example", [QKeySequence("Ctrl+E")],
+            self.configPanel.pagePresetButton.toolTip(), self.configPanel.apply_page_example,
+        )  # fmt: skip
+        self.defaultsAction = self._action(
+            "defaultsAction", "&Default settings", [QKeySequence("Ctrl+D")],
+            self.configPanel.defaultsButton.toolTip(), self.configPanel.restore_defaults,
+        )  # fmt: skip
+        run_menu = self.menus["Run"]
+        for action in (self.runAction, self.stopAction, self.resetAction):
+            run_menu.addAction(action)
+        run_menu.addSeparator()
+        for action in (self.baselineAction, self.pagePresetAction, self.defaultsAction):
+            run_menu.addAction(action)
+        self.quitAction = self._action(
+            "quitAction", "&Quit", [QKeySequence(QKeySequence.StandardKey.Quit)],
+            "Quit (Ctrl+Q); a running run is stopped first, no process is left behind",
+            self.close,
+        )  # fmt: skip
+        self.menus["File"].addAction(self.quitAction)
+        self.conceptsAction = self._action(
+            "conceptsAction", "&What am I seeing?", [QKeySequence("F1")],
+            "The GIL, threads, processes and start methods in one page (F1)",
+            self.show_concepts,
+        )  # fmt: skip
+        self.menus["Help"].addAction(self.conceptsAction)
 
         self.runButton.clicked.connect(self.start_run)
         self.stopButton.clicked.connect(self.stop_run)
@@ -164,6 +272,7 @@ class MainWindow(QMainWindow):
     # -- run control -----------------------------------------------------------
 
     def start_run(self) -> Run | None:
+        """Run what the panel describes (its one-after-another baseline first, if asked)."""
         if self.controller.is_running:
             return None
         try:
@@ -171,7 +280,7 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.statusLabel.setText(f"Cannot run: {exc}")
             return None
-        return self.controller.start(config)
+        return self.controller.start(config, measure_baseline=self.measureBaselineCheck.isChecked())
 
     def stop_run(self) -> None:
         if self.controller.is_running:
@@ -183,7 +292,20 @@ class MainWindow(QMainWindow):
             return
         self.workersView.clear()
         self.resultsView.clear()
+        self.phaseLabel.clear()
         self.statusLabel.setText("Ready")
+        self.tickLatenessLabel.setText("Window tick: idle")
+
+    def show_concepts(self) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("conceptsDialog")
+        box.setWindowTitle("What am I seeing?")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(CONCEPTS_HTML)
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
 
     def _sync_buttons(self, running: bool) -> None:
         self.runButton.setEnabled(not running)
@@ -193,45 +315,90 @@ class MainWindow(QMainWindow):
         self.resetButton.setEnabled(not running)
         self.resetAction.setEnabled(not running)
         self.configPanel.setEnabled(not running)
+        self.measureBaselineCheck.setEnabled(not running)
+        for action in (self.baselineAction, self.pagePresetAction, self.defaultsAction):
+            action.setEnabled(not running)
+
+    # -- plain words -----------------------------------------------------------
 
     def _explain(self) -> None:
         try:
             config = self.configPanel.config()
         except ConfigError:
             return
-        if config.mode == "thread":
-            text = (
-                "Threads run inside a separate host process, so the window keeps ticking "
-                "even while CPU-bound threads fight over that process's GIL."
+        self.explainLabel.setText(expectation(config))
+
+    def _phase_text(self, run: Run) -> str:
+        n = run.config.workers
+        if self.controller.phase == BASELINE:
+            return (
+                f"Step 1 of 2: timing the same {n} workers one after another (the baseline "
+                "for a measured speedup)…"
             )
-            if config.kind == "cpu":
-                text += " Expect the bars to move together but slowly: they take turns."
-        elif config.mode == "process":
-            text = (
-                f"Each worker is a process started with {config.effective_start_method}; "
-                "with one core per worker, CPU-bound bars move at full speed side by side."
-            )
-        else:
-            text = "One after another: the baseline for the speedup of the other modes."
-        self.explainLabel.setText(text)
+        return f"Running {n} {run.engine.label}…"
 
     def _on_started(self, run: Run) -> None:
         self.workersView.show_run(run)
         self.resultsView.clear()
-        self.statusLabel.setText(f"Running {run.config.workers} workers…")
+        text = self._phase_text(run)
+        if self.controller.phase != BASELINE and self.measureBaselineCheck.isChecked():
+            text = "Step 2 of 2: " + text[0].lower() + text[1:]
+        self.phaseLabel.setText(text)
+        self.statusLabel.setText(text)
 
     def _on_updated(self, run: Run, messages: list[Any]) -> None:
         self.workersView.refresh(run)
         if run.escalation in ("terminate", "kill"):
             self.statusLabel.setText(f"Stopping: workers ignored the Event, sent {run.escalation}")
+        if self.controller.ticks % LATENESS_EVERY_TICKS == 1:
+            self._show_lateness()
+
+    def _show_lateness(self) -> None:
+        stats = self.controller.lateness_summary()
+        if not stats["ticks"]:
+            return
+        self.tickLatenessLabel.setText(
+            f"Window tick ({TICK_MS} ms): {stats['last']:.0f} ms late, "
+            f"p99 {stats['p99']:.0f} ms over {stats['ticks']:.0f} ticks"
+        )
 
     def _on_finished(self, record: dict[str, Any]) -> None:
-        if self.controller.run is not None:
-            self.workersView.refresh(self.controller.run)
-        self.resultsView.show_record(record)
-        self.statusLabel.setText("Finished" if record.get("ok") else "Finished with problems")
-        if self._close_when_stopped:
+        run = self.controller.run
+        if run is not None:
+            self.workersView.refresh(run)
+        self._show_lateness()
+        stats = self.controller.lateness_summary()
+        notes = [
+            f"Window responsiveness: the 30 ms poll timer was at most {stats['max']:.0f} ms "
+            f"late (p99 {stats['p99']:.0f} ms over {stats['ticks']:.0f} ticks): the workers "
+            "ran outside the window's process, so they could not starve its GUI thread."
+        ]
+        self.resultsView.show_record(record, notes)
+        self.viewTabs.setCurrentWidget(self.resultsView)
+        self.statusLabel.setText(self._finished_text(record))
+        if self.controller.phase == BASELINE and self.controller.is_running:
+            return  # the chosen run starts next
+        self.phaseLabel.setText(self._finished_text(record))
+        if self._close_when_stopped and not self.controller.is_running:
             self.close()
+
+    def _finished_text(self, record: dict[str, Any]) -> str:
+        wall = record.get("wall_s") or 0.0
+        failed = [w for w in record["workers"] if w.get("state") == "failed"]
+        if failed:
+            first = failed[0]
+            kind = (first.get("error") or {}).get("type", "an error")
+            return (
+                f"Worker {first['id']} failed ({kind}) after {wall:.2f} s: its traceback is in "
+                "the Results tab. The window is fine; change something and Run again."
+            )
+        if record.get("stop", {}).get("requested"):
+            took = self.controller.last_stop_s
+            after = f"; every worker ended {took:.2f} s after Stop" if took is not None else ""
+            return f"Stopped after {wall:.2f} s{after}."
+        if self.controller.phase == BASELINE:
+            return f"Baseline timed: {wall:.2f} s one after another. Now the chosen run…"
+        return f"Finished in {wall:.2f} s."
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -240,7 +407,40 @@ class MainWindow(QMainWindow):
         if self.controller.is_running:
             self._close_when_stopped = True
             self.stop_run()
+            self.statusLabel.setText("Closing: stopping every worker first…")
             event.ignore()
             return
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def expectation(config: RunConfig) -> str:
+    """What a person should expect to see for ``config``, before pressing Run."""
+    n = config.workers
+    if config.mode == "thread":
+        text = (
+            f"{n} threads run inside one separate host process (not in this window's "
+            "process), so the window keeps ticking even while they fight over that "
+            "process's GIL. "
+        )
+        if config.kind == "cpu":
+            text += (
+                "cpu work holds the GIL: the threads take turns, every bar moves at 1/"
+                f"{n} speed, and the speedup comes out near 1x."
+            )
+        elif config.kind == "io":
+            text += "io steps sleep and release the GIL: the threads overlap."
+        else:
+            text += "nogil steps release the GIL inside C code: threads can use several cores."
+        return text
+    if config.mode == "process":
+        method = config.effective_start_method
+        return (
+            f"{n} processes, started with {method}: each has its own interpreter and GIL, so "
+            "with a free core each, cpu bars move side by side at full speed. Watch the "
+            "'start ms' column: spawn pays for a fresh interpreter per worker."
+        )
+    return (
+        "One after another, on one thread in a host process: one bar at a time. This is "
+        "the baseline the other modes' speedup is measured against."
+    )

@@ -9,43 +9,104 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ..core import summary
 
+COLUMNS = (
+    ("worker", "Worker id"),
+    ("pid", "Process id the worker ran in"),
+    ("thread", "Native thread id"),
+    ("count", "Steps to count down"),
+    ("left", "Steps left at the end (0 = finished)"),
+    ("start ms", "Start latency: start requested -> worker's first message"),
+    ("wall s", "The worker's own wall-clock time, first to last message"),
+    ("cpu s", "CPU time the worker's thread used; below wall when it waited or took turns"),
+    ("msgs", "Messages it sent that arrived"),
+    ("dropped", "Progress messages dropped because the queue was full"),
+    ("state", "How it ended"),
+)
+ESCALATION_WORDS = {
+    "event": "every worker saw the shared stop Event and ended on its own",
+    "terminate": "some ignored the stop Event and got SIGTERM",
+    "kill": "some ignored SIGTERM too and got SIGKILL",
+}
 
-def record_html(record: dict[str, Any]) -> str:
-    """Headline, per-worker table and any tracebacks, as simple HTML."""
+
+def _fmt(value: float | None, scale: float = 1.0, digits: int = 3) -> str:
+    return "-" if value is None else f"{value * scale:.{digits}f}"
+
+
+def speedup_text(record: dict[str, Any]) -> str:
+    """Which basis the speedup uses, in words, and how to get a measured one."""
+    config = record["config"]
+    wall = record.get("wall_s")
+    if config["mode"] == "sequential":
+        if record.get("ok") and wall:
+            return (
+                f"This one-after-another run is now the baseline: runs of the same counts and "
+                f"kind measure their speedup against its {wall:.2f} s."
+            )
+        return "A one-after-another run only becomes a baseline when every worker finishes."
+    speedup, basis = record.get("speedup"), record.get("speedup_basis")
+    if not speedup or not wall:
+        return ""
+    if basis == "measured":
+        baseline = speedup * wall
+        return (
+            f"Speedup measured: the same counts one after another took {baseline:.2f} s, "
+            f"this run {wall:.2f} s, so {speedup:.2f}x."
+        )
+    return (
+        f"Speedup estimated ({speedup:.2f}x): the workers' own work time (CPU time, plus "
+        "sleeps for io) divided by the wall time. On a busy machine this guesses low. For a "
+        "measured figure, tick \u201cTime one after another first\u201d and run again."
+    )
+
+
+def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
+    """Headline, explanations, a per-worker table and any tracebacks, as simple HTML."""
     rows = []
     for w in record["workers"]:
-        latency = w.get("start_latency_s")
-        rows.append(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(cell))}</td>"
-                for cell in (
-                    w["id"],
-                    w["pid"] or "-",
-                    w["thread_id"] or "-",
-                    w["count"],
-                    w["final_remaining"],
-                    "-" if w["wall_s"] is None else f"{w['wall_s']:.3f}",
-                    "-" if w["cpu_s"] is None else f"{w['cpu_s']:.3f}",
-                    "-" if latency is None else f"{latency * 1000:.1f}",
-                    w["dropped"],
-                    w.get("state", ""),
-                )
-            )
-            + "</tr>"
+        cells = (
+            w["id"],
+            w["pid"] or "-",
+            w["thread_id"] or "-",
+            f"{w['count']:,}",
+            f"{w['final_remaining']:,}",
+            _fmt(w.get("start_latency_s"), 1000, 1),
+            _fmt(w["wall_s"]),
+            _fmt(w["cpu_s"]),
+            w["messages"],
+            w["dropped"],
+            w.get("state", ""),
         )
-    header = "".join(
-        f"<th>{h}</th>"
-        for h in ("id", "pid", "thread", "count", "left", "wall s", "cpu s", "start ms",
-                  "dropped", "state")
-    )  # fmt: skip
-    failures = summary.failures(record)
-    parts = [
-        f"<p><b>{html.escape(summary.headline(record))}</b></p>",
+        rows.append(
+            "<tr>" + "".join(f"<td align='right'>{html.escape(str(c))}</td>" for c in cells)
+        )
+    header = "".join(f"<th title='{html.escape(tip)}'>{name}</th>" for name, tip in COLUMNS)
+    paragraphs = [speedup_text(record)]
+    queue = record.get("queue") or {}
+    size = record["config"].get("queue_size")
+    dropped = queue.get("dropped", sum(w.get("dropped", 0) for w in record["workers"]))
+    if queue:
+        bound = "unbounded" if not size else f"bounded at {size:,}"
+        paragraphs.append(
+            f"Queue ({bound}): {queue.get('messages', 0):,} messages read in "
+            f"{queue.get('polls', 0):,} polls; {dropped:,} progress messages dropped "
+            + ("because it was full." if dropped else "(it never filled up).")
+        )
+    stop = record.get("stop") or {}
+    if stop.get("requested"):
+        paragraphs.append(
+            "Stop: " + ESCALATION_WORDS.get(stop.get("escalation", ""), "requested") + "."
+        )
+    paragraphs.extend(notes or [])
+    parts = [f"<p><b>{html.escape(summary.headline(record))}</b></p>"]
+    parts.extend(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
+    parts.append(
         f"<table cellspacing='0' cellpadding='3' border='1'><tr>{header}</tr>{''.join(rows)}"
-        "</table>",
-    ]
+        "</table>"
+    )
+    failures = summary.failures(record)
     if failures:
+        parts.append("<p><b>What went wrong</b> (the worker's traceback):</p>")
         parts.append(f"<pre style='color:#c0392b'>{html.escape(failures)}</pre>")
     return "".join(parts)
 
@@ -58,6 +119,12 @@ class ResultsView(QTextBrowser):
         self.setObjectName("resultsView")
         self.setAccessibleName("Results")
         self.setPlaceholderText("Press Run (Ctrl+R) to start the workers; results appear here.")
+        self.record: dict[str, Any] | None = None
 
-    def show_record(self, record: dict[str, Any]) -> None:
-        self.setHtml(record_html(record))
+    def show_record(self, record: dict[str, Any], notes: list[str] | None = None) -> None:
+        self.record = record
+        self.setHtml(record_html(record, notes))
+
+    def show_message(self, text: str) -> None:
+        self.record = None
+        self.setHtml(f"<p>{html.escape(text)}</p>")

@@ -3,6 +3,12 @@
 Widgets never touch the queue: they listen to ``started``, ``updated`` and
 ``finished``. The timer drains at most ``DRAIN_PER_TICK`` messages per tick with
 the core's if-then-try ``drain``, so a flood of progress never freezes the window.
+
+Speedup honesty: a speedup is ``measured`` only against a timed one-after-another
+run of the same workload. ``start(config, measure_baseline=True)`` runs that
+sequential baseline first (a real run, shown like any other, ``phase ==
+"baseline"``) and then the chosen run, which is judged against it. Baselines are
+cached per workload, so the second time the chosen run starts straight away.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from ..core.runner import Run
 
 TICK_MS = 30
 DRAIN_PER_TICK = 2000
+LATENESS_KEEP = 2000  # ticks kept for the responsiveness readout (about a minute)
+
+IDLE, BASELINE, MAIN = "idle", "baseline", "run"
 
 
 def workload_key(config: RunConfig) -> tuple[Any, ...]:
@@ -30,21 +39,45 @@ def workload_key(config: RunConfig) -> tuple[Any, ...]:
     )
 
 
+def baseline_config(config: RunConfig) -> RunConfig:
+    """The same workload, one after another: what a measured speedup compares with."""
+    return config.replace(mode="sequential", start_method=None, faults={})
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[rank]
+
+
 class RunController(QObject):
-    """Owns the current run and the poll timer; emits what happened each tick."""
+    """Owns the current run and the poll timer; emits what happened each tick.
+
+    With a measured baseline, one press of Run makes two runs: ``started`` /
+    ``updated`` / ``finished`` fire for each (read ``phase`` to tell them apart),
+    while ``runningChanged`` fires once at the very start and once at the very end.
+    """
 
     started = Signal(object)  # the Run
     updated = Signal(object, list)  # the Run, the messages applied this tick
     finished = Signal(dict)  # the run/1 record
     runningChanged = Signal(bool)
+    phaseChanged = Signal(str)  # "baseline", "run" or "idle"
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.run: Run | None = None
+        self.phase = IDLE
         self.stall_after_s: float | None = 5.0
         self.history: list[dict[str, Any]] = []
         self._baselines: dict[tuple[Any, ...], float] = {}
+        self._pending: RunConfig | None = None  # the chosen run, waiting for its baseline
         self.tick_lateness_ms: list[float] = []  # bounded, for the responsiveness readout
+        self.ticks = 0
+        self.last_stop_s: float | None = None  # Stop pressed -> every worker gone
         self._last_tick: float | None = None
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -53,33 +86,61 @@ class RunController(QObject):
 
     @property
     def is_running(self) -> bool:
-        return self.run is not None and not self.run.finished
+        return self._pending is not None or (self.run is not None and not self.run.finished)
 
     def baseline_for(self, config: RunConfig) -> float | None:
         """Wall time of the latest sequential run of the same workload, if any."""
         return self._baselines.get(workload_key(config))
 
-    def start(self, config: RunConfig) -> Run:
+    def needs_baseline(self, config: RunConfig) -> bool:
+        return config.mode != "sequential" and self.baseline_for(config) is None
+
+    def start(self, config: RunConfig, *, measure_baseline: bool = False) -> Run:
+        """Start ``config``; with ``measure_baseline``, time it one after another first."""
         if self.is_running:
             raise RuntimeError("a run is already going; stop it first")
+        self.tick_lateness_ms.clear()
+        self.ticks = 0
+        self.last_stop_s = None
+        if measure_baseline and self.needs_baseline(config):
+            self._pending = config
+            run = self._begin(baseline_config(config), BASELINE)
+        else:
+            run = self._begin(config, MAIN)
+        self.runningChanged.emit(True)
+        return run
+
+    def _begin(self, config: RunConfig, phase: str) -> Run:
         baseline = None if config.mode == "sequential" else self.baseline_for(config)
         self.run = Run(config, baseline_wall_s=baseline, stall_after_s=self.stall_after_s)
+        self.phase = phase
         self.run.start()
         self._last_tick = time.perf_counter()
-        self.tick_lateness_ms.clear()
         self.timer.start()
+        self.phaseChanged.emit(phase)
         self.started.emit(self.run)
-        self.runningChanged.emit(True)
         return self.run
 
     def stop(self) -> None:
         """Event first; the tick escalates to SIGTERM and SIGKILL if workers ignore it."""
-        if self.is_running and self.run is not None:
+        self._pending = None  # a stopped baseline means: no chosen run either
+        if self.run is not None and not self.run.finished:
             self.run.stop()
 
     def end_worker(self, worker_id: int) -> None:
         if self.is_running and self.run is not None:
             self.run.end_worker(worker_id)
+
+    def lateness_summary(self) -> dict[str, float]:
+        """How late the poll timer fired during the latest run, in ms."""
+        values = self.tick_lateness_ms
+        return {
+            "ticks": float(len(values)),
+            "last": values[-1] if values else 0.0,
+            "p50": percentile(values, 0.50),
+            "p99": percentile(values, 0.99),
+            "max": max(values, default=0.0),
+        }
 
     def _tick(self) -> None:
         run = self.run
@@ -90,21 +151,36 @@ class RunController(QObject):
         if self._last_tick is not None:
             lateness = (now - self._last_tick) * 1000 - TICK_MS
             self.tick_lateness_ms.append(max(0.0, lateness))
-            del self.tick_lateness_ms[:-2000]
+            del self.tick_lateness_ms[:-LATENESS_KEEP]
         self._last_tick = now
+        self.ticks += 1
         messages = run.poll(DRAIN_PER_TICK)
         self.updated.emit(run, messages)
         if run.finished:
-            self.timer.stop()
-            record = run.record()
-            if run.config.mode == "sequential" and run.ok and run.wall_s:
-                self._baselines[workload_key(run.config)] = run.wall_s
-            self.history.append(record)
-            self.finished.emit(record)
-            self.runningChanged.emit(False)
+            self._on_run_finished(run)
+
+    def _on_run_finished(self, run: Run) -> None:
+        self.timer.stop()
+        if run.stop_requested_at is not None:
+            self.last_stop_s = time.perf_counter() - run.stop_requested_at
+        record = run.record()
+        if run.config.mode == "sequential" and run.ok and run.wall_s:
+            self._baselines[workload_key(run.config)] = run.wall_s
+        self.history.append(record)
+        if not run.ok:
+            self._pending = None  # a baseline that failed measures nothing
+        self.finished.emit(record)  # listeners may still call stop(), which drops _pending
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._begin(pending, MAIN)
+            return
+        self.phase = IDLE
+        self.phaseChanged.emit(IDLE)
+        self.runningChanged.emit(False)
 
     def shutdown(self) -> None:
         """Blocking last resort at application exit: nothing may outlive the app."""
+        self._pending = None
         self.timer.stop()
         if self.run is not None and not self.run.finished:
             self.run.close()

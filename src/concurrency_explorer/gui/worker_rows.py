@@ -27,14 +27,27 @@ STATE_COLOURS = {
     "stopped": "#7f8c8d",
     "failed": "#c0392b",
 }
+STATE_TIPS = {
+    "pending": "Not asked to start yet.",
+    "starting": "Asked to start; its first message has not arrived (start latency).",
+    "running": "Counting down and reporting progress.",
+    "stalled": "Running, but silent for longer than the watchdog allows.",
+    "done": "Counted down to zero.",
+    "stopped": "Ended early because you pressed Stop.",
+    "failed": "Raised an exception or died; the Results tab shows why.",
+}
 
 
 class WorkerRow:
     """The widgets of one worker (not a QWidget: rows share one grid layout)."""
 
     def __init__(self, grid: QGridLayout, index: int, count: int) -> None:
+        self.index = index
+        self.grid = grid  # extensions may add widgets in columns 3+ of row ``index``
+        self.value_updates = 0  # setValue calls made (the stress test counts them)
         self.label = QLabel(f"worker {index}")
         self.label.setObjectName(f"workerLabel{index}")
+        self.label.setAccessibleName(f"Worker {index}")
         self.bar = QProgressBar()
         self.bar.setObjectName(f"workerProgress{index}")
         self.bar.setAccessibleName(f"Worker {index} progress")
@@ -54,6 +67,7 @@ class WorkerRow:
         done = worker.count - worker.remaining
         if self.bar.value() != done:
             self.bar.setValue(done)
+            self.value_updates += 1
         who = worker.pid if mode == "process" else worker.thread_id
         shown = (worker.state, worker.remaining, who)
         if shown == self._shown:
@@ -63,9 +77,18 @@ class WorkerRow:
         who_text = f"{ident} {who}" if who else "not started"
         self.label.setText(f"worker {worker.worker_id} · {who_text}")
         colour = STATE_COLOURS.get(worker.state, "#000")
-        self.state.setText(f"{worker.state} · {worker.remaining:,} left")
+        text = f"{worker.state} · {worker.remaining:,} left"
+        if worker.error:
+            text = f"{worker.state}: {worker.error['type']} · {worker.remaining:,} left"
+        self.state.setText(text)
         self.state.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        self.bar.setToolTip(worker.error["traceback"] if worker.error else "")
+        tip = STATE_TIPS.get(worker.state, "")
+        if worker.error:
+            tip = (
+                f"{worker.error['type']}: {worker.error['message']}\n\n{worker.error['traceback']}"
+            )
+        self.state.setToolTip(tip.strip())
+        self.bar.setToolTip(tip.strip())
 
 
 class WorkersView(QScrollArea):
@@ -78,12 +101,21 @@ class WorkersView(QScrollArea):
         self.setWidgetResizable(True)
         self.rows: list[WorkerRow] = []
         self._mode = "process"
+        self._retired_updates = 0
         self._build([])
 
+    @property
+    def value_updates(self) -> int:
+        """setValue calls on progress bars since this view was made (all runs)."""
+        return self._retired_updates + sum(row.value_updates for row in self.rows)
+
     def _build(self, counts: list[int]) -> None:
+        self._retired_updates += sum(row.value_updates for row in self.rows)
         inner = QWidget()
+        inner.setObjectName("workerRows")
         grid = QGridLayout(inner)
         grid.setColumnStretch(1, 1)
+        self.grid = grid
         self.rows = [WorkerRow(grid, i, count) for i, count in enumerate(counts)]
         grid.setRowStretch(len(counts), 1)
         self.setWidget(inner)

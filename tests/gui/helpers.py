@@ -1,0 +1,69 @@
+"""Driving the window the way a person does: set widgets, press buttons, wait."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar
+
+from concurrency_explorer.gui import MainWindow
+
+
+def make_window(qtbot: Any) -> MainWindow:
+    window = MainWindow()
+    qtbot.addWidget(window)  # pytest-qt closes it at teardown (after any run has ended)
+    return window
+
+
+def choose(combo: QComboBox, data: str) -> None:
+    index = combo.findData(data)
+    assert index >= 0, f"{data!r} is not offered by {combo.objectName()}"
+    combo.setCurrentIndex(index)
+
+
+def configure(
+    window: MainWindow,
+    *,
+    mode: str,
+    method: str | None = None,
+    workers: int = 2,
+    count: int = 10,
+    counts: str = "",
+    kind: str = "cpu",
+) -> None:
+    panel = window.configPanel
+    choose(panel.modeCombo, mode)
+    if method is not None:
+        choose(panel.startMethodCombo, method)
+    panel.workersSpin.setValue(workers)
+    panel.countSpin.setValue(count)
+    panel.countsEdit.setText(counts)
+    choose(panel.kindCombo, kind)
+
+
+def run_and_wait(qtbot: Any, window: MainWindow, timeout_ms: int = 60_000) -> dict[str, Any]:
+    """Press Run and wait until the whole press is over (baseline and chosen run)."""
+    records: list[dict[str, Any]] = []
+    window.controller.finished.connect(records.append)
+    qtbot.mouseClick(window.runButton, _left())
+    qtbot.waitUntil(lambda: not window.controller.is_running and bool(records), timeout=timeout_ms)
+    window.controller.finished.disconnect(records.append)
+    return records[-1]
+
+
+def bar(window: MainWindow, i: int) -> QProgressBar:
+    widget = window.findChild(QProgressBar, f"workerProgress{i}")
+    assert widget is not None, f"no workerProgress{i}"
+    return widget
+
+
+def state(window: MainWindow, i: int) -> str:
+    widget = window.findChild(QLabel, f"workerState{i}")
+    assert widget is not None, f"no workerState{i}"
+    return widget.text()
+
+
+def _left() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
