@@ -8,6 +8,7 @@ thread that starts every child (see core/launcher.py).
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 
@@ -71,6 +72,11 @@ def no_leaks():
     """Fail a test that leaves a child process, a zombie or a stray thread behind."""
     baseline = {t.ident for t in threading.enumerate()}
     yield
+    pools = sys.modules.get("concurrency_explorer.core.engines.pools")
+    if pools is not None:
+        # warm process pools outlive a run on purpose (a second run starts at once);
+        # the app shuts them on exit, the suite after every test (then checks as usual)
+        pools.shutdown_warm_pools()
     left = leftover_children()
     assert not left, f"child processes left behind: {[(p.pid, p.name()) for p in left]}"
     stray = stray_threads(baseline)

@@ -73,3 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        shutdown_engines()
+
+
+def shutdown_engines() -> None:
+    """End what engines keep between runs (warm process pools) before the CLI exits."""
+    pools = sys.modules.get("concurrency_explorer.core.engines.pools")
+    if pools is not None:
+        pools.shutdown_warm_pools()

@@ -129,6 +129,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="nogil kind: bytes hashed per step (default: 1048576)",
     )
     parser.add_argument(
+        "--pool-size",
+        default=None,
+        metavar="N",
+        help="pool modes: threads or processes in the pool (default: one per worker); "
+        "fewer than workers makes tasks wait for a slot and reuse warm workers",
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -201,6 +208,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         kind=args.kind,
         queue_size=parse_int("--queue-size", args.queue_size),
         faults=faults,
+        pool_size=parse_int("--pool-size", args.pool_size),
         **extra,
     )
 

@@ -23,6 +23,11 @@ BASE_MODES = ("sequential", "thread", "process")
 PROCESS_LIKE_MODES = {"process"}  # modes that take a start method (engines may add)
 
 
+#: RunConfig fields that only some engines accept (``Engine.options``), with their
+#: plain-words names for error messages.
+ENGINE_OPTIONS = {"pool_size": "pool size"}
+
+
 class ConfigError(ValueError):
     """A configuration a person got wrong; the message is one plain line."""
 
@@ -69,6 +74,7 @@ class RunConfig:
     report_interval_s: float = 0.02
     faults: dict[int, str] = field(default_factory=dict)
     echo: bool = False
+    pool_size: int | None = None  # pool modes: worker slots; None = one per worker
 
     def __post_init__(self) -> None:
         self.validate()
@@ -98,6 +104,9 @@ class RunConfig:
                 f"unknown mode {self.mode!r}; expected one of {', '.join(mode_names())}"
             )
         engine = get_engine_class(self.mode)
+        available, reason = engine.availability()
+        if not available:
+            raise ConfigError(f"mode {self.mode!r} is not available here: {reason}")
         _int("workers", self.workers, 1, MAX_WORKERS)
         if not isinstance(self.counts, tuple):
             object.__setattr__(self, "counts", tuple(self.counts))
@@ -131,6 +140,17 @@ class RunConfig:
                 raise ConfigError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
         if not isinstance(self.echo, bool):
             raise ConfigError("echo must be true or false")
+        self._validate_engine_options(engine.options)
+
+    def _validate_engine_options(self, accepted: frozenset[str]) -> None:
+        """Options only some engines take: refused, in plain words, for the others."""
+        for name, label in ENGINE_OPTIONS.items():
+            value = getattr(self, name)
+            if value in (None, (), False) or name in accepted:
+                continue
+            raise ConfigError(f"mode {self.mode!r} takes no {label}")
+        if self.pool_size is not None:
+            _int("pool size", self.pool_size, 1, MAX_WORKERS)
 
     @property
     def effective_start_method(self) -> str | None:
@@ -173,6 +193,7 @@ class RunConfig:
             "report_interval_s": self.report_interval_s,
             "faults": {str(k): v for k, v in sorted(self.faults.items())},
             "echo": self.echo,
+            "pool_size": self.pool_size,
         }
 
     @classmethod

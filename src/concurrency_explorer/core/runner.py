@@ -39,6 +39,7 @@ DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI 
 TERMINATE_AFTER_S = 0.6  # Stop: Event first; SIGTERM after this
 KILL_AFTER_S = 1.2  # then SIGKILL; everything is gone well within 2 s
 EXIT_GRACE_S = 3.0  # a unit that sent its finals but does not exit is ended after this
+LAG_GRACE_S = 1.0  # a unit whose messages may lag its end: wait this long for its finals
 OUTPUT_LIMIT = 2000  # lines of printed output kept per worker
 
 
@@ -57,7 +58,7 @@ class Run:
         self.baseline_wall_s = baseline_wall_s
         self.stall_after_s = stall_after_s
         engine_cls = get_engine_class(config.mode)
-        self.engine = engine or engine_cls(config.effective_start_method, config.queue_size)
+        self.engine = engine or engine_cls.from_config(config)
         self.workers = [
             WorkerState(spec.worker_id, spec.count, spec.count) for spec in config.worker_specs()
         ]
@@ -125,7 +126,7 @@ class Run:
         queue_empty = len(messages) < max_items
         self._update_requests()
         if queue_empty:
-            self._judge_exited_units(units)
+            self._judge_exited_units(units, now)
         self._watchdog(now)
         self._escalate(now, units)
         if all(w.final for w in self.workers):
@@ -188,17 +189,20 @@ class Run:
         elif isinstance(message, Output) and len(worker.output) < OUTPUT_LIMIT:
             worker.output.append(message.text)
 
-    def _judge_exited_units(self, units: list[Any]) -> None:
+    def _judge_exited_units(self, units: list[Any], now: float) -> None:
         """Workers whose unit exited (and whose messages are all in) but sent no final."""
         for unit in units:
             if unit.alive:
                 continue
+            lagging = unit.messages_may_lag and now - self._exited_at[unit.worker_ids] < LAG_GRACE_S
             for wid in unit.worker_ids:
                 worker = self.workers[wid]
                 if worker.final:
                     if worker.pid == unit.pid and unit.exitcode is not None:
                         worker.exit_code = unit.exitcode
                     continue
+                if lagging:
+                    continue  # its final message may still be on its way
                 worker.exit_code = unit.exitcode
                 worker.t_end = worker.t_end or self._exited_at.get(unit.worker_ids)
                 if worker.t_started is not None and worker.t_end is not None:
@@ -216,7 +220,7 @@ class Run:
                     worker.state = FAILED
                     worker.error = {
                         "type": "WorkerExited",
-                        "message": _exit_text(unit.exitcode),
+                        "message": unit.failure or _exit_text(unit.exitcode),
                         "traceback": "",
                     }
 
@@ -318,8 +322,38 @@ class Run:
                 "empty_polls": self.empty_polls,
                 "dropped": sum(w.dropped for w in self.workers),
             },
-            "workers": [w.to_record(t0) for w in self.workers],
+            "workers": self._worker_records(t0),
+            "worker_environment": self.engine.worker_environment() or _local_worker_env(),
+            **self.engine.record_extras(),
         }
+
+    def _worker_records(self, t0: float) -> list[dict[str, Any]]:
+        """Each worker's entry, with ``task_reused`` and the engine's own keys added.
+
+        ``task_reused``: the thread that ran this worker had already run another
+        worker of this run (a pool, or one after another). Engines that know more
+        (a warm process pool reused across runs) say so in their extras.
+        """
+        records = []
+        seen: set[tuple[int | None, int | None]] = set()
+        by_start = sorted(self.workers, key=lambda w: (w.t_started is None, w.t_started or 0.0))
+        reused = {}
+        for worker in by_start:
+            key = (worker.pid, worker.thread_id)
+            reused[worker.worker_id] = worker.pid is not None and key in seen
+            seen.add(key)
+        extras = self.engine.worker_extras()
+        for worker in self.workers:
+            entry = worker.to_record(t0)
+            entry["task_reused"] = reused[worker.worker_id]
+            entry.update(extras.get(worker.worker_id, {}))
+            records.append(entry)
+        return records
+
+
+def _local_worker_env() -> dict[str, Any]:
+    env = environment()
+    return {key: env[key] for key in ("python", "implementation", "gil_enabled", "executable")}
 
 
 def _exit_text(exitcode: int | None) -> str:

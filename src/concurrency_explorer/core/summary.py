@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-_UNIT = {"process": "process", "thread": "thread", "sequential": "worker"}
+_UNIT = {
+    "process": "process",
+    "thread": "thread",
+    "sequential": "worker",
+    "pool-thread": "thread-pool task",
+    "pool-process": "process-pool task",
+    "asyncio": "coroutine",
+    "interpreter": "subinterpreter task",
+    "dask": "Dask task",
+}
 
 
 def _plural(n: int, word: str) -> str:

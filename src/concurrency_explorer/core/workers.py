@@ -165,8 +165,17 @@ def _thread_entry(spec: WorkerSpec, q: Any, stop: Any, t_request: float) -> None
     run_worker(spec, q, stop, t_request)
 
 
-def host_main(mode: str, specs: list[WorkerSpec], q: Any, stop: Any) -> None:
-    """Run workers as threads (``thread``) or one after another (``sequential``).
+def _pool_entry(spec: WorkerSpec, q: Any, stop: Any, t_request: float) -> None:
+    if stop.is_set():
+        return  # still queued when Stop came: never started, the runner marks it stopped
+    run_worker(spec, q, stop, t_request)
+
+
+def host_main(
+    mode: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
+) -> None:
+    """Run workers as threads (``thread``), one after another (``sequential``), as
+    tasks of a thread pool (``pool-thread``) or as coroutines (``asyncio``).
 
     This runs in a host process, not in the GUI: CPU-bound threads would otherwise
     starve the GUI thread of the GIL (its timer then ticks every 300-700 ms).
@@ -175,7 +184,26 @@ def host_main(mode: str, specs: list[WorkerSpec], q: Any, stop: Any) -> None:
     from .lifecycle import die_with_parent
 
     die_with_parent()
-    if mode == "thread":
+    run_host(mode, specs, q, stop, options)
+
+
+def run_host(
+    mode: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
+) -> None:
+    """The body of a host, whatever started it (a multiprocessing child or ``--python``)."""
+    options = options or {}
+    if mode == "pool-thread":
+        from concurrent.futures import ThreadPoolExecutor  # only this mode pays for it
+
+        size = options.get("pool_size") or len(specs)
+        with ThreadPoolExecutor(max_workers=size, thread_name_prefix="pool") as pool:
+            for spec in specs:
+                pool.submit(_pool_entry, spec, q, stop, time.perf_counter())
+    elif mode == "asyncio":
+        from .aio_worker import run_coroutines  # only this mode pays for asyncio
+
+        run_coroutines(specs, q, stop)
+    elif mode == "thread":
         threads = []
         for spec in specs:
             thread = threading.Thread(

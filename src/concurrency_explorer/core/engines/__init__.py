@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Engine, UnitStatus
 from .mp import ProcessEngine, SequentialEngine, ThreadEngine
+from .pools import PoolProcessEngine, PoolThreadEngine
 
 __all__ = [
     "Engine",
@@ -23,7 +24,13 @@ def register(engine: type[Engine]) -> type[Engine]:
     return engine
 
 
-for _engine in (SequentialEngine, ThreadEngine, ProcessEngine):
+for _engine in (
+    SequentialEngine,
+    ThreadEngine,
+    ProcessEngine,
+    PoolThreadEngine,
+    PoolProcessEngine,
+):
     register(_engine)
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..workers import WorkerSpec
+
+if TYPE_CHECKING:
+    from ..config import RunConfig
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,14 @@ class UnitStatus:
     alive: bool
     exitcode: int | None  # None while running; negative: killed by that signal
     start_error: str | None = None
+    #: why the unit ended without its workers' final messages, when the engine
+    #: knows better than an exit code (a broken pool, a cancelled cluster task)
+    failure: str | None = None
+    #: True when the unit's end does not imply its messages arrived: a pool process
+    #: outlives its task, and its queue's feeder thread may still be sending when the
+    #: task's result is back; a cluster reports over another channel than results.
+    #: The runner then gives the messages ``LAG_GRACE_S`` before judging the worker.
+    messages_may_lag: bool = False
 
 
 class Engine(ABC):
@@ -33,6 +44,9 @@ class Engine(ABC):
     label: ClassVar[str]  # plain words for the window and the results text
     uses_start_method: ClassVar[bool] = False
     description: ClassVar[str] = ""
+    #: RunConfig options beyond the common ones that this engine understands
+    #: (e.g. ``pool_size``); validation refuses the others for this mode.
+    options: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         self.start_method = start_method
@@ -44,6 +58,23 @@ class Engine(ABC):
     def availability(cls) -> tuple[bool, str]:
         """(available, reason if not) for this interpreter and platform."""
         return True, ""
+
+    @classmethod
+    def from_config(cls, config: RunConfig) -> Engine:
+        """The engine for one run; engines with options of their own read them here."""
+        return cls(config.effective_start_method, config.queue_size)
+
+    def worker_extras(self) -> dict[int, dict[str, Any]]:
+        """Per-worker keys this engine adds to the record's ``workers`` entries."""
+        return {}
+
+    def record_extras(self) -> dict[str, Any]:
+        """Run-level keys this engine adds to the record (e.g. ``pool``, ``dask``)."""
+        return {}
+
+    def worker_environment(self) -> dict[str, Any] | None:
+        """The interpreter that ran the workers, when it is not this one (``--python``)."""
+        return None
 
     @abstractmethod
     def open(self) -> None:

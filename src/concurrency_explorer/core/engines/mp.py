@@ -175,8 +175,13 @@ def host_start_method() -> str:
     return "forkserver" if "forkserver" in start_methods() else "spawn"
 
 
-class _HostEngine(MultiprocessingEngine):
-    """All workers in one host process, as threads or one after another."""
+class HostEngine(MultiprocessingEngine):
+    """All workers in one host process: threads, one after another, a thread pool
+    or coroutines (``workers.run_host`` decides by mode)."""
+
+    def __init__(self, start_method: str | None, queue_size: int) -> None:
+        super().__init__(start_method, queue_size)
+        self.host_options: dict[str, Any] = {}
 
     def context_name(self) -> str:
         return host_start_method()
@@ -184,14 +189,14 @@ class _HostEngine(MultiprocessingEngine):
     def start(self, specs: list[WorkerSpec]) -> None:
         self._launch(
             host_main,
-            (self.mode, specs, self.queue, self.stop_event),
+            (self.mode, specs, self.queue, self.stop_event, self.host_options),
             tuple(spec.worker_id for spec in specs),
             f"{self.mode}-host",
             record_request=False,
         )
 
 
-class ThreadEngine(_HostEngine):
+class ThreadEngine(HostEngine):
     mode = "thread"
     label = "threads"
     description = (
@@ -200,7 +205,7 @@ class ThreadEngine(_HostEngine):
     )
 
 
-class SequentialEngine(_HostEngine):
+class SequentialEngine(HostEngine):
     mode = "sequential"
     label = "one after another"
     description = "The baseline: the same workers, run one after another on one thread."
