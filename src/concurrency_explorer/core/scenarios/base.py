@@ -1,0 +1,133 @@
+"""What a scenario is: a lesson of the page, runnable in one click, judged by numbers.
+
+A scenario has a title, a short explanation (written into the app: talks and labs
+are often offline), the exact standalone script a person can copy and run with
+plain Python, a ``measure`` function that runs it on this machine through the core,
+and a ``judge`` function that turns the measured numbers into a verdict. ``judge``
+is pure (measurements in, verdict out) so it can be tested on synthetic numbers;
+the verdict is never canned text: its wording branches on the numbers and quotes them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ..config import RunConfig
+
+SCHEMA = "concurrency-explorer/scenario/1"
+TIME_BUDGET_S = 30.0  # every scenario must finish within this on a 2-core machine
+
+
+class ScenarioCancelled(Exception):
+    """The person pressed Stop or closed the window while a scenario ran."""
+
+
+@dataclass
+class Context:
+    """What a running scenario may use: a progress callback and a cancel flag."""
+
+    progress: Callable[[str], None] = lambda text: None
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    def check(self) -> None:
+        if self.cancel.is_set():
+            raise ScenarioCancelled("scenario cancelled")
+
+    def say(self, text: str) -> None:
+        self.progress(text)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``ok``: the scenario showed what it teaches (a hazard: shown AND rescued)."""
+
+    ok: bool
+    text: str
+
+
+@dataclass
+class Measured:
+    """What ``measure`` returns: run/1 records of worker runs, and the numbers."""
+
+    runs: list[dict[str, Any]]
+    measurements: dict[str, Any]
+
+
+@dataclass
+class ScenarioResult:
+    id: str
+    ok: bool
+    verdict: str
+    runs: list[dict[str, Any]]
+    measurements: dict[str, Any]
+    wall_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``scenario run --json`` object (keys are only ever added)."""
+        return {
+            "schema": SCHEMA,
+            "id": self.id,
+            "ok": self.ok,
+            "verdict": self.verdict,
+            "wall_s": round(self.wall_s, 3),
+            "measurements": self.measurements,
+            "runs": self.runs,
+        }
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    explanation: str
+    script_name: str  # file in core/scenarios/scripts, runnable with plain Python
+    measure: Callable[[Context], Measured]
+    judge: Callable[[dict[str, Any]], Verdict]
+    config: RunConfig | None = None  # what the window's panel shows for this lesson
+    hazard: bool = False  # shows something going wrong on purpose (and rescued)
+
+    def code(self) -> str:
+        """The exact standalone script (stdlib only, no project import)."""
+        return (resources.files(__package__) / "scripts" / self.script_name).read_text(
+            encoding="utf-8"
+        )
+
+    def run(self, context: Context | None = None) -> ScenarioResult:
+        """Measure on this machine, then judge what was measured."""
+        context = context or Context()
+        t0 = time.perf_counter()
+        measured = self.measure(context)
+        verdict = self.judge(measured.measurements)
+        return ScenarioResult(
+            self.id,
+            verdict.ok,
+            verdict.text,
+            measured.runs,
+            measured.measurements,
+            time.perf_counter() - t0,
+        )
+
+
+def load_average() -> float | None:
+    """1-minute load average (POSIX), quoted when a machine was too busy to show a speedup."""
+    import os
+
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    return f"{seconds:.2f} s"

@@ -1,0 +1,202 @@
+"""The GIL lessons: CPU-bound threads take turns, sleeping and GIL-releasing C work overlap.
+
+Each scenario runs the same workload one after another (the baseline), then as
+threads (and, for CPU work, as processes), and reads the speedup off the records.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..config import RunConfig
+from ..environment import gil_enabled
+from ._runs import cpu_parallelism, run_config
+from .base import Context, Measured, Scenario, Verdict, fmt_s, load_average
+
+CPU_CONFIG = RunConfig(mode="thread", workers=2, counts=(400, 400), kind="cpu")
+IO_CONFIG = RunConfig(mode="thread", workers=4, counts=(40,) * 4, kind="io", step_sleep_s=0.01)
+NOGIL_CONFIG = RunConfig(mode="thread", workers=2, counts=(250, 250), kind="nogil")
+
+
+def _compare(config: RunConfig, modes: tuple[str, ...], context: Context) -> Measured:
+    """Run ``config`` one after another, then in each of ``modes``; measure speedups."""
+    base = run_config(config.replace(mode="sequential", start_method=None), context, "baseline")
+    base_record = base.record()
+    records = [base_record]
+    m: dict[str, Any] = {
+        "workers": config.workers,
+        "kind": config.kind,
+        "counts": list(config.counts),
+        "sequential_wall_s": base_record["wall_s"],
+        "cpu_count": os.cpu_count() or 1,
+        "gil_enabled": gil_enabled(),
+    }
+    for mode in modes:
+        run = run_config(
+            config.replace(mode=mode, start_method=None),
+            context,
+            f"{config.workers} workers as {mode}s",
+            baseline_wall_s=base.wall_s,
+        )
+        record = run.record()
+        records.append(record)
+        m[f"{mode}_wall_s"] = record["wall_s"]
+        m[f"{mode}_speedup"] = record["speedup"]
+        m[f"{mode}_cores_busy"] = cpu_parallelism(record)
+        m[f"{mode}_ok"] = record["ok"]
+        if mode == "process":
+            m["start_method"] = record["config"]["start_method"]
+    m["sequential_cores_busy"] = cpu_parallelism(base_record)
+    m["load_average"] = load_average()
+    return Measured(records, m)
+
+
+def _load_note(m: dict[str, Any]) -> str:
+    load = m.get("load_average")
+    if load is None:
+        return ""
+    return f" (load average {load:.1f} on {m['cpu_count']} cores: other programs used the CPU)"
+
+
+# -- gil-cpu -----------------------------------------------------------------------
+
+
+def measure_cpu(context: Context) -> Measured:
+    return _compare(CPU_CONFIG, ("thread", "process"), context)
+
+
+def judge_cpu(m: dict[str, Any]) -> Verdict:
+    t, p = m["thread_speedup"] or 0.0, m["process_speedup"] or 0.0
+    ran = m["thread_ok"] and m["process_ok"]
+    text = (
+        f"{m['workers']} CPU-bound workers one after another: {fmt_s(m['sequential_wall_s'])}. "
+        f"As threads: {fmt_s(m['thread_wall_s'])}, {t:.2f}x"
+    )
+    gil_shown = t < 1.3
+    if gil_shown:
+        text += ", no real speedup: the threads took turns holding the GIL."
+    else:
+        text += ", faster than one after another" + (
+            ": this Python runs without a GIL."
+            if not m["gil_enabled"]
+            else ", which a GIL should not allow: measure again."
+        )
+    text += f" As processes ({m.get('start_method')}): {fmt_s(m['process_wall_s'])}, {p:.2f}x"
+    if m["cpu_count"] < 2:
+        text += ": this machine has one core, so processes cannot run in parallel here."
+        return Verdict(ran and gil_shown, text)
+    parallel = p >= 1.3 and p >= t * 1.2
+    if parallel:
+        text += ": each process has its own interpreter and GIL, so they ran on separate cores."
+    else:
+        text += f", not clearly faster than threads here{_load_note(m)}."
+    return Verdict(ran and gil_shown and parallel, text)
+
+
+GIL_CPU = Scenario(
+    id="gil-cpu",
+    title="CPU-bound work: threads against processes",
+    explanation=(
+        "Two workers run a pure-Python countdown loop. In CPython only the thread holding "
+        "the GIL (Global Interpreter Lock) runs Python bytecode, so CPU-bound threads take "
+        "turns: no faster than one after another. Processes each have their own "
+        "interpreter and GIL, and run on separate cores. Measured: one after another, "
+        "threads, processes; speedup = time one after another / time."
+    ),
+    script_name="gil_cpu.py",
+    measure=measure_cpu,
+    judge=judge_cpu,
+    config=CPU_CONFIG,
+)
+
+
+# -- io-threads --------------------------------------------------------------------
+
+
+def measure_io(context: Context) -> Measured:
+    m = _compare(IO_CONFIG, ("thread",), context)
+    m.measurements["step_sleep_s"] = IO_CONFIG.step_sleep_s
+    return m
+
+
+def judge_io(m: dict[str, Any]) -> Verdict:
+    t = m["thread_speedup"] or 0.0
+    n = m["workers"]
+    text = (
+        f"{n} workers that sleep {fmt_s(m['step_sleep_s'])} per step: one after another "
+        f"{fmt_s(m['sequential_wall_s'])}, as threads {fmt_s(m['thread_wall_s'])}: {t:.1f}x faster"
+    )
+    overlapped = t >= max(1.5, 0.5 * n)
+    if overlapped:
+        text += (
+            f" (ideal {n}x). A sleeping thread releases the GIL, so the others run "
+            "meanwhile: threads are fine for waiting (I/O, network, sleeps)."
+        )
+    else:
+        text += f": less than expected for {n} overlapping sleepers{_load_note(m)}."
+    return Verdict(bool(m["thread_ok"]) and overlapped, text)
+
+
+IO_THREADS = Scenario(
+    id="io-threads",
+    title="I/O-bound threads do overlap",
+    explanation=(
+        "Four workers whose steps sleep, like waiting for a disk or the network. A thread "
+        "that sleeps or waits for I/O releases the GIL, so other threads run meanwhile: "
+        "four waiting threads finish in about the time of one. This is where threads "
+        "shine in CPython, GIL or not."
+    ),
+    script_name="io_threads.py",
+    measure=measure_io,
+    judge=judge_io,
+    config=IO_CONFIG,
+)
+
+
+# -- gil-release -------------------------------------------------------------------
+
+
+def measure_nogil(context: Context) -> Measured:
+    m = _compare(NOGIL_CONFIG, ("thread",), context)
+    m.measurements["step_bytes"] = NOGIL_CONFIG.step_bytes
+    return m
+
+
+def judge_nogil(m: dict[str, Any]) -> Verdict:
+    t = m["thread_speedup"] or 0.0
+    mib = m["step_bytes"] / (1 << 20)
+    text = (
+        f"{m['workers']} workers hashing {mib:g} MiB per step (SHA-256, C code that releases "
+        f"the GIL): one after another {fmt_s(m['sequential_wall_s'])}, as threads "
+        f"{fmt_s(m['thread_wall_s'])}: {t:.2f}x"
+    )
+    if m["cpu_count"] < 2:
+        return Verdict(
+            False, text + ": this machine has one core, so nothing can run in parallel here."
+        )
+    scaled = t >= 1.3
+    if scaled:
+        text += (
+            " faster. While hashlib hashes, the GIL is free and the other thread runs: "
+            "C extensions (hashlib, zlib, NumPy) scale with threads."
+        )
+    else:
+        text += f": the threads did not scale here{_load_note(m)}."
+    return Verdict(bool(m["thread_ok"]) and scaled, text)
+
+
+GIL_RELEASE = Scenario(
+    id="gil-release",
+    title="C work that releases the GIL scales with threads",
+    explanation=(
+        "Two threads hash a 1 MiB buffer over and over. hashlib releases the GIL while "
+        "it hashes large buffers, as do zlib, many NumPy operations and file or socket "
+        "I/O. Then threads run on several cores at once, GIL or not: the GIL only "
+        "serialises Python bytecode."
+    ),
+    script_name="gil_release.py",
+    measure=measure_nogil,
+    judge=judge_nogil,
+    config=NOGIL_CONFIG,
+)
