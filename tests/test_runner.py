@@ -104,7 +104,17 @@ def test_stop_ends_every_worker_quickly():
 
 def test_stop_escalates_to_terminate_for_a_deaf_worker():
     config = RunConfig.build(mode="thread", workers=2, count=400, faults={0: "hang"})
-    run = run_to_completion(config, timeout_s=0.5, stall_after_s=0.2)
+    run = Run(config, stall_after_s=0.2)
+    run.start()
+    deadline = time.monotonic() + 60  # generous: the machine may be loaded
+    while run.workers[0].state != "stalled" and time.monotonic() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    assert run.workers[0].state == "stalled"
+    run.stop()
+    while not run.finished:
+        run.poll()
+        time.sleep(0.01)
     record = run.record()
     assert record["stop"]["escalation"] in ("terminate", "kill")
     assert record["workers"][0]["state"] == "stopped"
