@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .about_dialog import install as install_about_dialog
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-INSTALLERS: list[Callable[[MainWindow], None]] = []
+INSTALLERS: list[Callable[[MainWindow], None]] = [
+    install_about_dialog,  # Help > About (version, Python, Qt, PySide6, license)
+]
