@@ -11,12 +11,17 @@ ORG_NAME = "ConcurrencyExplorer"
 def run_gui(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from . import startup_probe
+    from .app_icon import DESKTOP_FILE_NAME, app_icon
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # Wayland/X11 match the window to the .desktop entry
     window = MainWindow()
     app.aboutToQuit.connect(window.controller.shutdown)
+    startup_probe.install(window)
     window.show()
     return int(app.exec())
