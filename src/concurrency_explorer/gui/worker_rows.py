@@ -61,34 +61,45 @@ class WorkerRow:
         grid.addWidget(self.label, index, 0)
         grid.addWidget(self.bar, index, 1)
         grid.addWidget(self.state, index, 2)
-        self._shown: tuple[object, ...] = ()
+        self._who: tuple[object, ...] = ()
+        self._text = ""
+        self._state = ""
 
     def show_state(self, worker: WorkerState, mode: str) -> None:
+        """Update only what changed: each Qt call here happens up to 64 times a tick."""
         done = worker.count - worker.remaining
         if self.bar.value() != done:
             self.bar.setValue(done)
             self.value_updates += 1
-        who = worker.pid if mode == "process" else worker.thread_id
-        shown = (worker.state, worker.remaining, who)
-        if shown == self._shown:
-            return
-        self._shown = shown
-        ident = "pid" if mode == "process" else "tid"
-        who_text = f"{ident} {who}" if who else "not started"
-        self.label.setText(f"worker {worker.worker_id} · {who_text}")
-        colour = STATE_COLOURS.get(worker.state, "#000")
+        who = (worker.pid, worker.thread_id)
+        if who != self._who:
+            self._who = who
+            self.label.setText(f"worker {worker.worker_id} · {_who_text(worker, mode)}")
         text = f"{worker.state} · {worker.remaining:,} left"
         if worker.error:
             text = f"{worker.state}: {worker.error['type']} · {worker.remaining:,} left"
-        self.state.setText(text)
-        self.state.setStyleSheet(f"color: {colour}; font-weight: bold;")
-        tip = STATE_TIPS.get(worker.state, "")
-        if worker.error:
-            tip = (
-                f"{worker.error['type']}: {worker.error['message']}\n\n{worker.error['traceback']}"
-            )
-        self.state.setToolTip(tip.strip())
-        self.bar.setToolTip(tip.strip())
+        if text != self._text:
+            self._text = text
+            self.state.setText(text)
+        if worker.state != self._state:
+            self._state = worker.state
+            colour = STATE_COLOURS.get(worker.state, "#000")
+            self.state.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            tip = STATE_TIPS.get(worker.state, "")
+            if worker.error:
+                error = worker.error
+                tip = f"{error['type']}: {error['message']}\n\n{error['traceback']}"
+            self.state.setToolTip(tip.strip())
+            self.bar.setToolTip(tip.strip())
+
+
+def _who_text(worker: WorkerState, mode: str) -> str:
+    """pid for processes; thread id (and the shared host pid) for threads."""
+    if worker.pid is None:
+        return "not started"
+    if mode == "process":
+        return f"pid {worker.pid}"
+    return f"tid {worker.thread_id} in pid {worker.pid}"
 
 
 class WorkersView(QScrollArea):
