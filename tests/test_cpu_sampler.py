@@ -41,7 +41,7 @@ def test_per_core_has_one_value_per_core():
 
 @pytest.mark.parametrize("mode", ["thread", "process"])
 def test_running_cpu_workers_show_cpu_and_a_core(mode):
-    sampler, samples = sample_during(mode)
+    _sampler, samples = sample_during(mode)
     measured = [s for s in samples[1:] if all(w.percent is not None for w in s)]
     assert measured, "at least two samples while both workers ran"
     cores = psutil.cpu_count()

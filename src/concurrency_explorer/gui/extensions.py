@@ -17,6 +17,21 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+
+def _module(name: str) -> Callable[[MainWindow], None]:
+    """``install`` of gui/<name>.py, imported when the window is built."""
+
+    def install(window: MainWindow) -> None:
+        import importlib
+
+        importlib.import_module(f".{name}", __package__).install(window)
+
+    install.__name__ = f"install_{name}"
+    return install
+
+
 INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_about_dialog,  # Help > About (version, Python, Qt, PySide6, license)
+    _module("timeline_view"),  # lanes per worker: start-up, running, CPU share (issue 5)
+    _module("cpu_view"),  # per-core CPU load at 10 Hz (issue 5)
 ]

@@ -1,0 +1,87 @@
+"""One 10 Hz sampler for every chart: per-core load and per-worker CPU, in bounded buffers.
+
+The charts do not own timers: they listen to ``sampled`` (10 Hz), which also
+paces their redraws (``setData`` at most 10 times a second, well under 20 Hz).
+Each call is a few /proc reads, so the GUI thread never waits on it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ..core.cpu_sampler import CpuSampler, WorkerCpu
+from ..core.runner import Run
+
+SAMPLE_MS = 100  # 10 Hz
+CORE_HISTORY = 600  # 60 s of per-core load
+WORKER_HISTORY = 3000  # 5 min of one worker's CPU share
+
+
+class CpuMonitor(QObject):
+    """Samples while the window lives; keeps bounded buffers the views draw from."""
+
+    sampled = Signal()
+
+    def __init__(self, controller: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.sampler = CpuSampler()
+        self.cores = self.sampler.cores
+        self.t0 = time.perf_counter()
+        self.times: deque[float] = deque(maxlen=CORE_HISTORY)
+        self.core_loads: list[deque[float]] = [
+            deque(maxlen=CORE_HISTORY) for _ in range(self.cores)
+        ]
+        # the current run's workers together, in cores (0 when nothing runs): same length
+        # as ``times``; the one figure other programs on the machine do not blur
+        self.workers_cores: deque[float] = deque(maxlen=CORE_HISTORY)
+        self.run: Run | None = None
+        # per worker of the current run: (seconds since run start, CPU % of one core)
+        self.worker_cpu: dict[int, deque[tuple[float, float]]] = {}
+        self.current: dict[int, WorkerCpu] = {}
+        self.timer = QTimer(self)
+        self.timer.setInterval(SAMPLE_MS)
+        self.timer.timeout.connect(self.sample)
+        controller.started.connect(self._on_started)
+        self.timer.start()
+
+    def _on_started(self, run: Run) -> None:
+        self.run = run
+        self.sampler.forget()
+        self.worker_cpu = {w.worker_id: deque(maxlen=WORKER_HISTORY) for w in run.workers}
+        self.current = {}
+
+    def sample(self) -> None:
+        now = time.perf_counter()
+        self.times.append(now - self.t0)
+        for buffer, load in zip(self.core_loads, self.sampler.per_core(), strict=False):
+            buffer.append(load)
+        run = self.run
+        total = 0.0
+        if run is not None and run.t0 is not None and not run.finished:
+            for snapshot in self.sampler.workers(run):
+                self.current[snapshot.worker_id] = snapshot
+                if snapshot.percent is not None:
+                    total += snapshot.percent
+                    self.worker_cpu[snapshot.worker_id].append((now - run.t0, snapshot.percent))
+        elif run is not None and run.finished and self.current:
+            self.current = {}
+        self.workers_cores.append(total / 100.0)
+        self.sampled.emit()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def monitor_for(window: Any) -> CpuMonitor:
+    """The window's one CpuMonitor, made on first use (views share it)."""
+    monitor = getattr(window, "cpuMonitor", None)
+    if monitor is None:
+        monitor = CpuMonitor(window.controller, window)
+        monitor.setObjectName("cpuMonitor")
+        window.cpuMonitor = monitor
+    return monitor

@@ -1,0 +1,91 @@
+"""Timeline and per-core CPU views: fed by a real run, items made once, buffers bounded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from concurrency_explorer.gui import MainWindow
+from concurrency_explorer.gui import cpu_monitor as monitor_mod
+
+# The offscreen platform warns once when a window is shown; nothing to fix in the app.
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def run_window(qtbot, mode: str, workers: int = 2, count: int = 150, tab: str = "Timeline"):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    tabs = window.viewTabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == tab))
+    panel = window.configPanel
+    panel.modeCombo.setCurrentIndex(panel.modeCombo.findData(mode))
+    panel.workersSpin.setValue(workers)
+    panel.countSpin.setValue(count)
+    panel.kindCombo.setCurrentIndex(panel.kindCombo.findData("cpu"))
+    return window
+
+
+def finish(qtbot, window):
+    with qtbot.waitSignal(window.controller.finished, timeout=60_000) as blocker:
+        assert window.start_run() is not None
+    return blocker.args[0]
+
+
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
+    window = run_window(qtbot, mode)
+    view = window.timelineView
+    record = finish(qtbot, window)
+    assert len(view.lanes) == 2
+    items = [(lane.startup, lane.bar, lane.cpu) for lane in view.lanes]
+    for lane, worker in zip(view.lanes, record["workers"], strict=True):
+        x, _y = lane.bar.getData()
+        assert x is not None and len(x) == 4
+        assert x[0] == pytest.approx(worker["started_at_s"], abs=1e-6)
+        assert x[-1] == pytest.approx(worker["ended_at_s"], abs=1e-6)
+    assert view.lanes[0].bar.opts["fillBrush"].color().name() == "#1e8449"  # done: green
+    # a second run of the same size reuses every item (setData only)
+    finish(qtbot, window)
+    assert [(lane.startup, lane.bar, lane.cpu) for lane in view.lanes] == items
+    labels = [text for _, text in window.timelineView.item.getAxis("left")._tickLevels[0]]
+    assert labels[0].startswith("worker 0")
+
+
+def test_timeline_cpu_fill_shows_the_sampled_share(qtbot):
+    window = run_window(qtbot, "process", workers=2, count=400)
+    finish(qtbot, window)
+    monitor = window.cpuMonitor
+    sampled = [len(monitor.worker_cpu[w]) for w in (0, 1)]
+    assert min(sampled) >= 1, "the 10 Hz sampler measured both workers while they ran"
+    x, _y = window.timelineView.lanes[0].cpu.getData()
+    assert x is not None and len(x) >= 2
+
+
+def test_lanes_grow_and_shrink_without_new_items_for_known_lanes(qtbot):
+    window = run_window(qtbot, "thread", workers=3, count=30)
+    finish(qtbot, window)
+    first = list(window.timelineView.lanes)
+    window.configPanel.workersSpin.setValue(1)
+    finish(qtbot, window)
+    assert window.timelineView.lanes == first  # kept, surplus lanes cleared
+    x, _ = first[2].bar.getData()
+    assert x is None or len(x) == 0
+
+
+def test_cpu_view_plots_every_core_from_bounded_buffers(qtbot, monkeypatch):
+    monkeypatch.setattr(monitor_mod, "CORE_HISTORY", 5)
+    window = run_window(qtbot, "process", workers=2, count=200, tab="CPU cores")
+    view = window.cpuView
+    curves = list(view.curves)
+    assert len(curves) == window.cpuMonitor.cores
+    finish(qtbot, window)
+    qtbot.wait(800)  # several 10 Hz samples
+    monitor = window.cpuMonitor
+    assert len(monitor.times) == 5
+    assert all(len(b) == 5 for b in monitor.core_loads)
+    assert view.curves == curves and view.curves[0] is curves[0]
+    x, y = curves[0].getData()
+    assert len(x) == len(y) and 1 <= len(x) <= 5
+    assert np.all((y >= 0) & (y <= 100))
+    assert "cores" in view.summary.text()
