@@ -110,8 +110,17 @@ def test_stop_ends_pool_tasks_and_cancels_waiting_ones(mode):
 
 
 def test_a_deaf_task_breaks_the_process_pool_which_is_then_shut():
-    config = RunConfig.build(mode="pool-process", workers=2, count=400, faults={0: "hang"})
-    run = run_to_completion(config, timeout_s=0.8)
+    config = RunConfig.build(mode="pool-process", workers=2, count=40, faults={0: "hang"})
+    run = Run(config, stall_after_s=0.3)
+    run.start()
+    deadline = time.monotonic() + 60
+    while run.workers[0].state != "stalled" and time.monotonic() < deadline:
+        run.poll()  # stop only once the task is past its fault: deaf for sure
+        time.sleep(0.01)
+    run.stop()
+    while not run.finished:
+        run.poll()
+        time.sleep(0.01)
     record = run.record()
     assert record["stop"]["escalation"] in ("terminate", "kill")
     assert record["pool"]["kept_warm"] is False
