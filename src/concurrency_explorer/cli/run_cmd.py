@@ -136,6 +136,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "fewer than workers makes tasks wait for a slot and reuse warm workers",
     )
     parser.add_argument(
+        "--no-yield",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="asyncio: worker ID is a coroutine that never awaits; watch it freeze the others",
+    )
+    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -209,6 +216,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         queue_size=parse_int("--queue-size", args.queue_size),
         faults=faults,
         pool_size=parse_int("--pool-size", args.pool_size),
+        no_yield=tuple(parse_int("--no-yield", item) for item in args.no_yield),
         **extra,
     )
 

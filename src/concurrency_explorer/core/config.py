@@ -25,7 +25,10 @@ PROCESS_LIKE_MODES = {"process"}  # modes that take a start method (engines may 
 
 #: RunConfig fields that only some engines accept (``Engine.options``), with their
 #: plain-words names for error messages.
-ENGINE_OPTIONS = {"pool_size": "pool size"}
+ENGINE_OPTIONS = {
+    "pool_size": "pool size",
+    "no_yield": "no-yield workers (only coroutines can refuse to yield)",
+}
 
 
 class ConfigError(ValueError):
@@ -75,6 +78,7 @@ class RunConfig:
     faults: dict[int, str] = field(default_factory=dict)
     echo: bool = False
     pool_size: int | None = None  # pool modes: worker slots; None = one per worker
+    no_yield: tuple[int, ...] = ()  # asyncio: ids of coroutines that never await
 
     def __post_init__(self) -> None:
         self.validate()
@@ -110,6 +114,8 @@ class RunConfig:
         _int("workers", self.workers, 1, MAX_WORKERS)
         if not isinstance(self.counts, tuple):
             object.__setattr__(self, "counts", tuple(self.counts))
+        if isinstance(self.no_yield, list):
+            object.__setattr__(self, "no_yield", tuple(self.no_yield))
         if len(self.counts) != self.workers:
             raise ConfigError(
                 f"{len(self.counts)} counts given for {self.workers} workers; "
@@ -151,6 +157,10 @@ class RunConfig:
             raise ConfigError(f"mode {self.mode!r} takes no {label}")
         if self.pool_size is not None:
             _int("pool size", self.pool_size, 1, MAX_WORKERS)
+        if not isinstance(self.no_yield, tuple):
+            raise ConfigError("no_yield must be a list of worker ids")
+        for wid in self.no_yield:
+            _int("no-yield worker id", wid, 0, self.workers - 1)
 
     @property
     def effective_start_method(self) -> str | None:
@@ -171,6 +181,7 @@ class RunConfig:
                 report_interval_s=self.report_interval_s,
                 fault=self.faults.get(i),
                 echo=self.echo,
+                no_yield=i in self.no_yield,
             )
             for i, count in enumerate(self.counts)
         ]
@@ -194,6 +205,7 @@ class RunConfig:
             "faults": {str(k): v for k, v in sorted(self.faults.items())},
             "echo": self.echo,
             "pool_size": self.pool_size,
+            "no_yield": sorted(self.no_yield),
         }
 
     @classmethod

@@ -28,7 +28,7 @@ from .protocol import Done, Error, Output, Progress, Started
 
 TYPE_CHECKING = False  # the constant, without importing typing (children stay lean)
 if TYPE_CHECKING:  # annotations only; a child never imports typing's heavy parts
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 KINDS = ("cpu", "io", "nogil")
@@ -37,11 +37,13 @@ FAULTS = ("raise", "hang", "exit", "kill")
 #: Everything one worker needs; a namedtuple (not a dataclass, which imports
 #: ``inspect``) so it pickles across every start method and imports nothing.
 #: ``fault``: inject a failure halfway (raise / hang / exit / kill);
-#: ``echo``: send "Count value N" lines, like the page's examples.
+#: ``echo``: send "Count value N" lines, like the page's examples;
+#: ``no_yield``: asyncio only, a coroutine that never awaits (hogs the event loop).
 WorkerSpec = namedtuple(
     "WorkerSpec",
-    "worker_id count kind step_iterations step_sleep_s step_bytes report_interval_s fault echo",
-    defaults=("cpu", 20_000, 0.001, 1 << 20, 0.02, None, False),
+    "worker_id count kind step_iterations step_sleep_s step_bytes report_interval_s fault echo"
+    " no_yield",
+    defaults=("cpu", 20_000, 0.001, 1 << 20, 0.02, None, False, False),
 )
 
 
@@ -97,16 +99,36 @@ def run_worker(spec: WorkerSpec, q: Any, stop: Any, t_request: float | None = No
     ``stop`` is anything with ``is_set()`` (a threading or multiprocessing Event);
     it is checked at each report, so Stop takes effect within one report interval.
     """
+    for _ in countdown(spec, q, stop, t_request):
+        pass
+
+
+def countdown(
+    spec: WorkerSpec,
+    q: Any,
+    stop: Any,
+    t_request: float | None = None,
+    step: Callable[[], object] | None = None,
+) -> Iterator[None]:
+    """The worker itself, as a generator that yields after every step.
+
+    Threads and processes drain it in one loop (``run_worker``); the asyncio engine
+    awaits between steps, which is exactly where a coroutine lets the others run.
+    ``step`` replaces the kind's step (asyncio's ``io`` awaits instead of sleeping).
+    CPU time counts only this worker's own stretches between yields, so coroutines
+    sharing one thread are not charged for each other's work.
+    """
     clock = time.perf_counter
     cpu_clock = time.thread_time
     wid = spec.worker_id
     t0 = clock()
-    cpu0 = cpu_clock()
+    cpu_start = cpu_clock()
+    cpu_used = 0.0
     put_final(q, Started(wid, os.getpid(), threading.get_native_id(), t0, time.time(), t_request))
     remaining = spec.count
     sent = dropped = 0
     try:
-        step = make_step(spec)
+        step = step or make_step(spec)
         fault_at = spec.count // 2 if spec.fault else -1
         interval = spec.report_interval_s
         next_report = t0 + interval
@@ -130,6 +152,9 @@ def run_worker(spec: WorkerSpec, q: Any, stop: Any, t_request: float | None = No
                     else:
                         dropped += 1
                 next_report = now + interval
+            cpu_used += cpu_clock() - cpu_start
+            yield
+            cpu_start = cpu_clock()
         if not stopped and remaining and stop.is_set():
             stopped = True
     except Exception as exc:
@@ -150,7 +175,8 @@ def run_worker(spec: WorkerSpec, q: Any, stop: Any, t_request: float | None = No
         )
         return
     t1 = clock()
-    put_final(q, Done(wid, remaining, stopped, t1 - t0, cpu_clock() - cpu0, t1, sent, dropped))
+    cpu_used += cpu_clock() - cpu_start
+    put_final(q, Done(wid, remaining, stopped, t1 - t0, cpu_used, t1, sent, dropped))
 
 
 def process_main(spec: WorkerSpec, q: Any, stop: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .asyncio_engine import AsyncioEngine
 from .base import Engine, UnitStatus
 from .mp import ProcessEngine, SequentialEngine, ThreadEngine
 from .pools import PoolProcessEngine, PoolThreadEngine
@@ -30,6 +31,7 @@ for _engine in (
     ProcessEngine,
     PoolThreadEngine,
     PoolProcessEngine,
+    AsyncioEngine,
 ):
     register(_engine)
 
