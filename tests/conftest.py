@@ -21,10 +21,17 @@ ALLOWED_THREAD_PREFIXES = ("concurrency-explorer-launcher", "QueueFeederThread",
 
 
 def is_app_helper(proc: psutil.Process) -> bool:
-    """The forkserver and the resource tracker: one per app, meant to live on."""
+    """The forkserver and the resource tracker: one per app, meant to live on.
+
+    Only our direct children count: a forkserver's children (workers, hosts) share
+    its command line but are not helpers, and must be gone after a test.
+    """
     try:
         cmdline = " ".join(proc.cmdline())
+        ppid = proc.ppid()
     except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+        return False
+    if ppid != os.getpid():
         return False
     return "multiprocessing.forkserver" in cmdline or "resource_tracker" in cmdline
 
@@ -42,16 +49,11 @@ def leftover_children(timeout: float = 3.0) -> list[psutil.Process]:
                     continue
             except psutil.NoSuchProcess:
                 continue
-            if not is_app_helper(child) and not is_app_helper_descendant(child):
+            if not is_app_helper(child):
                 left.append(child)
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.05)
-
-
-def is_app_helper_descendant(proc: psutil.Process) -> bool:
-    # A forkserver's children are workers: they are NOT helpers and must be gone.
-    return False
 
 
 def stray_threads(baseline: set[int], timeout: float = 3.0) -> list[threading.Thread]:

@@ -3,8 +3,9 @@
 Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)``. It fires when the parent *thread* that
 created the child exits, so the runner starts processes from one long-lived thread
 (see ``launcher``). Everywhere: a watch thread that exits when the parent pid changes
-(re-parenting to init or a subreaper), which also closes the race where the parent
-died before ``prctl`` ran. Standard library only: workers import this.
+(re-parenting to init or a subreaper). The race where the app died before
+``prctl`` ran is closed by checking, once armed, that the parent is still the app
+(or the app's forkserver). Standard library only: workers import this.
 """
 
 from __future__ import annotations
@@ -47,10 +48,60 @@ def start_parent_watch(expected_ppid: int | None = None) -> threading.Thread:
     return thread
 
 
+def parent_of(pid: int) -> int | None:
+    """The parent pid of ``pid`` read from ``/proc`` (Linux); None where unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            data = stat.read()
+    except OSError:
+        return None
+    # "pid (command) state ppid ...": the command may hold spaces and parentheses
+    fields = data[data.rfind(b")") + 2 :].split()
+    try:
+        return int(fields[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def creator_pid() -> int | None:
+    """The pid of the process that created this one's ``multiprocessing.Process``.
+
+    That is the app for every start method: the direct parent for fork and spawn,
+    the forkserver's client for forkserver. None outside a multiprocessing child.
+    """
+    process = sys.modules.get("multiprocessing.process")  # loaded in every mp child
+    parent = process.parent_process() if process is not None else None
+    return None if parent is None else parent.pid
+
+
+def descends_from(ppid: int, creator: int) -> bool:
+    """Is a child whose parent is ``ppid`` still in ``creator``'s tree?
+
+    Yes if ``ppid`` is the creator (fork, spawn) or the creator's child (the
+    forkserver). A child re-parented to init or a subreaper is not.
+    """
+    if ppid == creator:
+        return True
+    if ppid == 1:
+        return False
+    grandparent = parent_of(ppid)
+    return grandparent is None or grandparent == creator  # None: cannot tell here
+
+
 def die_with_parent(expected_ppid: int | None = None) -> None:
-    """Both guards at once; call first thing in a child process."""
-    ppid = os.getppid() if expected_ppid is None else expected_ppid
+    """Both guards at once; call first thing in a child process.
+
+    The parent may already be gone when this runs (a spawn child spends 50+ ms
+    importing before it gets here): then ``prctl`` never fires and the current
+    parent pid is init's. So the check is against who *should* be the parent:
+    ``expected_ppid`` when given, and the process that created us (see
+    ``creator_pid``) for every multiprocessing child.
+    """
     set_parent_death_signal()
-    if os.getppid() != ppid:
+    ppid = os.getppid()
+    if expected_ppid is not None and ppid != expected_ppid:
         os._exit(70)
+    creator = creator_pid()
+    if creator is not None and not descends_from(ppid, creator):
+        os._exit(70)  # the app died before the guard was armed
     start_parent_watch(ppid)

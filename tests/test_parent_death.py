@@ -1,0 +1,90 @@
+"""kill -9 of the app mid-run leaves nothing behind (issue 8, promise 1).
+
+The real CLI is started as a user starts it, with long CPU-bound workers. The test
+collects the CLI's whole process tree with psutil, SIGKILLs the CLI and demands that
+every descendant (workers, the thread host, the forkserver, the resource tracker) is
+gone within 2 s. Nobody reaps them for us: they are re-parented to init, so only
+``PR_SET_PDEATHSIG``, the parent-pid watch and the pipes closing can end them.
+Every process also carries a token in its environment, so a child that was being
+started at the moment of the kill is found too.
+
+Two moments: ``armed`` (every worker has its guards up: the ordinary mid-run case)
+and ``starting`` (the first child has just appeared: the races where the app dies
+before a child armed its guard, or while the forkserver is starting).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import psutil
+import pytest
+
+from concurrency_explorer.core.engines import get_engine_class, mode_names
+from concurrency_explorer.core.environment import start_methods
+from procutil import (
+    descendants,
+    guarded,
+    is_forkserver,
+    is_resource_tracker,
+    kill_tree,
+    start_cli,
+    survivors_after_kill,
+    tagged,
+    wait_for,
+)
+
+WORKERS = 3
+
+
+def cases() -> list[tuple[str, str | None]]:
+    """Every registered mode; modes with a start method once per method."""
+    found: list[tuple[str, str | None]] = []
+    for mode in mode_names():
+        engine = get_engine_class(mode)
+        if not engine.availability()[0]:
+            continue
+        methods = start_methods() if engine.uses_start_method else [None]
+        found += [(mode, method) for method in methods]
+    return found
+
+
+CASES = cases()
+
+
+def units_of(tree: list[psutil.Process], app_pid: int) -> list[psutil.Process]:
+    """Workers (process mode) or the host (thread/sequential): not the helpers."""
+    return [p for p in tree if not is_forkserver(p, app_pid) and not is_resource_tracker(p)]
+
+
+@pytest.mark.parametrize("moment", ["armed", "starting"])
+@pytest.mark.parametrize(("mode", "method"), CASES, ids=[f"{m}-{s}" for m, s in CASES])
+def test_kill_9_of_the_cli_leaves_no_process(mode, method, moment):
+    args = ["run", "--mode", mode, "--workers", str(WORKERS), "--count", "100000000"]
+    if method:
+        args += ["--start-method", method]
+    token = uuid.uuid4().hex
+    cli = start_cli(*args, "--json", token=token)
+    # one process per worker, or one host process for threads, tasks and coroutines
+    expected = WORKERS if get_engine_class(mode).uses_start_method else 1
+    tree: list[psutil.Process] = []
+    try:
+        if moment == "armed":
+
+            def running() -> bool:
+                units = units_of(descendants(cli.pid), cli.pid)
+                return len(units) == expected and all(guarded(p) for p in units)
+
+            wait_for(running, 60, f"{expected} armed worker processes")
+            tree = descendants(cli.pid)
+            if method in ("forkserver", None):  # hosts run under the forkserver too
+                assert any(is_forkserver(p, cli.pid) for p in tree), "forkserver expected"
+        else:
+            wait_for(lambda: bool(descendants(cli.pid)), 60, "the first child")
+            tree = descendants(cli.pid)
+        left = survivors_after_kill(cli, tree, token, within_s=2.0)
+        assert not left, f"still alive 2 s after kill -9 of the CLI: {left}"
+    finally:
+        kill_tree(tree + descendants(cli.pid) + tagged(token))
+        cli.kill()
+        cli.communicate(timeout=10)
