@@ -93,11 +93,19 @@ def put_final(q: Any, message: Any) -> None:
     q.put(message)
 
 
-def run_worker(spec: WorkerSpec, q: Any, stop: Any, t_request: float | None = None) -> None:
+def run_worker(
+    spec: WorkerSpec,
+    q: Any,
+    stop: Any,
+    t_request: float | None = None,
+    after_started: Callable[[], object] | None = None,
+) -> None:
     """Count ``spec.count`` steps down to zero, reporting through ``q``.
 
     ``stop`` is anything with ``is_set()`` (a threading or multiprocessing Event);
     it is checked at each report, so Stop takes effect within one report interval.
+    ``after_started`` runs right after the Started message is queued (set-up that
+    need not delay the first message).
     """
     for _ in countdown(spec, q, stop, t_request):
         pass
@@ -125,6 +133,8 @@ def countdown(
     cpu_start = cpu_clock()
     cpu_used = 0.0
     put_final(q, Started(wid, os.getpid(), threading.get_native_id(), t0, time.time(), t_request))
+    if after_started is not None:
+        after_started()
     remaining = spec.count
     sent = dropped = 0
     try:
@@ -180,11 +190,21 @@ def countdown(
 
 
 def process_main(spec: WorkerSpec, q: Any, stop: Any) -> None:
-    """Entry point of a worker process (any start method)."""
-    from .lifecycle import die_with_parent
+    """Entry point of a worker process (any start method).
 
-    die_with_parent()
-    run_worker(spec, q, stop)
+    The orphan guards are armed right after the Started message, not before: in a
+    ``spawn`` child they cost an import of ``ctypes`` (3-8 ms), which would delay the
+    first message by that much. The parent pid is read first thing, so a parent that
+    dies in between is still noticed (``die_with_parent`` exits at once).
+    """
+    ppid = os.getppid()
+
+    def guard() -> None:
+        from .lifecycle import die_with_parent
+
+        die_with_parent(ppid)
+
+    run_worker(spec, q, stop, after_started=guard)
 
 
 def _thread_entry(spec: WorkerSpec, q: Any, stop: Any, t_request: float) -> None:

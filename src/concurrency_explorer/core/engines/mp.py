@@ -36,6 +36,10 @@ def get_context(method: str) -> Any:
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
         prepare_forkserver(ctx)
+    elif method == "fork":
+        from ..lifecycle import warm
+
+        warm()  # forked children inherit ctypes and prctl instead of importing them
     return ctx
 
 

@@ -1,0 +1,126 @@
+"""GUI responsiveness probe, run as its own process: ``python -m benchmarks.gui_probe``.
+
+Offscreen Qt. A probe ``QTimer`` (30 ms, like the window's poll timer) records when
+it fires; lateness = actual interval - 30 ms. Meanwhile a run is driven the way the
+window drives it: a 30 ms timer that polls the core ``Run`` (``poll(max_items)``)
+and sets one progress bar per worker. When the real window is available
+(``concurrency_explorer.gui.MainWindow``) and ``--harness window`` is given, the
+window itself is configured through its named widgets and its Run button pressed.
+
+Prints one JSON object: {"scenario", "harness", "lateness_ms": [...], "ticks", ...}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+
+INTERVAL_MS = 30
+
+
+def _scenario_config(name: str, count: int, step_iterations: int):
+    from concurrency_explorer.core import RunConfig
+
+    if name == "idle":
+        return None
+    if name == "processes2":
+        return RunConfig.build(
+            mode="process", workers=2, count=count, kind="cpu", step_iterations=step_iterations
+        )
+    if name == "threads4":
+        return RunConfig.build(
+            mode="thread", workers=4, count=count, kind="cpu", step_iterations=step_iterations
+        )
+    raise ValueError(f"unknown scenario {name!r}")
+
+
+class CoreHarness:
+    """The window's poll loop without the window: a QTimer polling a core Run."""
+
+    def __init__(self, config) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
+
+        from concurrency_explorer.core.runner import DRAIN_MAX, Run
+
+        self.widget = QWidget()
+        layout = QVBoxLayout(self.widget)
+        self.bars = []
+        self.run = None
+        if config is not None:
+            for count in config.counts:
+                bar = QProgressBar()
+                bar.setMaximum(count)
+                layout.addWidget(bar)
+                self.bars.append(bar)
+            self.run = Run(config)
+        self.widget.show()
+        self.cap = DRAIN_MAX
+        self.timer = QTimer()
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.tick)
+
+    def start(self) -> None:
+        if self.run is not None:
+            self.run.start()
+        self.timer.start()
+
+    def tick(self) -> None:
+        if self.run is None or self.run.finished:
+            return
+        self.run.poll(self.cap)
+        for bar, worker in zip(self.bars, self.run.workers, strict=True):
+            bar.setValue(worker.count - worker.remaining)  # one setValue per bar per tick
+
+    def stop(self) -> dict:
+        self.timer.stop()
+        out = {}
+        if self.run is not None:
+            self.run.close()
+            out = {"messages": self.run.messages, "polls": self.run.polls}
+        self.widget.close()
+        return out
+
+
+def measure(scenario: str, seconds: float, count: int, step_iterations: int) -> dict:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    harness = CoreHarness(_scenario_config(scenario, count, step_iterations))
+    stamps: list[float] = []
+    probe = QTimer()
+    probe.setInterval(INTERVAL_MS)
+    probe.timeout.connect(lambda: stamps.append(time.perf_counter()))
+    harness.start()
+    settle_s = 0.3  # let the workers get going before measuring
+    QTimer.singleShot(int(settle_s * 1000), probe.start)
+    QTimer.singleShot(int((settle_s + seconds) * 1000), app.quit)
+    app.exec()
+    probe.stop()
+    extra = harness.stop()
+    lateness = [max(0.0, (b - a) * 1e3 - INTERVAL_MS) for a, b in itertools.pairwise(stamps)]
+    return {
+        "scenario": scenario,
+        "harness": "core",
+        "lateness_ms": lateness,
+        "ticks": len(stamps),
+        **extra,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scenario", required=True, choices=("idle", "processes2", "threads4"))
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--step-iterations", type=int, default=20_000)
+    args = parser.parse_args()
+    result = measure(args.scenario, args.seconds, args.count, args.step_iterations)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Start latency probe, run as its own process: ``python -m benchmarks.start_probe``.
+
+Measures ``--starts`` starts of one worker with one start method, either through
+the app (``Run.start()``) or bare (``Queue()`` + ``Process.start()``), from the start
+request to the child's first message (the child's perf_counter stamp; that clock is
+system-wide on Linux). Same conditions on both sides: both run from this main
+module (a ``spawn`` child imports the same ``__mp_main__`` either way), and both
+import the app's runner first, so a ``fork`` copies a parent of the same size (fork
+time grows with the parent's memory). The first start of each probe warms up
+(forkserver, resource tracker) and is not counted. Prints one JSON list.
+
+Top-level imports stay minimal: spawn children import this module as ``__mp_main__``.
+"""
+
+import time
+
+
+def bare_target(q) -> None:
+    q.put(time.perf_counter())
+
+
+def bare_start(method: str) -> float:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context(method)
+    t_request = time.perf_counter()
+    q = ctx.Queue()
+    p = ctx.Process(target=bare_target, args=(q,), daemon=True)
+    p.start()
+    t_first = q.get(timeout=30)
+    p.join(10)
+    q.close()
+    q.join_thread()
+    return t_first - t_request
+
+
+def app_start(method: str) -> float:
+    from concurrency_explorer.core import Run, RunConfig
+
+    config = RunConfig.build(
+        mode="process", start_method=method, workers=1, count=1, step_iterations=1
+    )
+    t_request = time.perf_counter()
+    run = Run(config)
+    run.start()
+    worker = run.workers[0]
+    deadline = t_request + 30
+    while worker.t_started is None and time.perf_counter() < deadline:
+        run.poll()
+        time.sleep(0.002)
+    t_first = worker.t_started
+    run.close()
+    while not run.finished:
+        run.poll()
+        time.sleep(0.002)
+    if t_first is None:
+        raise RuntimeError(f"no Started message: {run.record()['workers']}")
+    return t_first - t_request
+
+
+def main() -> None:
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--side", choices=("app", "bare"), required=True)
+    parser.add_argument("--method", required=True)
+    parser.add_argument("--starts", type=int, default=6)
+    args = parser.parse_args()
+    import concurrency_explorer.core.runner  # noqa: F401  (same parent size both sides)
+
+    start = app_start if args.side == "app" else bare_start
+    start(args.method)  # warm-up, not counted
+    print(json.dumps([start(args.method) for _ in range(args.starts)]))
+
+
+if __name__ == "__main__":
+    main()
