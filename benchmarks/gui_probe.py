@@ -1,11 +1,12 @@
 """GUI responsiveness probe, run as its own process: ``python -m benchmarks.gui_probe``.
 
-Offscreen Qt. A probe ``QTimer`` (30 ms, like the window's poll timer) records when
-it fires; lateness = actual interval - 30 ms. Meanwhile a run is driven the way the
-window drives it: a 30 ms timer that polls the core ``Run`` (``poll(max_items)``)
-and sets one progress bar per worker. When the real window is available
-(``concurrency_explorer.gui.MainWindow``) and ``--harness window`` is given, the
-window itself is configured through its named widgets and its Run button pressed.
+Offscreen Qt. A probe ``QTimer`` (30 ms, precise, like the window's poll timer)
+records when it fires; lateness = actual interval - 30 ms. Meanwhile a run goes on:
+with ``--harness window`` (the default when it imports) the real ``MainWindow`` is
+configured through its config panel, its baseline option unticked and its Run
+button pressed, so its ``RunController`` polls and paints as for a person; with
+``--harness core`` a stand-in does what the controller does (a 30 ms timer polling a
+core ``Run`` and setting one progress bar per worker).
 
 Prints one JSON object: {"scenario", "harness", "lateness_ms": [...], "ticks", ...}.
 """
@@ -40,7 +41,7 @@ class CoreHarness:
     """The window's poll loop without the window: a QTimer polling a core Run."""
 
     def __init__(self, config) -> None:
-        from PySide6.QtCore import QTimer
+        from PySide6.QtCore import Qt, QTimer
         from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
         from concurrency_explorer.core.runner import DRAIN_MAX, Run
@@ -57,8 +58,9 @@ class CoreHarness:
                 self.bars.append(bar)
             self.run = Run(config)
         self.widget.show()
-        self.cap = DRAIN_MAX
+        self.cap = DRAIN_MAX  # the controller's DRAIN_PER_TICK has the same value
         self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(INTERVAL_MS)
         self.timer.timeout.connect(self.tick)
 
@@ -84,14 +86,59 @@ class CoreHarness:
         return out
 
 
-def measure(scenario: str, seconds: float, count: int, step_iterations: int) -> dict:
-    from PySide6.QtCore import QTimer
+class WindowHarness:
+    """The real window: configured through its panel, started with its Run button."""
+
+    def __init__(self, config) -> None:
+        from concurrency_explorer.gui import MainWindow
+
+        self.window = MainWindow()
+        self.config = config
+        if config is not None:
+            self.window.configPanel.set_config(config)
+        self.window.measureBaselineCheck.setChecked(False)
+        self.window.show()
+
+    def start(self) -> None:
+        if self.config is not None:
+            self.window.runButton.click()
+            if not self.window.controller.is_running:
+                raise RuntimeError(f"the window did not start: {self.window.statusLabel.text()}")
+
+    def stop(self) -> dict:
+        from PySide6.QtWidgets import QApplication
+
+        controller = self.window.controller
+        summary = controller.lateness_summary() if self.config is not None else {}
+        self.window.stop_run()
+        deadline = time.perf_counter() + 10
+        while controller.is_running and time.perf_counter() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        controller.shutdown()
+        self.window.close()
+        return {"controller_lateness": summary}
+
+
+def measure(
+    scenario: str, seconds: float, count: int, step_iterations: int, harness_name: str
+) -> dict:
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    harness = CoreHarness(_scenario_config(scenario, count, step_iterations))
+    config = _scenario_config(scenario, count, step_iterations)
+    if harness_name == "auto":
+        try:
+            import concurrency_explorer.gui.main_window  # noqa: F401
+        except ImportError:
+            harness_name = "core"
+        else:
+            harness_name = "window"
+    harness = WindowHarness(config) if harness_name == "window" else CoreHarness(config)
     stamps: list[float] = []
     probe = QTimer()
+    probe.setTimerType(Qt.TimerType.PreciseTimer)
     probe.setInterval(INTERVAL_MS)
     probe.timeout.connect(lambda: stamps.append(time.perf_counter()))
     harness.start()
@@ -104,7 +151,7 @@ def measure(scenario: str, seconds: float, count: int, step_iterations: int) -> 
     lateness = [max(0.0, (b - a) * 1e3 - INTERVAL_MS) for a, b in itertools.pairwise(stamps)]
     return {
         "scenario": scenario,
-        "harness": "core",
+        "harness": harness_name,
         "lateness_ms": lateness,
         "ticks": len(stamps),
         **extra,
@@ -117,8 +164,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--step-iterations", type=int, default=20_000)
+    parser.add_argument("--harness", choices=("auto", "window", "core"), default="auto")
     args = parser.parse_args()
-    result = measure(args.scenario, args.seconds, args.count, args.step_iterations)
+    result = measure(args.scenario, args.seconds, args.count, args.step_iterations, args.harness)
     print(json.dumps(result))
 
 

@@ -1,0 +1,87 @@
+"""The benchmarks must not rot: the package imports, its arithmetic is right, and one
+tiny figure runs end to end in quick mode. No timing is asserted here (see benchmarks/)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from benchmarks import harness
+from benchmarks.gui_responsiveness import percentile
+from benchmarks.harness import Figure, interleave, paired_ratio
+
+REPO = Path(__file__).resolve().parents[1]
+PROBE_ARGS = ("--side", "bare", "--method", "fork", "--starts", "2")
+
+
+def test_interleave_alternates_order_every_round():
+    calls: list[str] = []
+    sides = {"app": lambda: calls.append("app") or 1.0, "bare": lambda: calls.append("bare") or 2.0}
+    out = interleave(sides, 3)
+    assert calls == ["app", "bare", "bare", "app", "app", "bare"]
+    assert out == {"app": [1.0, 1.0, 1.0], "bare": [2.0, 2.0, 2.0]}
+
+
+def test_paired_ratio_is_the_median_of_pairs():
+    assert paired_ratio([2.0, 3.0, 10.0], [1.0, 1.0, 1.0]) == 3.0
+    with pytest.raises(ValueError):
+        paired_ratio([1.0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("value", "goal", "status"),
+    [
+        (1.0, "<= 1.05", "PASS"),
+        (1.2, "<= 1.05", "MISS"),
+        (1.9, ">= 1.90", "PASS"),
+        (1.5, ">= 1.90", "MISS"),
+        (None, "<= 1.0", "MISS"),
+        (3.0, "", "INFO"),
+    ],
+)
+def test_figure_status_compares_value_with_goal(value, goal, status):
+    assert Figure("g", "n", value, "x", goal).status == status
+
+
+def test_table_lists_every_figure_with_its_status():
+    text = harness.table([Figure("g", "one", 1.0, "x", "<= 1.05"), Figure("g", "two", 5, "ms")])
+    assert "g: one" in text and "PASS" in text
+    assert "g: two" in text and "INFO" in text
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert percentile(values, 50) == 50
+    assert percentile(values, 99) == 99
+    assert percentile([], 99) is None
+
+
+def test_quick_queue_figure_runs_end_to_end(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "queue_path", "--no-save"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "queue: final messages lost in a flood" in out.stdout
+    assert "figures" in out.stdout.splitlines()[-1]
+
+
+def test_start_probe_reports_latencies_as_json():
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.start_probe", *PROBE_ARGS],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**__import__("os").environ, "PYTHONPATH": f"{REPO / 'src'}:{REPO}"},
+    )
+    values = json.loads(out.stdout)
+    assert len(values) == 2 and all(v > 0 for v in values)
