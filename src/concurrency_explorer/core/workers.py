@@ -107,7 +107,7 @@ def run_worker(
     ``after_started`` runs right after the Started message is queued (set-up that
     need not delay the first message).
     """
-    for _ in countdown(spec, q, stop, t_request):
+    for _ in countdown(spec, q, stop, t_request, after_started=after_started):
         pass
 
 
@@ -117,6 +117,7 @@ def countdown(
     stop: Any,
     t_request: float | None = None,
     step: Callable[[], object] | None = None,
+    after_started: Callable[[], object] | None = None,
 ) -> Iterator[None]:
     """The worker itself, as a generator that yields after every step.
 
