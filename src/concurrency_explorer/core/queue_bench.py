@@ -165,14 +165,18 @@ def measure_drain(
     queue_size: int = 1024,
     method: str | None = None,
     timeout_s: float = 60.0,
+    next_cap: Callable[[int, int, float], int] | None = None,
 ) -> dict[str, Any]:
     """Flood a bounded queue from ``producers`` processes; ``drain`` it once per tick.
 
-    Returns what a GUI timer on this tick would have handled: messages received
-    and per second, progress dropped by the producers (counted, never silent),
-    finals received (must equal ``producers``), whether the accounting adds up
-    (received + dropped == sent for every producer) and how long the longest
-    drain call took against the tick.
+    ``max_items`` is the cap of the first tick and, without ``next_cap``, of every
+    tick (the runner's fixed cap). ``next_cap(cap, drained, seconds)`` returns the
+    next tick's cap from this tick's, for a consumer that adapts it (the window
+    fits it to a time budget). Returns what a consumer on this tick handled:
+    messages received and per second, progress dropped by the producers (counted,
+    never silent), finals received (must equal ``producers``), whether the
+    accounting adds up (received + dropped == sent for every producer) and how
+    long the longest drain call took against the tick.
     """
     ctx = multiprocessing.get_context(method)
     q = ctx.Queue(queue_size)
@@ -182,6 +186,8 @@ def measure_drain(
     received = {i: 0 for i in range(producers)}
     finals: dict[int, Any] = {}
     drain_times: list[float] = []
+    caps: list[int] = []
+    cap = max_items
     ticks = 0
     t0 = time.perf_counter()
     for p in procs:
@@ -191,9 +197,13 @@ def measure_drain(
     try:
         while len(finals) < producers and time.perf_counter() < deadline:
             d0 = time.perf_counter()
-            items = drain(q, max_items)
-            drain_times.append(time.perf_counter() - d0)
+            items = drain(q, cap)
+            spent = time.perf_counter() - d0
+            drain_times.append(spent)
+            caps.append(cap)
             ticks += 1
+            if next_cap is not None:
+                cap = next_cap(cap, len(items), spent)
             for item in items:
                 if isinstance(item, Done):
                     finals[item.worker_id] = item
@@ -239,5 +249,8 @@ def measure_drain(
         "max_drain_s": max(drain_times) if drain_times else None,
         "median_drain_s": statistics.median(drain_times) if drain_times else None,
         "capacity_per_s": max_items / tick_s,
+        "caps": {"first": caps[0], "last": caps[-1], "min": min(caps), "max": max(caps)}
+        if caps
+        else None,
         "method": ctx.get_start_method(),
     }
