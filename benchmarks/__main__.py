@@ -23,7 +23,17 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", choices=FIGURES, help="run only this figure (repeatable)"
     )
     parser.add_argument("--no-save", action="store_true", help="do not write a JSON file")
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="measure nothing: print results/latest.json as the README's Markdown table",
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        from .report import markdown
+
+        print(markdown(json.loads((RESULTS / "latest.json").read_text())), end="")
+        return 0
     prepare()
 
     import os
@@ -34,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = BenchContext(quick=args.quick)
     ctx.calibrate()
     started = time.perf_counter()
+    load0 = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     figures: list[Figure] = []
     errors: dict[str, str] = {}
     for name in args.only or FIGURES:
@@ -54,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} cores, Python {platform.python_version()} "
         f"({platform.python_implementation()}), {platform.platform()}"
     )
-    print(f"\nConcurrency Explorer benchmarks on {machine}; {elapsed:.0f} s\n")
+    loads = ""
+    if load0 is not None:
+        loads = f"; load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    print(f"\nConcurrency Explorer benchmarks on {machine}; {elapsed:.0f} s{loads}\n")
     print(table(figures))
     missed = [f for f in figures if f.status == "MISS"]
     print(f"\n{len(figures)} figures, {len(missed)} missed.")
@@ -72,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
                 "implementation": platform.python_implementation(),
                 "platform": platform.platform(),
                 "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+                "load_average_at_start": load0,
             },
             "figures": [f.to_dict() for f in figures],
             "errors": errors,

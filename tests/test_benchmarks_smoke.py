@@ -69,7 +69,7 @@ def test_quick_queue_figure_runs_end_to_end(tmp_path):
         check=False,
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "queue: final messages lost in a flood" in out.stdout
+    assert "queue: final messages lost in floods" in out.stdout
     assert "figures" in out.stdout.splitlines()[-1]
 
 
@@ -85,3 +85,16 @@ def test_start_probe_reports_latencies_as_json():
     )
     values = json.loads(out.stdout)
     assert len(values) == 2 and all(v > 0 for v in values)
+
+
+def test_markdown_table_shows_each_figure_and_the_machine():
+    from benchmarks.report import markdown
+
+    doc = {
+        "created": "20260101T000000Z",
+        "machine": {"cpu_count": 2, "python": "3.11.7", "implementation": "CPython"},
+        "figures": [Figure("overhead", "CLI", 1.01, "x", "<= 1.05").to_dict()],
+    }
+    text = markdown(doc)
+    assert "2 cores" in text and "3.11.7" in text
+    assert "| overhead: CLI | 1.010x | ≤ 1.05 | PASS |" in text
