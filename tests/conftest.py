@@ -70,6 +70,14 @@ def stray_threads(baseline: set[int], timeout: float = 3.0) -> list[threading.Th
 
 
 @pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, monkeypatch):
+    """The window remembers geometry, theme and configuration (gui/settings.py):
+    every test gets fresh settings, and a developer's own are never read or written."""
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("CONCURRENCY_EXPLORER_SETTINGS_DIR", str(folder))
+
+
+@pytest.fixture(autouse=True)
 def no_leaks():
     """Fail a test that leaves a child process, a zombie or a stray thread behind."""
     baseline = {t.ident for t in threading.enumerate()}

@@ -344,3 +344,35 @@ def test_every_scenario_has_words_and_code(scenario):
     code = scenario.code()
     assert 'if __name__ == "__main__":' in code
     assert "concurrency_explorer" not in code  # standalone: no project import
+
+
+def test_bars_quote_the_same_numbers_as_the_verdict():
+    cases = {
+        "page-threads": PAGE_THREADS,
+        "page-processes": PAGE_PROCESSES,
+        "gil-cpu": _gil(0.98, 1.87),
+        "io-threads": _gil(3.6, workers=4, kind="io"),
+        "gil-release": _gil(1.8, kind="nogil"),
+        "start-methods": START,
+        "fork-held-lock": FORK_LOCK,
+        "join-before-drain": JOIN,
+        "unbounded-queue": {
+            "unbounded": _lab(0, 2950, 3_200_000, 0.05, 0.01),
+            "bounded": _lab(100, 100, 150_000, 1.2, 1.15),
+        },
+        "iftry-vs-try": {
+            "empty": {"queue.Queue": _empty(1e-6, 3e-6)},
+            "busy_multiprocessing_queue": _busy(80_000, 100_000, 120_000),
+        },
+    }
+    assert set(cases) == {s.id for s in SCENARIOS}
+    for sid, m in cases.items():
+        scenario = get_scenario(sid)
+        bars = scenario.bars_for(m)
+        assert bars, sid
+        assert all(b.value >= 0 and b.text for b in bars), sid
+    text = " ".join(b.text for b in get_scenario("gil-cpu").bars_for(_gil(0.98, 1.87)))
+    assert "0.98x" in text and "1.87x" in text
+    fork = get_scenario("fork-held-lock").bars_for(FORK_LOCK)
+    assert [b.good for b in fork] == [False, True, True]
+    assert get_scenario("gil-cpu").bars_for({}) == []  # missing numbers: no bars, no crash

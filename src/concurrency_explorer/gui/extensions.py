@@ -34,4 +34,6 @@ INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_about_dialog,  # Help > About (version, Python, Qt, PySide6, license)
     _module("timeline_view"),  # lanes per worker: start-up, running, CPU share (issue 5)
     _module("cpu_view"),  # per-core CPU load at 10 Hz (issue 5)
+    _module("scenario_browser"),  # the page's lessons as slides, measured verdicts (issue 6)
+    _module("presentation"),  # F11, big fonts, high-contrast themes (issue 6)
 ]

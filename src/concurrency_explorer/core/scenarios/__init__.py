@@ -6,7 +6,7 @@ command and the window's scenario browser both use ``get_scenario``.
 
 from __future__ import annotations
 
-from .base import Context, Measured, Scenario, ScenarioCancelled, ScenarioResult, Verdict
+from .base import Bar, Context, Measured, Scenario, ScenarioCancelled, ScenarioResult, Verdict
 from .gil import GIL_CPU, GIL_RELEASE, IO_THREADS
 from .hazards import FORK_HELD_LOCK, JOIN_BEFORE_DRAIN
 from .iftry_vs_try import IFTRY_VS_TRY
@@ -16,6 +16,7 @@ from .unbounded_queue import UNBOUNDED_QUEUE
 
 __all__ = [
     "SCENARIOS",
+    "Bar",
     "Context",
     "Measured",
     "Scenario",

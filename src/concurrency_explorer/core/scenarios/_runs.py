@@ -16,18 +16,29 @@ def run_config(
     *,
     baseline_wall_s: float | None = None,
     timeout_s: float = TIME_BUDGET_S,
+    console: list[str] | None = None,
 ) -> Run:
-    """One run to completion; Stop in the window (``context.cancel``) stops it."""
+    """One run to completion; Stop in the window (``context.cancel``) stops it.
+
+    ``console`` collects the workers' printed lines in the order they arrived.
+    """
     context.check()
     context.say(f"running {label}…")
+    seen: dict[int, int] = {}
 
     def on_poll(run: Run) -> None:
+        if console is not None:
+            for w in run.workers:
+                new = w.output[seen.get(w.worker_id, 0) :]
+                seen[w.worker_id] = len(w.output)
+                console.extend(f"[{config.mode} {w.worker_id}] {line}" for line in new)
         if context.cancel.is_set():
             run.stop()
 
     run = run_to_completion(
         config, on_poll=on_poll, timeout_s=timeout_s, baseline_wall_s=baseline_wall_s
     )
+    on_poll(run)  # lines of the last poll
     context.check()
     return run
 

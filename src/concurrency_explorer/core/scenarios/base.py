@@ -81,6 +81,16 @@ class ScenarioResult:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One measured number drawn as a bar; bars of one scenario share a scale."""
+
+    label: str
+    value: float
+    text: str  # the number as the verdict quotes it, e.g. "1.61 s"
+    good: bool | None = None  # colour hint: the lesson's fix / its hazard / neutral
+
+
+@dataclass(frozen=True)
 class Scenario:
     id: str
     title: str
@@ -90,6 +100,16 @@ class Scenario:
     judge: Callable[[dict[str, Any]], Verdict]
     config: RunConfig | None = None  # what the window's panel shows for this lesson
     hazard: bool = False  # shows something going wrong on purpose (and rescued)
+    bars: Callable[[dict[str, Any]], list[Bar]] | None = None  # big bars for the room
+
+    def bars_for(self, measurements: dict[str, Any]) -> list[Bar]:
+        """The scenario's numbers as bars; [] when it has none or they are missing."""
+        if self.bars is None:
+            return []
+        try:
+            return self.bars(measurements)
+        except (KeyError, TypeError, ValueError):
+            return []
 
     def code(self) -> str:
         """The exact standalone script (stdlib only, no project import)."""

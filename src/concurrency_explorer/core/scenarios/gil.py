@@ -12,7 +12,7 @@ from typing import Any
 from ..config import RunConfig
 from ..environment import gil_enabled
 from ._runs import cpu_parallelism, run_config
-from .base import Context, Measured, Scenario, Verdict, fmt_s, load_average
+from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s, load_average
 
 CPU_CONFIG = RunConfig(mode="thread", workers=2, counts=(400, 400), kind="cpu")
 IO_CONFIG = RunConfig(mode="thread", workers=4, counts=(40,) * 4, kind="io", step_sleep_s=0.01)
@@ -50,6 +50,16 @@ def _compare(config: RunConfig, modes: tuple[str, ...], context: Context) -> Mea
     m["sequential_cores_busy"] = cpu_parallelism(base_record)
     m["load_average"] = load_average()
     return Measured(records, m)
+
+
+def bars(m: dict[str, Any]) -> list[Bar]:
+    """Wall time of each way: shorter is faster."""
+    out = [Bar("one after another", m["sequential_wall_s"], fmt_s(m["sequential_wall_s"]))]
+    for mode, label in (("thread", "threads"), ("process", "processes")):
+        if f"{mode}_wall_s" in m:
+            wall, speedup = m[f"{mode}_wall_s"], m[f"{mode}_speedup"] or 0.0
+            out.append(Bar(label, wall, f"{fmt_s(wall)}  ({speedup:.2f}x)", speedup >= 1.3))
+    return out
 
 
 def _load_note(m: dict[str, Any]) -> str:
@@ -107,6 +117,7 @@ GIL_CPU = Scenario(
     script_name="gil_cpu.py",
     measure=measure_cpu,
     judge=judge_cpu,
+    bars=bars,
     config=CPU_CONFIG,
 )
 
@@ -150,6 +161,7 @@ IO_THREADS = Scenario(
     script_name="io_threads.py",
     measure=measure_io,
     judge=judge_io,
+    bars=bars,
     config=IO_CONFIG,
 )
 
@@ -198,5 +210,6 @@ GIL_RELEASE = Scenario(
     script_name="gil_release.py",
     measure=measure_nogil,
     judge=judge_nogil,
+    bars=bars,
     config=NOGIL_CONFIG,
 )

@@ -17,7 +17,7 @@ from .. import scenario_probes
 from ..engines.mp import host_start_method
 from ..environment import start_methods
 from ._children import Watched, reap, start_child, watch
-from .base import Context, Measured, Scenario, Verdict, fmt_s
+from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s
 
 STALL_AFTER_S = 1.0  # silence after which the watchdog ends a child
 FLOOD_BYTES = 1 << 20  # join-before-drain: far more than a pipe holds (64 KiB on Linux)
@@ -162,6 +162,19 @@ def judge_fork_lock(m: dict[str, Any]) -> Verdict:
     return Verdict(shown and fixed_ok, " ".join(parts))
 
 
+def bars_fork_lock(m: dict[str, Any]) -> list[Bar]:
+    """Time until each child had the lock; the hazard's bar is its silence until ended."""
+    out = []
+    for name, c in m["children"].items():
+        took = next((e["at_s"] for e in c["events"] if e["event"] == "acquired"), None)
+        if took is not None:
+            out.append(Bar(name, took, f"lock taken after {fmt_s(took)}", True))
+        else:
+            silent = c["stalled_after_s"] or 0.0
+            out.append(Bar(name, silent, f"hung; ended after {fmt_s(silent)}", False))
+    return out
+
+
 FORK_HELD_LOCK = Scenario(
     id="fork-held-lock",
     title="fork while another thread holds a lock",
@@ -177,6 +190,7 @@ FORK_HELD_LOCK = Scenario(
     script_name="fork_held_lock.py",
     measure=measure_fork_lock,
     judge=judge_fork_lock,
+    bars=bars_fork_lock,
     hazard=True,
 )
 
@@ -296,6 +310,15 @@ def judge_join_drain(m: dict[str, Any]) -> Verdict:
     return Verdict(shown and fixed, " ".join(parts))
 
 
+def bars_join_drain(m: dict[str, Any]) -> list[Bar]:
+    hung = m["join_first_alive_after_join_s"]
+    fixed = (m.get("drain_first_get_s") or 0.0) + (m.get("drain_first_join_s") or 0.0)
+    return [
+        Bar("join, then get", hung, f"still waiting after {fmt_s(hung)}; ended", False),
+        Bar("get, then join", fixed, f"done in {fmt_s(fixed)}", True),
+    ]
+
+
 JOIN_BEFORE_DRAIN = Scenario(
     id="join-before-drain",
     title="join() before draining the queue deadlocks",
@@ -310,5 +333,6 @@ JOIN_BEFORE_DRAIN = Scenario(
     script_name="join_before_drain.py",
     measure=measure_join_drain,
     judge=judge_join_drain,
+    bars=bars_join_drain,
     hazard=True,
 )

@@ -17,7 +17,7 @@ from .. import scenario_probes
 from ..engines.mp import get_context, host_start_method
 from ..iftry import queue_iftry_get
 from ._children import reap, start_child
-from .base import Context, Measured, Scenario, Verdict, fmt_s
+from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s
 
 EMPTY_CALLS = 20_000
 BLOCKING_CALLS = 20
@@ -220,6 +220,18 @@ def judge(m: dict[str, Any]) -> Verdict:
     return Verdict(measured, " ".join(parts))
 
 
+def bars(m: dict[str, Any]) -> list[Bar]:
+    busy = m["busy_multiprocessing_queue"]
+    return [
+        Bar(
+            f"busy queue: {LABELS[s]}",
+            busy[s]["messages_per_s"],
+            f"{busy[s]['messages_per_s']:,} msg/s",
+        )
+        for s in STRATEGIES
+    ]
+
+
 IFTRY_VS_TRY = Scenario(
     id="iftry-vs-try",
     title="if-then-try against try/except against a blocking get",
@@ -234,4 +246,5 @@ IFTRY_VS_TRY = Scenario(
     script_name="iftry_vs_try.py",
     measure=measure,
     judge=judge,
+    bars=bars,
 )

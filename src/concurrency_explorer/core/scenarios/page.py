@@ -11,7 +11,7 @@ from typing import Any
 from .. import launcher
 from ..config import RunConfig
 from ._runs import all_reached_zero, overlap_s, run_config
-from .base import Context, Measured, Scenario, Verdict, fmt_s
+from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s
 
 #: The page's threading example, verbatim (its bug included).
 PAGE_THREADING_CODE = """\
@@ -97,7 +97,8 @@ def _workers_summary(run: Any) -> list[dict[str, Any]]:
 
 
 def measure_threads(context: Context) -> Measured:
-    run = run_config(THREADS_CONFIG, context, "the fixed threading example")
+    console: list[str] = []
+    run = run_config(THREADS_CONFIG, context, "the fixed threading example", console=console)
     record = run.record()
     context.say("running the page's code as printed…")
     page = run_page_code()
@@ -111,6 +112,7 @@ def measure_threads(context: Context) -> Measured:
             "overlap_s": overlap_s(record),
             "wall_s": record["wall_s"],
             "page_code": page,
+            "console": console,
         },
     )
 
@@ -155,6 +157,13 @@ def judge_threads(m: dict[str, Any]) -> Verdict:
     return Verdict(ok_run and (bug_shown or not page.get("ran")), text)
 
 
+def bars_threads(m: dict[str, Any]) -> list[Bar]:
+    return [
+        Bar(f"thread {w['id']}: lines printed", w["lines"], f"{w['lines']} of {w['count']}")
+        for w in m["workers"]
+    ]
+
+
 PAGE_THREADS = Scenario(
     id="page-threads",
     title="The page's threads: counting 10 and 20",
@@ -170,6 +179,7 @@ PAGE_THREADS = Scenario(
     measure=measure_threads,
     judge=judge_threads,
     config=THREADS_CONFIG,
+    bars=bars_threads,
 )
 
 
@@ -177,7 +187,8 @@ PAGE_THREADS = Scenario(
 
 
 def measure_processes(context: Context) -> Measured:
-    run = run_config(PROCESSES_CONFIG, context, "the multiprocessing example")
+    console: list[str] = []
+    run = run_config(PROCESSES_CONFIG, context, "the multiprocessing example", console=console)
     record = run.record()
     workers = _workers_summary(run)
     return Measured(
@@ -190,6 +201,7 @@ def measure_processes(context: Context) -> Measured:
             "all_reached_zero": all_reached_zero(record),
             "overlap_s": overlap_s(record),
             "wall_s": record["wall_s"],
+            "console": console,
         },
     )
 
@@ -223,6 +235,13 @@ def judge_processes(m: dict[str, Any]) -> Verdict:
     return Verdict(ok, " ".join(parts).replace(" :", ":"))
 
 
+def bars_processes(m: dict[str, Any]) -> list[Bar]:
+    return [
+        Bar(f"pid {w['pid']}: start-up", w["start_latency_s"] or 0.0, fmt_s(w["start_latency_s"]))
+        for w in m["workers"]
+    ]
+
+
 PAGE_PROCESSES = Scenario(
     id="page-processes",
     title="The page's processes: start() and join()",
@@ -238,4 +257,5 @@ PAGE_PROCESSES = Scenario(
     measure=measure_processes,
     judge=judge_processes,
     config=PROCESSES_CONFIG,
+    bars=bars_processes,
 )

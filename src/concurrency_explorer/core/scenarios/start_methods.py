@@ -13,7 +13,7 @@ from ..config import RunConfig
 from ..environment import start_methods
 from ._children import reap, start_child
 from ._runs import all_reached_zero, run_config
-from .base import Context, Measured, Scenario, Verdict, fmt_s
+from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s
 
 CONFIG = RunConfig(mode="process", workers=2, counts=(20, 20), kind="cpu")
 PARENT_MARKER = "changed by the parent at run time"
@@ -118,6 +118,14 @@ def judge(m: dict[str, Any]) -> Verdict:
     return Verdict(ok, " ".join(parts))
 
 
+def bars(m: dict[str, Any]) -> list[Bar]:
+    return [
+        Bar(f"{name}: start-up", v["mean_start_latency_s"], fmt_s(v["mean_start_latency_s"]))
+        for name, v in m["methods"].items()
+        if v["mean_start_latency_s"] is not None
+    ]
+
+
 START_METHODS = Scenario(
     id="start-methods",
     title="Start methods: fork, forkserver, spawn",
@@ -133,5 +141,6 @@ START_METHODS = Scenario(
     script_name="start_methods.py",
     measure=measure,
     judge=judge,
+    bars=bars,
     config=CONFIG,
 )

@@ -8,7 +8,7 @@ from typing import Any
 from .. import scenario_probes
 from ..engines.mp import host_start_method
 from ._children import reap, start_child
-from .base import Context, Measured, Scenario, Verdict, fmt_s
+from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s
 
 ITEMS = 3000  # capped: at most ITEMS * PAYLOAD_BYTES (3 MiB) in the lab's queue
 PAYLOAD_BYTES = 1024
@@ -93,6 +93,24 @@ def judge(m: dict[str, Any]) -> Verdict:
     return Verdict(grew and bounded_held and slowed, " ".join(parts))
 
 
+def bars(m: dict[str, Any]) -> list[Bar]:
+    u, b = m["unbounded"], m["bounded"]
+    return [
+        Bar(
+            "unbounded: peak items",
+            u["peak_qsize"],
+            f"{u['peak_qsize']:,} items, {_kib(u['peak_memory_bytes'])}",
+            False,
+        ),
+        Bar(
+            f"maxsize {b['maxsize']}: peak items",
+            b["peak_qsize"],
+            f"{b['peak_qsize']:,} items, {_kib(b['peak_memory_bytes'])}",
+            True,
+        ),
+    ]
+
+
 UNBOUNDED_QUEUE = Scenario(
     id="unbounded-queue",
     title="Unbounded queue against bounded queue",
@@ -107,4 +125,5 @@ UNBOUNDED_QUEUE = Scenario(
     script_name="unbounded_queue.py",
     measure=measure,
     judge=judge,
+    bars=bars,
 )

@@ -1,0 +1,218 @@
+"""Presentation mode (F11) and themes: legible from the back of a room.
+
+Full screen, the application font scaled up (Ctrl+plus / Ctrl+minus, in any mode),
+high-contrast dark and light themes and tall progress bars. Theme and font scale
+are remembered (QSettings, see ``settings``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication
+
+from .settings import app_settings
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+THEMES = {
+    "system": "System colours",
+    "dark": "High contrast, dark",
+    "light": "High contrast, light",
+}
+# (window, text, base, highlight, highlighted text, bar chunk, button)
+COLOURS = {
+    "dark": ("#000000", "#ffffff", "#101010", "#ffd600", "#000000", "#00e5ff", "#1c1c1c"),
+    "light": ("#ffffff", "#000000", "#ffffff", "#0033cc", "#ffffff", "#0033cc", "#e8e8e8"),
+}
+PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts
+MIN_SCALE, MAX_SCALE, STEP = 0.6, 4.0, 1.15
+
+
+def palette_for(theme: str) -> QPalette:
+    window, text, base, highlight, high_text, _chunk, button = COLOURS[theme]
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: button,
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: button,
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.ToolTipBase: base,
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.Highlight: highlight,
+        QPalette.ColorRole.HighlightedText: high_text,
+        QPalette.ColorRole.PlaceholderText: text,
+        QPalette.ColorRole.BrightText: highlight,
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#808080"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#808080"))
+    return palette
+
+
+def stylesheet_for(theme: str, presenting: bool) -> str:
+    rules = []
+    if theme in COLOURS:
+        _window, text, base, _highlight, _high, chunk, _button = COLOURS[theme]
+        rules.append(
+            f"QProgressBar {{ border: 2px solid {text}; background: {base}; color: {text};"
+            f" text-align: center; }}"
+            f" QProgressBar::chunk {{ background: {chunk}; }}"
+            f" QToolTip {{ color: {text}; background: {base}; border: 1px solid {text}; }}"
+        )
+    if presenting:
+        rules.append("QProgressBar { min-height: 2.4em; font-weight: bold; }")
+    return "\n".join(rules)
+
+
+class Presentation(QObject):
+    """State of the looks: theme, font scale, presenting or not; ``apply`` sets them."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.app = app
+        self.base_font = QFont(app.font())
+        self.base_palette = QPalette(app.palette())
+        self.base_stylesheet = app.styleSheet()
+        settings = app_settings()
+        theme = str(settings.value("view/theme", "system"))
+        self.theme = theme if theme in THEMES else "system"
+        try:
+            scale = float(settings.value("view/fontScale", 1.0))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            scale = 1.0
+        self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))
+        self.normal_scale = self.scale
+        self.presenting = False
+        self._was_maximized = False
+        font, palette, sheet = self.base_font, self.base_palette, self.base_stylesheet
+
+        def restore() -> None:  # the looks are application-wide: undo them with the window
+            app.setFont(font)
+            app.setPalette(palette)
+            app.setStyleSheet(sheet)
+
+        window.destroyed.connect(restore)
+
+    # -- actions -----------------------------------------------------------------
+
+    def toggle(self, on: bool | None = None) -> None:
+        """Enter or leave presentation mode (F11)."""
+        on = (not self.presenting) if on is None else on
+        if on == self.presenting:
+            return
+        self.presenting = on
+        w = self.window_
+        if on:
+            self.normal_scale = self.scale
+            self.scale = max(self.scale, PRESENTATION_SCALE)
+            self._was_maximized = w.isMaximized()
+            w.showFullScreen()
+        else:
+            self.scale = self.normal_scale
+            if self._was_maximized:
+                w.showMaximized()
+            else:
+                w.showNormal()
+        self.apply()
+
+    def bigger(self) -> None:
+        self.set_scale(self.scale * STEP)
+
+    def smaller(self) -> None:
+        self.set_scale(self.scale / STEP)
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = round(min(MAX_SCALE, max(MIN_SCALE, scale)), 3)
+        if not self.presenting:
+            self.normal_scale = self.scale
+        self.apply()
+
+    def set_theme(self, theme: str) -> None:
+        if theme not in THEMES:
+            raise ValueError(f"unknown theme {theme!r}")
+        self.theme = theme
+        self.apply()
+
+    # -- effect ------------------------------------------------------------------
+
+    def font_point_size(self) -> float:
+        base = self.base_font.pointSizeF()
+        return (base if base > 0 else 10.0) * self.scale
+
+    def apply(self) -> None:
+        font = QFont(self.base_font)
+        font.setPointSizeF(self.font_point_size())
+        self.app.setFont(font)
+        if self.theme in COLOURS:
+            self.app.setPalette(palette_for(self.theme))
+        else:
+            self.app.setPalette(self.base_palette)
+        sheet = stylesheet_for(self.theme, self.presenting)
+        self.app.setStyleSheet("\n".join(s for s in (self.base_stylesheet, sheet) if s))
+        settings = app_settings()
+        settings.setValue("view/theme", self.theme)
+        settings.setValue("view/fontScale", self.normal_scale)
+        status = getattr(self.window_, "statusLabel", None)
+        if status is not None and self.presenting:
+            status.setText("Presentation mode: F11 to leave, Ctrl+plus / Ctrl+minus for size")
+
+
+def _action(window: MainWindow, name: str, text: str, keys: list[str], tip: str) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setShortcuts([QKeySequence(k) for k in keys])
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    window.addAction(action)
+    return action
+
+
+def install(window: MainWindow) -> None:
+    presentation = Presentation(window)
+    window.presentation = presentation  # type: ignore[attr-defined]
+    view = window.menus["View"]
+    view.addSeparator()
+    mode = _action(
+        window, "presentationAction", "&Presentation mode", ["F11"],
+        "Full screen, big fonts and bars for a talk or a lab (F11 to leave)",
+    )  # fmt: skip
+    mode.setCheckable(True)
+    mode.toggled.connect(presentation.toggle)
+    bigger = _action(
+        window, "fontBiggerAction", "&Bigger text", ["Ctrl++", "Ctrl+="],
+        "Larger text everywhere (Ctrl+plus)",
+    )  # fmt: skip
+    bigger.triggered.connect(presentation.bigger)
+    smaller = _action(
+        window, "fontSmallerAction", "&Smaller text", ["Ctrl+-"],
+        "Smaller text everywhere (Ctrl+minus)",
+    )  # fmt: skip
+    smaller.triggered.connect(presentation.smaller)
+    for action in (mode, bigger, smaller):
+        view.addAction(action)
+    themes = view.addMenu("&Theme")
+    group = QActionGroup(window)
+    group.setExclusive(True)
+    for i, (key, label) in enumerate(THEMES.items(), 1):
+        action = _action(
+            window, f"theme{key.capitalize()}Action", label, [f"Ctrl+Alt+{i}"],
+            f"{label}: pick the one the room's projector shows best (Ctrl+Alt+{i})",
+        )  # fmt: skip
+        action.setCheckable(True)
+        action.setChecked(key == presentation.theme)
+        action.triggered.connect(lambda _=False, k=key: presentation.set_theme(k))
+        group.addAction(action)
+        themes.addAction(action)
+    if presentation.theme != "system" or presentation.scale != 1.0:
+        presentation.apply()
