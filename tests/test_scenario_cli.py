@@ -89,7 +89,8 @@ def _check_numbers_quoted(sid: str, m: dict, verdict: str) -> None:
         assert f"{m['bytes']:,}" in verdict
     elif sid == "iftry-vs-try":
         for s in ("iftry", "try", "blocking"):
-            assert f"{m['busy_multiprocessing_queue'][s]['messages_per_s']:,}" in verdict
+            assert f"{m['live_producer'][s]['messages_per_s']:,}" in verdict
+        assert f"{m['per_read_us']['empty']['iftry']:.1f} µs" in verdict
 
 
 @pytest.mark.slow

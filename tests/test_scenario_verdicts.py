@@ -287,38 +287,30 @@ def test_join_before_drain_both_outcomes():
     assert not ok and "did not succeed" in text
 
 
-def _empty(iftry: float, trying: float) -> dict:
+def _iftry(empty: tuple[float, float], full: tuple[float, float, float], live) -> dict:
     return {
-        "iftry_s_per_call": iftry,
-        "try_s_per_call": trying,
-        "blocking_s_per_call": 0.0021,
-        "blocking_cpu_s_per_call": 0.00002,
-        "blocking_timeout_s": 0.002,
-    }
-
-
-def _busy(iftry: int, trying: int, blocking: int) -> dict:
-    return {
-        name: {"messages_per_s": rate, "empty_read_share": 0.0, "messages": rate}
-        for name, rate in (("iftry", iftry), ("try", trying), ("blocking", blocking))
+        "per_read_us": {
+            "empty": {"iftry": empty[0], "try_except": empty[1], "blocking": None},
+            "busy": dict(zip(("iftry", "try_except", "blocking"), full, strict=True)),
+        },
+        "live_producer": {
+            name: {"messages_per_s": rate, "empty_read_share": 0.0, "messages": rate}
+            for name, rate in zip(("iftry", "try", "blocking"), live, strict=True)
+        },
     }
 
 
 def test_iftry_vs_try_reports_whichever_way_it_goes():
-    m = {
-        "empty": {"queue.Queue": _empty(1e-6, 3e-6), "multiprocessing.Queue": _empty(3e-6, 3.9e-6)},
-        "busy_multiprocessing_queue": _busy(80_000, 100_000, 120_000),
-    }
+    m = _iftry((3.0, 3.9), (12.0, 10.0, 9.0), (80_000, 100_000, 120_000))
     ok, text = judge("iftry-vs-try", m)
     assert ok and "3.0 µs" in text and "3.9 µs" in text and "claim holds" in text
-    assert "20% fewer" in text and "Most messages per second: blocking get" in text
-    m2 = copy.deepcopy(m)
-    m2["empty"] = {"queue.Queue": _empty(3e-6, 1e-6), "multiprocessing.Queue": _empty(5e-6, 4e-6)}
-    m2["busy_multiprocessing_queue"] = _busy(130_000, 100_000, 90_000)
+    assert "pure cost (1.20x" in text and "live producer: blocking get" in text
+    assert "80,000 msg/s" in text
+    m2 = _iftry((4.0, 3.0), (9.0, 10.0, 9.5), (130_000, 100_000, 90_000))
     ok, text = judge("iftry-vs-try", m2)
     assert ok and "does not hold" in text and "kept up" in text
-    m3 = copy.deepcopy(m)
-    m3["busy_multiprocessing_queue"] = _busy(0, 100, 100)
+    assert "live producer: if-then-try" in text
+    m3 = _iftry((3.0, 3.9), (12.0, 10.0, 9.0), (0, 100, 100))
     assert not judge("iftry-vs-try", m3)[0]
 
 
@@ -360,10 +352,7 @@ def test_bars_quote_the_same_numbers_as_the_verdict():
             "unbounded": _lab(0, 2950, 3_200_000, 0.05, 0.01),
             "bounded": _lab(100, 100, 150_000, 1.2, 1.15),
         },
-        "iftry-vs-try": {
-            "empty": {"queue.Queue": _empty(1e-6, 3e-6)},
-            "busy_multiprocessing_queue": _busy(80_000, 100_000, 120_000),
-        },
+        "iftry-vs-try": _iftry((3.0, 3.9), (12.0, 10.0, 9.0), (80_000, 100_000, 120_000)),
     }
     assert set(cases) == {s.id for s in SCENARIOS}
     for sid, m in cases.items():

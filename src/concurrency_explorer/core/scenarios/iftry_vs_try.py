@@ -7,21 +7,18 @@ whatever this machine shows, either way.
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import time
-from collections.abc import Callable
 from typing import Any
 
 from .. import scenario_probes
 from ..engines.mp import get_context, host_start_method
 from ..iftry import queue_iftry_get
+from ..queue_bench import measure_get_paths
 from ._children import reap, start_child
-from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s
+from .base import Bar, Context, Measured, Scenario, Verdict
 
-EMPTY_CALLS = 20_000
-BLOCKING_CALLS = 20
-BLOCKING_TIMEOUT_S = 0.002
+PATHS_DURATION_S = 0.6  # core.queue_bench.measure_get_paths: per-read cost, empty and full
 BUSY_SLICE_S = 0.25  # per strategy per round; two rounds, interleaved
 BUSY_ROUNDS = 2
 BUSY_QUEUE_SIZE = 1000
@@ -48,33 +45,6 @@ def _blocking_once(q: Any, timeout: float) -> bool:
     except queue.Empty:
         return False
     return True
-
-
-def _per_call(fn: Callable[[], object], calls: int, repeats: int = 3) -> tuple[float, float]:
-    """Best-of-``repeats`` wall seconds per call, and CPU seconds per call then."""
-    best = (float("inf"), 0.0)
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.thread_time()
-        for _ in range(calls):
-            fn()
-        wall = (time.perf_counter() - w0) / calls
-        if wall < best[0]:
-            best = (wall, (time.thread_time() - c0) / calls)
-    return best
-
-
-def measure_empty(q: Any) -> dict[str, Any]:
-    """Per-call cost of each strategy on an empty queue."""
-    iftry, _ = _per_call(lambda: _iftry_once(q), EMPTY_CALLS)
-    trying, _ = _per_call(lambda: _try_once(q), EMPTY_CALLS)
-    wall, cpu = _per_call(lambda: _blocking_once(q, BLOCKING_TIMEOUT_S), BLOCKING_CALLS, 1)
-    return {
-        "iftry_s_per_call": iftry,
-        "try_s_per_call": trying,
-        "blocking_s_per_call": wall,
-        "blocking_cpu_s_per_call": cpu,
-        "blocking_timeout_s": BLOCKING_TIMEOUT_S,
-    }
 
 
 def measure_busy(method: str, context: Context) -> dict[str, Any]:
@@ -134,94 +104,82 @@ def measure_busy(method: str, context: Context) -> dict[str, Any]:
 
 def measure(context: Context) -> Measured:
     method = host_start_method()
-    context.say("timing each way of reading an empty queue…")
-    empty: dict[str, Any] = {"queue.Queue": measure_empty(queue.Queue())}
-    mpq = multiprocessing.get_context(method).Queue()
-    try:
-        empty["multiprocessing.Queue"] = measure_empty(mpq)
-    finally:
-        mpq.close()
-        mpq.join_thread()
+    context.say("timing one read, three ways, on an empty and on a full queue…")
+    paths = measure_get_paths(duration_s=PATHS_DURATION_S, method=method)
+    context.check()
     context.say("a producer process keeps a queue busy; counting messages per second…")
     busy = measure_busy(method, context)
     return Measured(
         [],
         {
             "start_method": method,
-            "empty": empty,
-            "busy_multiprocessing_queue": busy,
-            "empty_calls": EMPTY_CALLS,
-            "busy_seconds_per_strategy": BUSY_SLICE_S * BUSY_ROUNDS,
+            "per_read_us": paths,
+            "live_producer": busy,
+            "seconds_per_strategy": BUSY_SLICE_S * BUSY_ROUNDS,
         },
     )
 
 
-def _us(seconds: float) -> str:
-    return f"{seconds * 1e6:.1f} µs"
+def _us(microseconds: float) -> str:
+    return f"{microseconds:.1f} µs"
 
 
 def judge(m: dict[str, Any]) -> Verdict:
+    paths = m["per_read_us"]
+    empty, full = paths["empty"], paths["busy"]
+    live = m["live_producer"]
+    numbers = [empty["iftry"], empty["try_except"], *full.values()]
+    numbers += [live[s]["messages_per_s"] for s in STRATEGIES]
+    measured = all(isinstance(x, int | float) and x > 0 for x in numbers)
     parts = []
-    measured = True
-    page_holds_empty = []
-    for name, e in m["empty"].items():
-        a, b = e["iftry_s_per_call"], e["try_s_per_call"]
-        measured = measured and a > 0 and b > 0
-        if a < b:
-            verdict = f"if-then-try was {b / a:.1f}x cheaper"
-            page_holds_empty.append(True)
-        else:
-            verdict = f"try/except was {a / b:.1f}x cheaper"
-            page_holds_empty.append(False)
-        parts.append(
-            f"Empty {name}: if-then-try {_us(a)} per call, try/except {_us(b)}: {verdict}."
-        )
-    mp_empty = m["empty"].get("multiprocessing.Queue")
-    if mp_empty:
-        parts.append(
-            f"A blocking get(timeout={fmt_s(mp_empty['blocking_timeout_s'])}) waited "
-            f"{fmt_s(mp_empty['blocking_s_per_call'])} per call but used only "
-            f"{_us(mp_empty['blocking_cpu_s_per_call'])} of CPU: it sleeps instead of spinning."
-        )
-    busy = m["busy_multiprocessing_queue"]
-    ranked = sorted(busy, key=lambda s: busy[s]["messages_per_s"], reverse=True)
-    measured = measured and all(busy[s]["messages_per_s"] > 0 for s in STRATEGIES)
+    a, b = empty["iftry"], empty["try_except"]
+    page_holds = a < b
     parts.append(
-        "Busy multiprocessing.Queue (a producer process keeps it full): "
+        f"Empty multiprocessing.Queue: if-then-try {_us(a)} per read, try/except {_us(b)}: "
+        + (
+            f"the 'if' was {b / a:.1f}x cheaper."
+            if page_holds
+            else f"the exception was {a / b:.1f}x cheaper."
+        )
+        + " (A blocking get() on an empty queue just waits for the next item.)"
+    )
+    parts.append(
+        f"Queue full of waiting items: if-then-try {_us(full['iftry'])} per read, try/except "
+        f"{_us(full['try_except'])}, blocking get {_us(full['blocking'])}."
+    )
+    ranked = sorted(STRATEGIES, key=lambda s: live[s]["messages_per_s"], reverse=True)
+    parts.append(
+        "With a producer process feeding it: "
         + ", ".join(
-            f"{LABELS[s]} {busy[s]['messages_per_s']:,} msg/s"
+            f"{LABELS[s]} {live[s]['messages_per_s']:,} msg/s"
             + (
-                f" ({busy[s]['empty_read_share']:.0%} of its reads found nothing)"
-                if busy[s]["empty_read_share"] >= 0.005
+                f" ({live[s]['empty_read_share']:.0%} of its reads found nothing)"
+                if live[s]["empty_read_share"] >= 0.005
                 else ""
             )
             for s in ranked
         )
         + "."
     )
-    if all(page_holds_empty):
-        claim = (
-            "On an empty queue the page's claim holds here: the 'if' is cheaper than the exception."
-        )
-    elif not any(page_holds_empty):
-        claim = "On an empty queue the page's claim does not hold here: the exception was cheaper."
-    else:
-        claim = "On an empty queue the page's claim holds for one queue type and not the other."
-    if busy["iftry"]["messages_per_s"] < busy["try"]["messages_per_s"]:
+    claim = (
+        "So on an empty queue the page's claim holds here"
+        if page_holds
+        else "So on an empty queue the page's claim does not hold here"
+    )
+    if full["iftry"] > full["try_except"]:
         claim += (
-            " On a busy queue the extra empty() check is pure cost: if-then-try moved "
-            f"{1 - busy['iftry']['messages_per_s'] / busy['try']['messages_per_s']:.0%} "
-            "fewer messages per second than try/except."
+            f"; when items are waiting the extra empty() check is pure cost "
+            f"({full['iftry'] / full['try_except']:.2f}x the try/except read)"
         )
     else:
-        claim += " On a busy queue if-then-try kept up with try/except here."
-    claim += f" Most messages per second: {LABELS[ranked[0]]}."
+        claim += "; when items are waiting if-then-try kept up with try/except"
+    claim += f". Most messages per second with a live producer: {LABELS[ranked[0]]}."
     parts.append(claim)
     return Verdict(measured, " ".join(parts))
 
 
 def bars(m: dict[str, Any]) -> list[Bar]:
-    busy = m["busy_multiprocessing_queue"]
+    busy = m["live_producer"]
     return [
         Bar(
             f"busy queue: {LABELS[s]}",
