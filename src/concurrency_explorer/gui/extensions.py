@@ -36,4 +36,5 @@ INSTALLERS: list[Callable[[MainWindow], None]] = [
     _module("cpu_view"),  # per-core CPU load at 10 Hz (issue 5)
     _module("scenario_browser"),  # the page's lessons as slides, measured verdicts (issue 6)
     _module("presentation"),  # F11, big fonts, high-contrast themes (issue 6)
+    _module("experiments"),  # save/open/drop configurations, recent files, QSettings (issue 6)
 ]
