@@ -103,7 +103,8 @@ def test_stop_ends_every_worker_quickly():
 
 
 def test_stop_escalates_to_terminate_for_a_deaf_worker():
-    config = RunConfig.build(mode="thread", workers=2, count=400, faults={0: "hang"})
+    # count 2: worker 0 hangs after its first step, so "stalled" cannot be mere load
+    config = RunConfig.build(mode="thread", workers=2, count=2, faults={0: "hang"})
     run = Run(config, stall_after_s=0.2)
     run.start()
     deadline = time.monotonic() + 60  # generous: the machine may be loaded
