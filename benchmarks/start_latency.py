@@ -25,7 +25,7 @@ def run(ctx: BenchContext) -> list[Figure]:
     import multiprocessing
 
     figures = []
-    starts = 3 if ctx.quick else 7
+    starts = 3 if ctx.quick else 9
     reps = ctx.reps(5, 2)
     for method in ("fork", "forkserver", "spawn"):
         if method not in multiprocessing.get_all_start_methods():

@@ -7,12 +7,14 @@ system-wide on Linux). Same conditions on both sides: both run from this main
 module (a ``spawn`` child imports the same ``__mp_main__`` either way), and both
 import the app's runner first, so a ``fork`` copies a parent of the same size (fork
 time grows with the parent's memory). The first start of each probe warms up
-(forkserver, resource tracker) and is not counted. Prints one JSON list.
+(forkserver, resource tracker) and is not counted, nor is the next. Prints one JSON list.
 
 Top-level imports stay minimal: spawn children import this module as ``__mp_main__``.
 """
 
 import time
+
+WARM_UP = 2  # starts per probe that are not counted (the first few are slower on both sides)
 
 
 def bare_target(q) -> None:
@@ -70,7 +72,8 @@ def main() -> None:
     import concurrency_explorer.core.runner  # noqa: F401  (same parent size both sides)
 
     start = app_start if args.side == "app" else bare_start
-    start(args.method)  # warm-up, not counted
+    for _ in range(WARM_UP):  # not counted: forkserver, resource tracker, first imports
+        start(args.method)
     print(json.dumps([start(args.method) for _ in range(args.starts)]))
 
 

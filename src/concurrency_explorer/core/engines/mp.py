@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import launcher
 from ..environment import default_start_method, start_methods
-from ..workers import WorkerSpec, host_main, process_main
+from ..workers import StopFlag, WorkerSpec, host_main, process_main
 from .base import Engine, UnitStatus
 
 APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
@@ -67,7 +67,7 @@ class MultiprocessingEngine(Engine):
     def open(self) -> None:
         self._ctx = get_context(self.context_name())
         self.queue = self._ctx.Queue(self.queue_size)  # 0 or less: unbounded
-        self.stop_event = self._ctx.Event()
+        self.stop_event = StopFlag(self._ctx)  # is_set/set, one semaphore, not an Event's five
 
     def _launch(
         self,
