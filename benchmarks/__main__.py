@@ -25,14 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-save", action="store_true", help="do not write a JSON file")
     parser.add_argument(
         "--markdown",
-        action="store_true",
-        help="measure nothing: print results/latest.json as the README's Markdown table",
+        nargs="?",
+        const=str(RESULTS / "latest.json"),
+        metavar="FILE",
+        help="measure nothing: print a saved result (default results/latest.json) as the "
+        "README's Markdown table",
     )
     args = parser.parse_args(argv)
     if args.markdown:
+        from pathlib import Path
+
         from .report import markdown
 
-        print(markdown(json.loads((RESULTS / "latest.json").read_text())), end="")
+        print(markdown(json.loads(Path(args.markdown).read_text())), end="")
         return 0
     prepare()
 

@@ -11,10 +11,14 @@ def markdown(doc: dict[str, Any]) -> str:
     """A Markdown table of one saved run, headed by the machine it ran on."""
     machine = doc.get("machine", {})
     load = machine.get("load_average") or []
+    load0 = machine.get("load_average_at_start")
+    loads = f", load average {load0:.1f} at the start" if load0 is not None else ""
+    if load:
+        loads += f"{' and' if loads else ', load average'} {load[0]:.1f} at the end"
     head = (
         f"Measured {doc.get('created', '?')} on {machine.get('cpu_count', '?')} cores, "
         f"{machine.get('implementation', 'Python')} {machine.get('python', '?')}"
-        + (f", load average {load[0]:.1f} at the end" if load else "")
+        + loads
         + f"; {'quick' if doc.get('quick') else 'full'} run, {doc.get('elapsed_s', '?')} s."
     )
     rows = [
