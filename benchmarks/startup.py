@@ -216,7 +216,7 @@ def run(ctx):  # -> list[Figure]; annotations kept out: this file also runs stan
             "<= 150",
             f"{idle_s:g} s after first paint, from source; bare PySide6 window "
             f"{mib['bare'] or 0:.0f} MB"
-            + (f"; frozen {mib['frozen']:.0f} MB" if has_frozen else ""),
+            + (f"; frozen {mib['frozen']:.0f} MB" if has_frozen and mib["frozen"] else ""),
         ),
     ]
     return figures
