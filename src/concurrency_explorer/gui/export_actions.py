@@ -1,0 +1,147 @@
+"""File menu exports: run record JSON, per-worker CSV, Chrome trace, PNG of window or chart.
+
+The files are built by ``core.exports`` (the same bytes ``run --csv/--trace``
+writes) and written atomically; PNGs go through a temp file and ``os.replace``
+as well. ``export(kind, path)`` is the testable core of each action; the actions
+only add a save dialog in front of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from ..core import exports
+
+#: kind -> (menu text, shortcut, file filter, default suffix, tooltip)
+KINDS: dict[str, tuple[str, str, str, str, str]] = {
+    "record": (
+        "Export run &record (JSON)…", "Ctrl+Shift+J", "JSON (*.json)", ".json",
+        "Save the latest run as its run/1 record: config, environment, wall time, "
+        "speedup, per-worker metrics. The same file `run --record` writes.",
+    ),
+    "csv": (
+        "Export workers as &CSV…", "Ctrl+Shift+C", "CSV (*.csv)", ".csv",
+        "One row per worker (id, count, wall_s, cpu_s, start_latency_s, cpu_share, ...) "
+        "for a spreadsheet. cpu_share near 1 means the worker had a core to itself.",
+    ),
+    "trace": (
+        "Export Chrome &trace…", "Ctrl+Shift+T", "Trace (*.json)", ".trace.json",
+        "A Trace Event file: open it in ui.perfetto.dev or chrome://tracing to see each "
+        "worker's start-up and run on its own track, and its remaining steps as a counter.",
+    ),
+    "chart": (
+        "Save current &chart as PNG…", "Ctrl+Shift+P", "PNG image (*.png)", ".png",
+        "A picture of the view shown in the tabs (timeline, CPU, queue, sweep...).",
+    ),
+    "window": (
+        "Save &window as PNG…", "Ctrl+Shift+S", "PNG image (*.png)", ".png",
+        "A picture of the whole window, as it is now.",
+    ),
+}  # fmt: skip
+NEEDS_RUN = ("record", "csv", "trace")
+
+
+class ExportActions(QObject):
+    """The actions and what they do; enabled once a run has finished."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.main = window
+        self.actions: dict[str, QAction] = {}
+        menu = window.menus["File"]
+        first = menu.actions()[0] if menu.actions() else None
+        for kind, (text, keys, _filter, _suffix, tip) in KINDS.items():
+            action = QAction(text, window)
+            action.setObjectName(f"export{kind.capitalize()}Action")
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(f"{tip} ({keys})")
+            action.setStatusTip(tip)
+            action.triggered.connect(lambda _checked=False, k=kind: self.ask_and_export(k))
+            window.addAction(action)
+            menu.insertAction(first, action)
+            self.actions[kind] = action
+        if first is not None:
+            menu.insertSeparator(first)
+        window.controller.finished.connect(lambda _record: self._sync())
+        self._sync()
+
+    def _sync(self) -> None:
+        has_run = bool(self.main.controller.history)
+        for kind in NEEDS_RUN:
+            self.actions[kind].setEnabled(has_run)
+
+    def latest(self) -> tuple[dict[str, Any], Any]:
+        """The latest finished record, and its live Run if the controller still has it."""
+        record = self.main.controller.history[-1]
+        run = self.main.controller.run
+        if run is None or run.epoch0 != record.get("started_at") or not run.finished:
+            run = None
+        return record, run
+
+    def export(self, kind: str, path: str | os.PathLike[str]) -> Path:
+        """Write ``kind`` to ``path`` (atomically). Raises LookupError with no finished run."""
+        if kind == "window":
+            return save_png(self.main, path)
+        if kind == "chart":
+            return save_png(self.current_chart(), path)
+        if not self.main.controller.history:
+            raise LookupError("no finished run to export yet: press Run first")
+        record, run = self.latest()
+        if kind == "record":
+            text = exports.record_json(record)
+        elif kind == "csv":
+            text = exports.workers_csv(record)
+        elif kind == "trace":
+            text = exports.chrome_trace_json(record, exports.run_samples(run) if run else None)
+        else:
+            raise ValueError(f"unknown export {kind!r}")
+        return exports.write_atomic(path, text)
+
+    def current_chart(self) -> QWidget:
+        """The chart in the current tab (its first plot), or the tab itself."""
+        tab = self.main.viewTabs.currentWidget()
+        plots = tab.findChildren(pg.PlotWidget) if tab is not None else []
+        return plots[0] if plots else (tab or self.main)
+
+    def ask_and_export(self, kind: str) -> None:
+        text, _keys, file_filter, suffix, _tip = KINDS[kind]
+        path, _ = QFileDialog.getSaveFileName(
+            self.main, text.replace("&", "").rstrip("…"), f"concurrency-run{suffix}", file_filter
+        )
+        if not path:
+            return
+        try:
+            written = self.export(kind, path)
+        except (OSError, LookupError, ValueError) as exc:
+            self.main.statusBar().showMessage(f"Export failed: {exc}", 8000)
+            return
+        self.main.statusBar().showMessage(f"Saved {written}", 5000)
+
+
+def save_png(widget: QWidget, path: str | os.PathLike[str]) -> Path:
+    """``widget.grab()`` as PNG, via a temp file and ``os.replace``."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
+    os.close(fd)
+    try:
+        if not widget.grab().save(tmp, "PNG"):
+            raise OSError(f"could not write a PNG to {target}")
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def install(window: Any) -> None:
+    window.exportActions = ExportActions(window)

@@ -1,0 +1,155 @@
+"""Start-up cost: the same workload under fork, forkserver and spawn, latency per worker.
+
+Start latency = the start request to the worker's first message. fork copies the
+parent (fast); forkserver forks from a warm, clean server (its first use pays to
+start the server); spawn boots a fresh interpreter that imports the worker
+module (slowest, the only method on Windows). One grouped bar chart: one group
+per method, one bar per worker; its items are made once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from ..core.config import MAX_WORKERS, ConfigError
+from ..core.environment import start_methods
+from ..core.sweep import startup_comparison, startup_latencies
+from .sequence_driver import SequenceDriver
+
+STARTUP_TIP = (
+    "Run the same process workload once per start method and compare how long each "
+    "worker took from the start request to its first message. fork: copy of this process; "
+    "forkserver: forked from a warm server; spawn: a brand-new interpreter. (Ctrl+Shift+M)"
+)
+BAR_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589"]
+GROUP_WIDTH = 0.8
+
+
+class StartupView(QWidget):
+    """A button, a grouped bar chart of start latency (ms) and the medians in words."""
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("startupView")
+        self.setAccessibleName("Start-up cost")
+        self.main = window
+        self.driver = SequenceDriver(window.controller, self)
+        self.methods = start_methods()
+        self.workersSpin = QSpinBox()
+        self.workersSpin.setObjectName("startupWorkersSpin")
+        self.workersSpin.setAccessibleName("Start-up workers")
+        self.workersSpin.setRange(1, MAX_WORKERS)
+        self.workersSpin.setValue(4)
+        self.workersSpin.setToolTip("Workers started under each method.")
+        self.compareButton = QPushButton("&Compare start methods")
+        self.compareButton.setObjectName("startupButton")
+        self.compareButton.setAccessibleName("Compare start methods")
+        self.compareButton.setToolTip(STARTUP_TIP)
+        self.compareButton.clicked.connect(self.start_comparison)
+        self.summaryLabel = QLabel(f"Methods on this platform: {', '.join(self.methods)}.")
+        self.summaryLabel.setObjectName("startupSummary")
+        self.summaryLabel.setWordWrap(True)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("workers"))
+        controls.addWidget(self.workersSpin)
+        controls.addWidget(self.compareButton)
+        controls.addStretch(1)
+
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("startupPlot")
+        self.plot.setAccessibleName("Start latency per worker and method")
+        self.plot.setBackground("w")
+        self.plot.setToolTip(STARTUP_TIP)
+        item = self.plot.getPlotItem()
+        item.setLabel("left", "start latency", units="ms")
+        item.getAxis("bottom").setTicks([list(enumerate(self.methods)), []])
+        item.showGrid(y=True, alpha=0.2)
+        item.setMouseEnabled(x=False)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.1, brushes=[])
+        item.addItem(self.bars)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(controls)
+        layout.addWidget(self.summaryLabel)
+        layout.addWidget(self.plot, 1)
+        self.records: list[dict[str, Any]] = []
+        self.driver.progressed.connect(self._on_progress)
+        self.driver.ended.connect(self._on_ended)
+        window.controller.runningChanged.connect(self._sync)
+
+    def start_comparison(self) -> bool:
+        if self.driver.active or self.main.controller.is_running:
+            return False
+        try:
+            base = self.main.configPanel.config()
+            base = base.replace(
+                workers=self.workersSpin.value(),
+                counts=(min(base.counts[0], 50),) * self.workersSpin.value(),
+                faults={},
+            )
+            sequence = startup_comparison(base, self.methods)
+        except ConfigError as exc:
+            self.summaryLabel.setText(f"Cannot compare: {exc}")
+            return False
+        self.records = []
+        self.show_latencies([])
+        self.summaryLabel.setText(f"Running the same workload under {', '.join(self.methods)}…")
+        self.driver.start(sequence)
+        self._sync(True)
+        return True
+
+    def show_latencies(self, rows: list[dict[str, Any]]) -> None:
+        """Grouped bars: x = method index, one bar per worker (offset within the group)."""
+        xs, heights, brushes = [], [], []
+        for row in rows:
+            if row["start_method"] not in self.methods:
+                continue
+            group = self.methods.index(row["start_method"])
+            values = row["latencies_s"]
+            width = GROUP_WIDTH / max(1, len(values))
+            for i, value in enumerate(values):
+                xs.append(group - GROUP_WIDTH / 2 + width * (i + 0.5))
+                heights.append(0.0 if value is None else value * 1000)
+                brushes.append(pg.mkBrush(BAR_COLOURS[i % len(BAR_COLOURS)]))
+        width = GROUP_WIDTH / max(1, max((len(r["latencies_s"]) for r in rows), default=1))
+        self.bars.setOpts(x=np.asarray(xs), height=np.asarray(heights), width=width * 0.9,
+                          brushes=brushes)  # fmt: skip
+        self.plot.getPlotItem().setXRange(-0.6, len(self.methods) - 0.4, padding=0)
+
+    def _on_progress(self, record: dict[str, Any]) -> None:
+        self.records.append(record)
+        rows = startup_latencies(self.records)
+        self.show_latencies(rows)
+        parts = []
+        for row in rows:
+            values = [v for v in row["latencies_s"] if v is not None]
+            if values:
+                parts.append(f"{row['start_method']}: median {np.median(values) * 1000:.1f} ms")
+        self.summaryLabel.setText("Start latency per worker · " + " · ".join(parts))
+
+    def _on_ended(self, completed: bool) -> None:
+        if not completed:
+            self.summaryLabel.setText(self.summaryLabel.text() + " (ended early)")
+        self._sync(False)
+
+    def _sync(self, running: bool) -> None:
+        self.compareButton.setEnabled(not self.driver.active and not running)
+
+
+def install(window: Any) -> None:
+    view = StartupView(window)
+    window.startupView = view
+    window.add_view(view, "Start-up cost")
+    action = QAction("Compare start &methods", window)
+    action.setObjectName("startupAction")
+    action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+    action.setToolTip(STARTUP_TIP)
+    action.setStatusTip(STARTUP_TIP)
+    action.triggered.connect(view.start_comparison)
+    window.addAction(action)
+    window.menus["Run"].addAction(action)

@@ -1,0 +1,168 @@
+"""Sweep: 1..N workers of the chosen mode and method, measured speedup beside the ideal.
+
+The runs go through the RunController one after another (``SequenceDriver``), so
+the bars and the timeline show every run of the sweep while the plot fills in.
+The sequencing and the speedup definition live in ``core.sweep`` (shared with
+``concurrency-explorer sweep``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.config import MAX_WORKERS, ConfigError
+from ..core.sweep import Sweep, cores
+from .sequence_driver import SequenceDriver
+
+SWEEP_TIP = (
+    "Run 1, 2, ... N workers of the chosen mode, start method and kind, after one "
+    "sequential run of the same work. Speedup(n) = time of n workers' work one after "
+    "another / wall time with n workers. Ideal: min(n, cores). CPU-bound threads stay "
+    "near 1 (the GIL); processes climb to the number of cores, minus start-up costs."
+)
+
+
+class SweepView(QWidget):
+    """Controls, the speedup plot (measured and ideal) and a one-line status."""
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sweepView")
+        self.setAccessibleName("Sweep")
+        self.main = window
+        self.driver = SequenceDriver(window.controller, self)
+        self.sweep: Sweep | None = None
+
+        self.maxWorkersSpin = QSpinBox()
+        self.maxWorkersSpin.setObjectName("sweepMaxWorkersSpin")
+        self.maxWorkersSpin.setAccessibleName("Sweep up to workers")
+        self.maxWorkersSpin.setRange(1, MAX_WORKERS)
+        self.maxWorkersSpin.setValue(max(4, cores() * 2))
+        self.maxWorkersSpin.setToolTip("The sweep runs 1, 2, ... up to this many workers.")
+        self.countSpin = QSpinBox()
+        self.countSpin.setObjectName("sweepCountSpin")
+        self.countSpin.setAccessibleName("Sweep count per worker")
+        self.countSpin.setRange(1, 1_000_000)
+        self.countSpin.setValue(300)
+        self.countSpin.setToolTip("Countdown steps of every worker in every run of the sweep.")
+        self.sweepButton = QPushButton("Run s&weep")
+        self.sweepButton.setObjectName("sweepButton")
+        self.sweepButton.setAccessibleName("Run sweep")
+        self.sweepButton.setToolTip(SWEEP_TIP + " (Ctrl+Shift+W)")
+        self.sweepButton.clicked.connect(self.start_sweep)
+        self.statusLabel = QLabel("Mode, start method and kind come from the Workers panel.")
+        self.statusLabel.setObjectName("sweepStatus")
+        self.statusLabel.setWordWrap(True)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("up to"))
+        controls.addWidget(self.maxWorkersSpin)
+        controls.addWidget(QLabel("workers, count"))
+        controls.addWidget(self.countSpin)
+        controls.addWidget(self.sweepButton)
+        controls.addStretch(1)
+
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("sweepPlot")
+        self.plot.setAccessibleName("Speedup against workers")
+        self.plot.setBackground("w")
+        self.plot.setToolTip(SWEEP_TIP)
+        item = self.plot.getPlotItem()
+        item.setLabel("left", "speedup (x)")
+        item.setLabel("bottom", "workers")
+        item.showGrid(x=True, y=True, alpha=0.2)
+        item.addLegend(offset=(10, 5))
+        self.idealCurve = item.plot(
+            [], [], pen=pg.mkPen("#7f8c8d", width=2, style=Qt.PenStyle.DashLine),
+            name=f"ideal: min(workers, {cores()} cores)",
+        )  # fmt: skip
+        self.measuredCurve = item.plot(
+            [], [], pen=pg.mkPen("#c0392b", width=2), symbol="o", symbolSize=8,
+            symbolBrush="#c0392b", name="measured",
+        )  # fmt: skip
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(controls)
+        layout.addWidget(self.statusLabel)
+        layout.addWidget(self.plot, 1)
+        self.driver.progressed.connect(self._on_progress)
+        self.driver.ended.connect(self._on_ended)
+        window.controller.runningChanged.connect(self._sync)
+
+    def start_sweep(self) -> bool:
+        if self.driver.active or self.main.controller.is_running:
+            return False
+        try:
+            base = self.main.configPanel.config()
+            sweep = Sweep(base, self.maxWorkersSpin.value(), self.countSpin.value())
+        except ConfigError as exc:
+            self.statusLabel.setText(f"Cannot sweep: {exc}")
+            return False
+        self.sweep = sweep
+        self.measuredCurve.setData([], [])
+        n = sweep.max_workers
+        xs = list(range(1, n + 1))
+        self.idealCurve.setData(xs, [min(x, cores()) for x in xs])
+        self.plot.getPlotItem().setXRange(0.5, n + 0.5)
+        self.statusLabel.setText(
+            f"Sweep: first {n} workers one after another (the baseline), then 1 to {n} "
+            f"{base.mode} workers. Esc stops it."
+        )
+        self.driver.start(sweep)
+        self._sync(True)
+        return True
+
+    def _on_progress(self, record: dict[str, Any]) -> None:
+        sweep = self.sweep
+        if sweep is None:
+            return
+        points = [p for p in sweep.points() if p["speedup"] is not None]
+        self.measuredCurve.setData([p["workers"] for p in points], [p["speedup"] for p in points])
+        done = len(sweep.records)
+        self.statusLabel.setText(
+            f"Sweep: {done} of {sweep.total} runs done"
+            + (f"; {points[-1]['workers']} workers: {points[-1]['speedup']:.2f}x" if points else "")
+        )
+
+    def _on_ended(self, completed: bool) -> None:
+        sweep = self.sweep
+        if sweep is None:
+            return
+        points = sweep.points()
+        if completed and points:
+            best = max(points, key=lambda p: p["speedup"] or 0)
+            self.statusLabel.setText(
+                f"Sweep done: best {best['speedup'] or 0:.2f}x with {best['workers']} workers "
+                f"(ideal {best['ideal']}x). Dashed: the ideal; red: measured."
+            )
+        else:
+            self.statusLabel.setText(f"Sweep ended early after {len(sweep.records)} runs.")
+        self._sync(False)
+
+    def _sync(self, running: bool) -> None:
+        self.sweepButton.setEnabled(not self.driver.active and not running)
+
+
+def install(window: Any) -> None:
+    view = SweepView(window)
+    window.sweepView = view
+    window.add_view(view, "Sweep")
+    action = QAction("S&weep 1..N workers", window)
+    action.setObjectName("sweepAction")
+    action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+    action.setToolTip(SWEEP_TIP)
+    action.setStatusTip(SWEEP_TIP)
+    action.triggered.connect(view.start_sweep)
+    window.addAction(action)
+    window.menus["Run"].addAction(action)

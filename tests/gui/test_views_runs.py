@@ -1,0 +1,153 @@
+"""Queue panel, sweep, start-up cost, history and exports, each after real runs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from PySide6.QtGui import QImage
+
+from concurrency_explorer.core.environment import start_methods
+from concurrency_explorer.gui import MainWindow
+from concurrency_explorer.gui import queue_view as queue_mod
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def make_window(qtbot, mode="thread", workers=2, count=60, kind="cpu", tab=None):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.configPanel
+    panel.modeCombo.setCurrentIndex(panel.modeCombo.findData(mode))
+    panel.workersSpin.setValue(workers)
+    panel.countSpin.setValue(count)
+    panel.kindCombo.setCurrentIndex(panel.kindCombo.findData(kind))
+    if tab is not None:
+        tabs = window.viewTabs
+        tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == tab))
+    return window
+
+
+def finish(qtbot, window):
+    with qtbot.waitSignal(window.controller.finished, timeout=60_000) as blocker:
+        assert window.start_run() is not None
+    return blocker.args[0]
+
+
+def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
+    monkeypatch.setattr(queue_mod, "TICK_HISTORY", 8)
+    window = make_window(qtbot, kind="io", count=100, tab="Queue")
+    view = window.queueView
+    curves = (view.rateCurve, view.depthCurve, view.drainedCurve)
+    record = finish(qtbot, window)
+    assert len(view.ticks) == 8, "the tick buffer is bounded"
+    assert (view.rateCurve, view.depthCurve, view.drainedCurve) == curves
+    x, _ = view.drainedCurve.getData()
+    assert len(x) == 8
+    text = view.statsLabel.text()
+    assert f"{record['queue']['messages']:,} messages" in text
+    assert "empty polls" in text and "dropped 0" in text
+    assert view.max_drained >= 1
+
+
+def test_sweep_runs_one_run_at_a_time_and_plots_against_the_ideal(qtbot):
+    window = make_window(qtbot, mode="thread", count=20, tab="Sweep")
+    view = window.sweepView
+    view.maxWorkersSpin.setValue(3)
+    view.countSpin.setValue(20)
+    measured, ideal = view.measuredCurve, view.idealCurve
+    with qtbot.waitSignal(view.driver.ended, timeout=120_000) as blocker:
+        assert view.start_sweep()
+        assert not view.sweepButton.isEnabled()
+        assert not view.start_sweep(), "one sweep at a time"
+    assert blocker.args == [True]
+    history = window.controller.history
+    assert [(r["config"]["mode"], r["config"]["workers"]) for r in history] == [
+        ("sequential", 3), ("thread", 1), ("thread", 2), ("thread", 3)
+    ]  # fmt: skip
+    x, y = view.measuredCurve.getData()
+    assert list(x) == [1, 2, 3] and all(v > 0 for v in y)
+    ix, iy = view.idealCurve.getData()
+    assert list(ix) == [1, 2, 3] and iy[0] == 1
+    assert view.measuredCurve is measured and view.idealCurve is ideal
+    assert "Sweep done" in view.statusLabel.text()
+    assert view.sweepButton.isEnabled()
+
+
+def test_stop_ends_a_sweep_early(qtbot):
+    window = make_window(qtbot, mode="thread", tab="Sweep")
+    view = window.sweepView
+    view.maxWorkersSpin.setValue(4)
+    view.countSpin.setValue(1_000_000)
+    with qtbot.waitSignal(view.driver.ended, timeout=30_000) as blocker:
+        assert view.start_sweep()
+        qtbot.wait(300)
+        window.stop_run()
+    assert blocker.args == [False]
+    assert len(window.controller.history) == 1
+    assert not window.controller.is_running
+
+
+def test_startup_view_shows_a_bar_per_worker_and_method(qtbot):
+    window = make_window(qtbot, mode="process", count=5, tab="Start-up cost")
+    view = window.startupView
+    view.workersSpin.setValue(2)
+    bars = view.bars
+    with qtbot.waitSignal(view.driver.ended, timeout=120_000):
+        assert view.start_comparison()
+    methods = start_methods()
+    assert [r["config"]["start_method"] for r in window.controller.history] == methods
+    heights = view.bars.opts["height"]
+    assert len(heights) == 2 * len(methods)
+    assert all(h > 0 for h in heights)
+    assert view.bars is bars
+    for method in methods:
+        assert f"{method}: median" in view.summaryLabel.text()
+
+
+def test_history_lists_every_run_and_compares_two(qtbot):
+    window = make_window(qtbot, mode="thread", count=30, tab="History")
+    finish(qtbot, window)
+    window.configPanel.modeCombo.setCurrentIndex(window.configPanel.modeCombo.findData("process"))
+    finish(qtbot, window)
+    view = window.historyView
+    assert view.historyList.count() == 2
+    assert view.historyList.item(0).text().startswith("#1 thread")
+    assert view.historyList.item(1).text().startswith("#2 process")
+    text = view.compareView.toPlainText()
+    assert "#1 thread" in text and "#2 process" in text
+    assert "took" in text
+    view.leftCombo.setCurrentIndex(1)
+    assert view.compareView.toPlainText().count("#2 process") >= 2
+
+
+def test_exports_write_the_core_files_and_pngs(qtbot, tmp_path):
+    window = make_window(qtbot, mode="process", count=40, tab="Timeline")
+    actions = window.exportActions
+    assert not actions.actions["csv"].isEnabled()
+    with pytest.raises(LookupError):
+        actions.export("csv", tmp_path / "early.csv")
+    record = finish(qtbot, window)
+    assert actions.actions["trace"].isEnabled()
+    for kind, action in actions.actions.items():
+        assert action.shortcut().toString(), kind
+        assert action.toolTip(), kind
+    actions.export("record", tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text()) == json.loads(json.dumps(record))
+    actions.export("csv", tmp_path / "w.csv")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "w.csv").read_text())))
+    assert [int(r["count"]) for r in rows] == [40, 40]
+    actions.export("trace", tmp_path / "t.json")
+    events = json.loads((tmp_path / "t.json").read_text())["traceEvents"]
+    assert any(e["ph"] == "C" for e in events), "the live run's samples became counters"
+    actions.export("window", tmp_path / "window.png")
+    actions.export("chart", tmp_path / "chart.png")
+    for name in ("window.png", "chart.png"):
+        image = QImage(str(tmp_path / name))
+        assert not image.isNull() and image.width() > 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "chart.png", "r.json", "t.json", "w.csv", "window.png"
+    ]  # fmt: skip
