@@ -40,6 +40,9 @@ class CpuMonitor(QObject):
         # as ``times``; the one figure other programs on the machine do not blur
         self.workers_cores: deque[float] = deque(maxlen=CORE_HISTORY)
         self.run: Run | None = None
+        # widgets that show per-worker CPU: workers are only sampled while one is visible
+        # (64 threads cost several ms a sample; nobody looking, nobody pays)
+        self.consumers: list[Any] = []
         # per worker of the current run: (seconds since run start, CPU % of one core)
         self.worker_cpu: dict[int, deque[tuple[float, float]]] = {}
         self.current: dict[int, WorkerCpu] = {}
@@ -62,7 +65,8 @@ class CpuMonitor(QObject):
             buffer.append(load)
         run = self.run
         total = 0.0
-        if run is not None and run.t0 is not None and not run.finished:
+        watched = any(c.isVisible() for c in self.consumers)
+        if run is not None and run.t0 is not None and not run.finished and watched:
             for snapshot in self.sampler.workers(run):
                 self.current[snapshot.worker_id] = snapshot
                 if snapshot.percent is not None:

@@ -80,6 +80,7 @@ class CpuView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.workersPlot, 2)
+        monitor.consumers.append(self)
         monitor.sampled.connect(self.refresh)
 
     def showEvent(self, event: Any) -> None:

@@ -137,6 +137,7 @@ class TimelineView(QWidget):
         layout.addWidget(self.explainLabel)
         layout.addWidget(self.plot, 1)
         self._dirty = False
+        monitor.consumers.append(self)
         monitor.sampled.connect(self._on_sampled)
 
     # -- feeding -----------------------------------------------------------------
