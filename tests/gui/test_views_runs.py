@@ -39,11 +39,15 @@ def finish(qtbot, window):
 
 def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
     monkeypatch.setattr(queue_mod, "TICK_HISTORY", 8)
-    window = make_window(qtbot, kind="io", count=100, tab="Queue")
+    window = make_window(qtbot, kind="io", count=400, tab="Queue")
     view = window.queueView
     curves = (view.rateCurve, view.depthCurve, view.drainedCurve)
+    ticks = []
+    window.controller.updated.connect(lambda run, messages: ticks.append(len(messages)))
     record = finish(qtbot, window)
+    assert len(ticks) > 8, "enough poll ticks to overflow the buffer"
     assert len(view.ticks) == 8, "the tick buffer is bounded"
+    assert [d for _, d, _ in view.ticks] == ticks[-8:]
     assert (view.rateCurve, view.depthCurve, view.drainedCurve) == curves
     x, _ = view.drainedCurve.getData()
     assert len(x) == 8
