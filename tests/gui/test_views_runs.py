@@ -155,3 +155,20 @@ def test_exports_write_the_core_files_and_pngs(qtbot, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "chart.png", "r.json", "t.json", "w.csv", "window.png"
     ]  # fmt: skip
+
+
+def test_my_actions_share_no_shortcut_with_any_other_action(qtbot):
+    from PySide6.QtGui import QAction
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    mine = {
+        "sweepAction", "startupAction", "exportRecordAction", "exportCsvAction",
+        "exportTraceAction", "exportChartAction", "exportWindowAction",
+    }  # fmt: skip
+    owners: dict[str, set[str]] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            owners.setdefault(key.toString(), set()).add(action.objectName())
+    clashes = {k: v for k, v in owners.items() if len(v) > 1 and v & mine}
+    assert not clashes

@@ -29,7 +29,7 @@ KINDS: dict[str, tuple[str, str, str, str, str]] = {
         "speedup, per-worker metrics. The same file `run --record` writes.",
     ),
     "csv": (
-        "Export workers as &CSV…", "Ctrl+Shift+C", "CSV (*.csv)", ".csv",
+        "Export workers as &CSV…", "Ctrl+Alt+C", "CSV (*.csv)", ".csv",
         "One row per worker (id, count, wall_s, cpu_s, start_latency_s, cpu_share, ...) "
         "for a spreadsheet. cpu_share near 1 means the worker had a core to itself.",
     ),
