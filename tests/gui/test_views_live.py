@@ -53,13 +53,16 @@ def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
 
 
 def test_timeline_cpu_fill_shows_the_sampled_share(qtbot):
-    window = run_window(qtbot, "process", workers=2, count=400)
-    finish(qtbot, window)
+    # Run until the 10 Hz sampler has measured both workers, then stop: no timing bets.
+    window = run_window(qtbot, "process", workers=2, count=10_000_000)
     monitor = window.cpuMonitor
-    sampled = [len(monitor.worker_cpu[w]) for w in (0, 1)]
-    assert min(sampled) >= 1, "the 10 Hz sampler measured both workers while they ran"
-    x, _y = window.timelineView.lanes[0].cpu.getData()
-    assert x is not None and len(x) >= 2
+    assert window.start_run() is not None
+    qtbot.waitUntil(lambda: all(len(monitor.worker_cpu[w]) >= 2 for w in (0, 1)), timeout=60_000)
+    with qtbot.waitSignal(window.controller.finished, timeout=30_000):
+        window.stop_run()
+    x, _ = window.timelineView.lanes[0].cpu.getData()
+    assert x is not None and len(x) >= 3
+    assert len(x) == len(monitor.worker_cpu[0]) + 1  # step edges around each sample
 
 
 def test_lanes_grow_and_shrink_without_new_items_for_known_lanes(qtbot):

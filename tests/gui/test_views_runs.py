@@ -39,13 +39,16 @@ def finish(qtbot, window):
 
 def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
     monkeypatch.setattr(queue_mod, "TICK_HISTORY", 8)
-    window = make_window(qtbot, kind="io", count=400, tab="Queue")
+    window = make_window(qtbot, kind="io", count=10_000_000, tab="Queue")
     view = window.queueView
     curves = (view.rateCurve, view.depthCurve, view.drainedCurve)
     ticks = []
     window.controller.updated.connect(lambda run, messages: ticks.append(len(messages)))
-    record = finish(qtbot, window)
-    assert len(ticks) > 8, "enough poll ticks to overflow the buffer"
+    assert window.start_run() is not None
+    qtbot.waitUntil(lambda: len(ticks) > 12 and sum(ticks) > 0, timeout=60_000)
+    with qtbot.waitSignal(window.controller.finished, timeout=30_000) as blocker:
+        window.stop_run()
+    record = blocker.args[0]
     assert len(view.ticks) == 8, "the tick buffer is bounded"
     assert [d for _, d, _ in view.ticks] == ticks[-8:]
     assert (view.rateCurve, view.depthCurve, view.drainedCurve) == curves
@@ -53,7 +56,7 @@ def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
     assert len(x) == 8
     text = view.statsLabel.text()
     assert f"{record['queue']['messages']:,} messages" in text
-    assert "empty polls" in text and "dropped 0" in text
+    assert "empty polls" in text and "dropped" in text
     assert view.max_drained >= 1
 
 
