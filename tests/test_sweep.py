@@ -22,7 +22,15 @@ def fake_record(config: RunConfig, wall_per_worker: float, parallel: bool) -> di
         "wall_s": wall,
         "stop": {"requested": False},
         "workers": [
-            {"id": i, "state": "done", "wall_s": wall_per_worker, "start_latency_s": 0.01 * i}
+            {
+                "id": i,
+                "state": "done",
+                "wall_s": wall_per_worker,
+                "start_latency_s": 0.01 * i,
+                "requested_at_s": 0.0,
+                "started_at_s": 0.0,
+                "ended_at_s": wall_per_worker if parallel else wall_per_worker * (i + 1),
+            }
             for i in range(n)
         ],
     }

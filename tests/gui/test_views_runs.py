@@ -81,6 +81,7 @@ def test_sweep_runs_one_run_at_a_time_and_plots_against_the_ideal(qtbot):
     assert list(ix) == [1, 2, 3] and iy[0] == 1
     assert view.measuredCurve is measured and view.idealCurve is ideal
     assert "Sweep done" in view.statusLabel.text()
+    assert window.viewTabs.currentWidget() is view, "the sweep stays in view between runs"
     assert view.sweepButton.isEnabled()
 
 

@@ -23,8 +23,8 @@ def add_parser(subparsers: Any) -> None:
         help="run 1..N workers and measure the speedup over one after another",
         description=(
             "Run a sequential baseline of N workers, then 1, 2, ... N workers in MODE. "
-            "speedup(n) = time of n workers' work one after another (measured in the "
-            "baseline) / wall time of the n-worker run. Ideal: min(n, cores)."
+            "speedup(n) = the first n baseline workers' wall times summed / the n-worker run's "
+            "span (first start request to last end). Ideal: min(n, cores)."
         ),
     )
     parser.add_argument(

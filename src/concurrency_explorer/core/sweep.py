@@ -9,12 +9,13 @@ Speedup in a sweep (the definition the plot and ``sweep --json`` use):
 
     speedup(N) = T_seq(N) / T(N)
 
-``T(N)``: wall time of the run with N workers of ``count`` steps each (from the
-start request to the last worker's end: start-up costs count against it).
+``T(N)``: the N-worker run's span, from its first worker's start request to its
+last worker's end. A process's start-up (fork / forkserver / spawn) counts
+against it; the one-off boot of the host process that runs threads does not.
 ``T_seq(N)``: the same total workload (N x ``count`` steps) done one after
-another. It is *measured*, by one sequential run of ``max_workers`` workers
-that runs first: ``T_seq(N)`` is the sum of the first N workers' wall times in
-it. The ideal is ``min(N, cores)``: more workers than cores cannot run at once.
+another, *measured* by one sequential run of ``max_workers`` workers that runs
+first: the sum of its first N workers' wall times. The ideal is
+``min(N, cores)``: more workers than cores cannot run at once.
 """
 
 from __future__ import annotations
@@ -97,21 +98,35 @@ class Sweep(RunSequence):
         for record in self.records[1:]:
             n = record["config"]["workers"]
             wall = record.get("wall_s")
+            span = work_span_s(record)
             baseline = self.sequential_wall_s(n)
             value = None
-            if record.get("ok") and wall and baseline:
-                value = round(baseline / wall, 3)
+            if record.get("ok") and span and baseline:
+                value = round(baseline / span, 3)
             points.append(
                 {
                     "workers": n,
                     "wall_s": wall,
                     "speedup": value,
+                    "span_s": None if span is None else round(span, 6),
                     "ideal": min(n, cores()),
                     "sequential_wall_s": None if baseline is None else round(baseline, 6),
                     "ok": bool(record.get("ok")),
                 }
             )
         return points
+
+
+def work_span_s(record: dict[str, Any]) -> float | None:
+    """First start request (or start) to last end, in seconds; None if unknown."""
+    starts = [
+        w.get("requested_at_s") if w.get("requested_at_s") is not None else w.get("started_at_s")
+        for w in record["workers"]
+    ]
+    ends = [w.get("ended_at_s") for w in record["workers"]]
+    if not starts or any(t is None for t in starts + ends):
+        return None
+    return max(ends) - min(starts)
 
 
 def startup_comparison(base: RunConfig, methods: Iterable[str] | None = None) -> RunSequence:

@@ -122,6 +122,7 @@ class StartupView(QWidget):
         self.plot.getPlotItem().setXRange(-0.6, len(self.methods) - 0.4, padding=0)
 
     def _on_progress(self, record: dict[str, Any]) -> None:
+        self.main.viewTabs.setCurrentWidget(self)  # the window shows Results after each run
         self.records.append(record)
         rows = startup_latencies(self.records)
         self.show_latencies(rows)

@@ -29,7 +29,8 @@ from .sequence_driver import SequenceDriver
 SWEEP_TIP = (
     "Run 1, 2, ... N workers of the chosen mode, start method and kind, after one "
     "sequential run of the same work. Speedup(n) = time of n workers' work one after "
-    "another / wall time with n workers. Ideal: min(n, cores). CPU-bound threads stay "
+    "another / the n-worker run's span (first start request to last end). "
+    "Ideal: min(n, cores). CPU-bound threads stay "
     "near 1 (the GIL); processes climb to the number of cores, minus start-up costs."
 )
 
@@ -124,6 +125,7 @@ class SweepView(QWidget):
         return True
 
     def _on_progress(self, record: dict[str, Any]) -> None:
+        self.main.viewTabs.setCurrentWidget(self)  # the window shows Results after each run
         sweep = self.sweep
         if sweep is None:
             return
