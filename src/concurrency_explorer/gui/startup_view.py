@@ -66,7 +66,7 @@ class StartupView(QWidget):
         self.plot.setBackground("w")
         self.plot.setToolTip(STARTUP_TIP)
         item = self.plot.getPlotItem()
-        item.setLabel("left", "start latency", units="ms")
+        item.setLabel("left", "start latency", units="s")
         item.getAxis("bottom").setTicks([list(enumerate(self.methods)), []])
         item.showGrid(y=True, alpha=0.2)
         item.setMouseEnabled(x=False)
@@ -114,7 +114,7 @@ class StartupView(QWidget):
             width = GROUP_WIDTH / max(1, len(values))
             for i, value in enumerate(values):
                 xs.append(group - GROUP_WIDTH / 2 + width * (i + 0.5))
-                heights.append(0.0 if value is None else value * 1000)
+                heights.append(0.0 if value is None else value)  # seconds: the axis adds "m"
                 brushes.append(pg.mkBrush(BAR_COLOURS[i % len(BAR_COLOURS)]))
         width = GROUP_WIDTH / max(1, max((len(r["latencies_s"]) for r in rows), default=1))
         self.bars.setOpts(x=np.asarray(xs), height=np.asarray(heights), width=width * 0.9,
