@@ -12,6 +12,7 @@ from collections import deque
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from ..core.cpu_sampler import CpuSampler, WorkerCpu
 from ..core.runner import Run
@@ -59,6 +60,9 @@ class CpuMonitor(QObject):
         self.current = {}
 
     def sample(self) -> None:
+        owner = self.parent()
+        if isinstance(owner, QWidget) and not owner.isVisible():
+            return  # a hidden window (tests, minimised to nothing) pays nothing
         now = time.perf_counter()
         self.times.append(now - self.t0)
         for buffer, load in zip(self.core_loads, self.sampler.per_core(), strict=False):
