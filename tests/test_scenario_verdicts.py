@@ -126,8 +126,11 @@ def test_gil_cpu_verdict_follows_the_speedups():
     assert ok and "0.98x" in text and "1.87x" in text and "took turns" in text
     ok, text = judge("gil-cpu", _gil(0.98, 1.05, load_average=7.5))
     assert not ok and "1.05x" in text and "load average 7.5" in text
-    ok, text = judge("gil-cpu", _gil(1.9, 1.9))
+    ok, text = judge("gil-cpu", _gil(1.9, 1.9, thread_cores_busy=1.9))
     assert not ok and "1.90x" in text and "measure again" in text
+    # A starved baseline makes threads look fast; their CPU use still shows the GIL.
+    ok, text = judge("gil-cpu", _gil(1.6, 2.6, thread_cores_busy=0.98, load_average=9.0))
+    assert ok and "0.98 CPU-seconds per second" in text and "load average 9.0" in text
     ok, text = judge("gil-cpu", _gil(0.98, 1.0, cpu_count=1))
     assert ok and "one core" in text
 

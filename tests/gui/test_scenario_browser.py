@@ -176,6 +176,11 @@ def test_presentation_mode_fonts_and_themes(qtbot, theme):
     qtbot.waitUntil(lambda: bool(window.windowState() & Qt.WindowState.WindowFullScreen))
     big = app.font().pointSizeF()
     assert big >= base * 1.7
+    browser = window.scenarioBrowser
+    title = browser.titleLabel
+    qtbot.waitUntil(lambda: title.font().pointSizeF() >= big * 1.3)  # legible at the back
+    assert browser.verdictLabel.font().pointSizeF() >= big
+    assert window.configPanel.font().pointSizeF() == pytest.approx(big, abs=0.1)
     window.findChild(QAction, "fontBiggerAction").trigger()
     assert app.font().pointSizeF() > big
     window.findChild(QAction, "fontSmallerAction").trigger()

@@ -56,8 +56,20 @@ def palette_for(theme: str) -> QPalette:
     return palette
 
 
-def stylesheet_for(theme: str, presenting: bool) -> str:
+def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None) -> str:
+    """Colours of a theme, tall bars when presenting, and text size when scaled.
+
+    With an application stylesheet in place, ``QApplication.setFont`` no longer reaches
+    widgets that were already polished, so a scaled size is set here too; the scenario
+    title and verdict stay a step larger than the rest.
+    """
     rules = []
+    if point_size is not None:
+        rules.append(
+            f"QWidget {{ font-size: {point_size:.1f}pt; }}"
+            f" #scenarioTitle {{ font-size: {point_size * 1.35:.1f}pt; font-weight: bold; }}"
+            f" #scenarioVerdict {{ font-size: {point_size * 1.15:.1f}pt; }}"
+        )
     if theme in COLOURS:
         _window, text, base, _highlight, _high, chunk, _button = COLOURS[theme]
         rules.append(
@@ -117,6 +129,10 @@ class Presentation(QObject):
             self.scale = max(self.scale, PRESENTATION_SCALE)
             self._was_maximized = w.isMaximized()
             w.showFullScreen()
+            dock = getattr(w, "scenarioDock", None)
+            if dock is not None and dock.isVisible():  # the lesson gets most of the screen
+                width = w.screen().availableGeometry().width() if w.screen() else w.width()
+                w.resizeDocks([dock], [int(width * 0.6)], Qt.Orientation.Horizontal)
         else:
             self.scale = self.normal_scale
             if self._was_maximized:
@@ -157,7 +173,10 @@ class Presentation(QObject):
             self.app.setPalette(palette_for(self.theme))
         else:
             self.app.setPalette(self.base_palette)
-        sheet = stylesheet_for(self.theme, self.presenting)
+        scaled = abs(self.scale - 1.0) > 1e-6
+        sheet = stylesheet_for(
+            self.theme, self.presenting, self.font_point_size() if scaled else None
+        )
         self.app.setStyleSheet("\n".join(s for s in (self.base_stylesheet, sheet) if s))
         settings = app_settings()
         settings.setValue("view/theme", self.theme)

@@ -16,10 +16,12 @@ from PySide6.QtGui import QAction, QFont, QFontDatabase, QGuiApplication, QKeySe
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -109,6 +111,8 @@ class ScenarioBrowser(QWidget):
         self.console.setReadOnly(True)
         self.console.setPlaceholderText("Printed output of the workers appears here.")
         self.console.setMaximumBlockCount(2000)
+        self.console.setMinimumHeight(160)
+        self.console.hide()  # shown for the scenarios whose workers print
 
         lesson = QWidget()
         lesson_layout = QVBoxLayout(lesson)
@@ -117,6 +121,7 @@ class ScenarioBrowser(QWidget):
         lesson_layout.addWidget(self.verdictLabel)
         lesson_layout.addWidget(self.bars)
         lesson_layout.addWidget(self.console, 1)
+        lesson_layout.addStretch(0)
 
         self.sourceCombo = _named(
             QComboBox(),
@@ -158,7 +163,12 @@ class ScenarioBrowser(QWidget):
         code_layout.addWidget(self.codeView, 1)
 
         self.tabs = _named(QTabWidget(), "scenarioTabs", "Scenario views")
-        self.tabs.addTab(lesson, "Lesson")
+        scroll = QScrollArea()  # big fonts in a talk: scroll rather than clip the verdict
+        scroll.setObjectName("scenarioLessonScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(lesson)
+        self.tabs.addTab(scroll, "Lesson")
         self.tabs.addTab(code, "Code")
 
         layout = QVBoxLayout(self)
@@ -228,6 +238,7 @@ class ScenarioBrowser(QWidget):
         if self.runner.is_running or (window is not None and window.controller.is_running):
             return False
         s = self.current
+        self._load_config(s)  # the panel shows what this lesson runs
         self.results.pop(s.id, None)
         self.errors.pop(s.id, None)
         self.verdictLabel.clear()
@@ -259,6 +270,7 @@ class ScenarioBrowser(QWidget):
             return
         self.bars.clear()
         self.console.clear()
+        self.console.hide()
         if result is None:
             error = self.errors.get(scenario_id)
             self.verdictLabel.clear()
@@ -273,6 +285,7 @@ class ScenarioBrowser(QWidget):
         self.bars.show_bars(self.current.bars_for(result.measurements))
         lines = result.measurements.get("console") or []
         self.console.setPlainText("\n".join(lines))
+        self.console.setVisible(bool(lines))
 
     def _sync(self, running: bool) -> None:
         self.runButton.setEnabled(not running)
