@@ -124,7 +124,7 @@ def _gil(thread_speedup: float, process_speedup: float | None = None, **kw) -> d
 def test_gil_cpu_verdict_follows_the_speedups():
     ok, text = judge("gil-cpu", _gil(0.98, 1.87))
     assert ok and "0.98x" in text and "1.87x" in text and "took turns" in text
-    ok, text = judge("gil-cpu", _gil(0.98, 1.05, load_average=7.5))
+    ok, text = judge("gil-cpu", _gil(0.98, 1.05, load_average=7.5, process_cores_busy=1.0))
     assert not ok and "1.05x" in text and "load average 7.5" in text
     ok, text = judge("gil-cpu", _gil(1.9, 1.9, thread_cores_busy=1.9))
     assert not ok and "1.90x" in text and "measure again" in text
