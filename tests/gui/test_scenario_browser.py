@@ -194,6 +194,9 @@ def test_presentation_mode_fonts_and_themes(qtbot, theme):
     assert not presentation.presenting
     assert app.font().pointSizeF() == pytest.approx(base)
     assert "min-height" not in app.styleSheet()
+    # no label keeps the big size a stylesheet gave it
+    qtbot.waitUntil(lambda: browser.verdictLabel.font().pointSizeF() < big)
+    assert title.font().pointSizeF() < big * 1.3
     qtbot.waitUntil(lambda: not window.windowState() & Qt.WindowState.WindowFullScreen)
     from concurrency_explorer.gui.settings import app_settings
 

@@ -178,12 +178,19 @@ class Presentation(QObject):
             self.theme, self.presenting, self.font_point_size() if scaled else None
         )
         self.app.setStyleSheet("\n".join(s for s in (self.base_stylesheet, sheet) if s))
+        browser = getattr(self.window_, "scenarioBrowser", None)
+        if browser is not None:
+            browser.refresh_fonts()
         settings = app_settings()
         settings.setValue("view/theme", self.theme)
         settings.setValue("view/fontScale", self.normal_scale)
         status = getattr(self.window_, "statusLabel", None)
-        if status is not None and self.presenting:
-            status.setText("Presentation mode: F11 to leave, Ctrl+plus / Ctrl+minus for size")
+        if status is not None:
+            status.setText(
+                "Presentation mode: F11 to leave, Ctrl+plus / Ctrl+minus for size"
+                if self.presenting
+                else f"Text size {self.scale:.0%} ({THEMES[self.theme]})"
+            )
 
 
 def _action(window: MainWindow, name: str, text: str, keys: list[str], tip: str) -> QAction:

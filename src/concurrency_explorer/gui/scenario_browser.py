@@ -348,7 +348,14 @@ class ScenarioBrowser(QWidget):
             self._update_title_font()
         super().changeEvent(event)
 
+    def refresh_fonts(self) -> None:
+        """Called when the looks change: a font a stylesheet once set sticks otherwise."""
+        self._update_title_font()
+
     def _update_title_font(self) -> None:
+        app_font = QGuiApplication.font()
+        if abs(app_font.pointSizeF() - self.font().pointSizeF()) > 0.01:
+            self.setFont(app_font)
         font = QFont(self.font())
         font.setPointSizeF(max(1.0, font.pointSizeF()) * 1.35)
         font.setBold(True)
