@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .. import launcher
@@ -25,9 +27,27 @@ APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
 FORKSERVER_PRELOAD = "concurrency_explorer.core._forkserver_preload"
 
 
+def _make_package_importable_by_forkserver() -> None:
+    """Python 3.11's forkserver accepts the parent's ``sys_path`` but never applies it
+    (``forkserver.main`` ignores the argument), and a preload that fails to import is
+    skipped *silently*: the guard that ties the forkserver to the app would never arm
+    whenever the package is found through ``sys.path`` alone (pytest's ``pythonpath``,
+    a script run from the source tree). The forkserver inherits the environment, so
+    the package's root goes on its ``PYTHONPATH``."""
+    if getattr(sys, "frozen", False):
+        return  # the frozen bundle finds its own modules
+    import concurrency_explorer
+
+    root = str(Path(concurrency_explorer.__file__).resolve().parent.parent)
+    current = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if root not in current:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *current])
+
+
 def prepare_forkserver(ctx: Any) -> None:
     """Preload the worker module in the forkserver and tie its life to the app's."""
     os.environ[APP_PID_ENV] = str(os.getpid())
+    _make_package_importable_by_forkserver()
     ctx.set_forkserver_preload([FORKSERVER_PRELOAD])
 
 
