@@ -109,9 +109,14 @@ class Presentation(QObject):
         font, palette, sheet = self.base_font, self.base_palette, self.base_stylesheet
 
         def restore() -> None:  # the looks are application-wide: undo them with the window
-            app.setFont(font)
-            app.setPalette(palette)
-            app.setStyleSheet(sheet)
+            # Only what was changed: re-polishing every widget of the application while
+            # a window is being destroyed crashed the suite (a segfault in setStyleSheet).
+            if app.styleSheet() != sheet:
+                app.setStyleSheet(sheet)
+            if app.font() != font:
+                app.setFont(font)
+            if app.palette() != palette:
+                app.setPalette(palette)
 
         window.destroyed.connect(restore)
 
