@@ -15,6 +15,7 @@ from concurrency_explorer.core.config import RunConfig
 from concurrency_explorer.core.experiment import (
     EXPERIMENT_SCHEMA,
     MAX_FILE_BYTES,
+    RUN_SCHEMA,
     ExperimentError,
     experiment_dict,
     load_experiment,
@@ -67,8 +68,8 @@ HOSTILE = [
     ("top-level-list", [1, 2, 3], "JSON object"),
     ("top-level-string", '"hello"', "JSON object"),
     ("top-level-number", "42", "JSON object"),
-    ("wrong-schema", {"schema": "something/else", "config": {}}, "not an experiment file"),
-    ("missing-schema", without("schema"), "not an experiment file"),
+    ("wrong-schema", {"schema": "something/else", "config": {}}, "not a Concurrency Explorer"),
+    ("missing-schema", without("schema"), "not a Concurrency Explorer"),
     ("missing-config", without("config"), "config"),
     ("extra-top-key", {**good_data(), "surprise": 1}, "surprise"),
     ("extra-config-key", with_config(wrokers=2), "wrokers"),
@@ -104,7 +105,8 @@ HOSTILE = [
     ("config-null", {"schema": EXPERIMENT_SCHEMA, "config": None}, "config"),
     ("title-not-text", {**good_data(), "title": {"a": 1}}, "title"),
     ("stall-negative", {**good_data(), "stall_after_s": -1}, "stall_after_s"),
-    ("record-broken", {"schema": "concurrency-explorer/run/1", "config": {}}, "run record"),
+    ("record-bad-config", {"schema": RUN_SCHEMA, "config": {"workers": "x"}}, "run record"),
+    ("record-no-config", {"schema": RUN_SCHEMA}, "run record"),
 ]
 
 
@@ -116,7 +118,7 @@ def test_hostile_file_gives_one_clear_line(tmp_path, content, words):
     with pytest.raises(ExperimentError) as info:
         load_experiment(path)
     message = str(info.value)
-    assert "\n" not in message and len(message) <= 200, message
+    assert "\n" not in message and len(message) <= len(path) + 2 + 200, message
     assert message.startswith(path), message
     assert words.lower() in message.lower(), message
 
@@ -235,6 +237,10 @@ def test_a_run_record_loads_as_an_experiment_and_validates(tmp_path):
     path = write(tmp_path / "record.json", record)
     assert load_record(path)["workers"][0]["count"] == 3
     assert load_experiment(path) == config
+    broken = write(tmp_path / "broken.json", {"schema": RUN_SCHEMA, "config": config.to_dict()})
+    assert load_experiment(broken) == config  # an experiment needs only the config
+    with pytest.raises(ExperimentError, match="not a valid run record"):
+        load_record(broken)
 
 
 def test_schema_covers_every_config_key():

@@ -66,7 +66,8 @@ def _one_line(text: str) -> str:
 
 
 def _fail(path: str | os.PathLike[str], reason: str) -> ExperimentError:
-    return ExperimentError(_one_line(f"{os.fspath(path)}: {reason}"))
+    name = " ".join(os.fspath(path).split())  # a path may hold a newline, too
+    return ExperimentError(f"{name}: {_one_line(reason)}")
 
 
 # -- reading -------------------------------------------------------------------
@@ -212,15 +213,20 @@ def experiment_from_data(data: Any, path: str | os.PathLike[str] = "<data>") -> 
     if not isinstance(data, dict):
         raise _fail(path, f"must hold a JSON object, not {_json_type(data)}")
     kind = data.get("schema")
-    if kind == RUN_SCHEMA:
-        validate_record(data, path)
-        config_data = {k: v for k, v in data["config"].items() if k in _config_keys()}
+    if kind == RUN_SCHEMA:  # only its config matters here; load_record checks the rest
+        config_data = data.get("config")
+        if isinstance(config_data, dict):
+            config_data = {k: v for k, v in config_data.items() if k in _config_keys()}
+        wrapped = {"schema": EXPERIMENT_SCHEMA, "config": config_data}
+        problem = schema_problem(wrapped, "experiment")
+        if problem:
+            raise _fail(path, f"run record: {problem}")
         return Experiment(_config(config_data, path), source_schema=RUN_SCHEMA)
     if kind != EXPERIMENT_SCHEMA:
         raise _fail(
             path,
-            f'is not an experiment file (its "schema" must be {EXPERIMENT_SCHEMA!r}, '
-            f"got {kind!r:.60})",
+            'is not a Concurrency Explorer experiment (its "schema" must be '
+            f"{EXPERIMENT_SCHEMA!r}, got {kind!r:.60})",
         )
     problem = schema_problem(data, "experiment")
     if problem:
