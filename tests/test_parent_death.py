@@ -32,6 +32,7 @@ from procutil import (
     is_resource_tracker,
     kill_tree,
     start_cli,
+    start_gui,
     survivors_after_kill,
     tagged,
     wait_for,
@@ -94,3 +95,34 @@ def test_kill_9_of_the_cli_leaves_no_process(mode, method, moment):
         kill_tree(tree + descendants(cli.pid) + tagged(token))
         cli.kill()
         cli.communicate(timeout=10)
+
+
+GUI_CASES = [("process", m) for m in start_methods()] + [("thread", None)]
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize(("mode", "method"), GUI_CASES, ids=[f"{m}-{s}" for m, s in GUI_CASES])
+def test_kill_9_of_the_window_leaves_no_process(tmp_path, mode, method):
+    from concurrency_explorer.core import RunConfig
+    from concurrency_explorer.core.experiment import save_experiment
+
+    config = RunConfig.build(mode=mode, start_method=method, workers=WORKERS, count=100_000_000)
+    experiment = save_experiment(tmp_path / "long.json", config)
+    token = uuid.uuid4().hex
+    gui = start_gui(token, str(experiment), str(tmp_path / "config"))
+    expected = WORKERS if mode == "process" else 1
+    tree: list[psutil.Process] = []
+    try:
+
+        def running() -> bool:
+            units = units_of(descendants(gui.pid), gui.pid)
+            return len(units) == expected and all(guarded(p) for p in units)
+
+        wait_for(running, 90, f"{expected} armed worker processes under the window")
+        tree = descendants(gui.pid)
+        left = survivors_after_kill(gui, tree, token, within_s=ARMED_BUDGET_S)
+        assert not left, f"still alive {ARMED_BUDGET_S} s after kill -9 of the window: {left}"
+    finally:
+        kill_tree(tree + descendants(gui.pid) + tagged(token))
+        gui.kill()
+        gui.communicate(timeout=10)
