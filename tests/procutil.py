@@ -42,6 +42,24 @@ def start_cli(*args: str, token: str = "", **popen: object) -> subprocess.Popen[
     )
 
 
+def start_gui(token: str, autorun: str, config_home: str) -> subprocess.Popen[str]:
+    """The window (``concurrency-explorer-gui``) offscreen, starting ``autorun`` at once."""
+    env = app_env(
+        QT_QPA_PLATFORM="offscreen",
+        CONCURRENCY_EXPLORER_AUTORUN=autorun,
+        XDG_CONFIG_HOME=config_home,  # the window's QSettings stay out of the real home
+        **{TOKEN_VAR: token},
+    )
+    code = "import sys; from concurrency_explorer.app import gui_main; sys.exit(gui_main([]))"
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
 def tagged(token: str) -> list[psutil.Process]:
     """Every live process on the machine whose environment carries ``token``."""
     found = []

@@ -41,7 +41,7 @@ def test_save_and_open_round_trip(qtbot, tmp_path):
         ("{not json", "not valid JSON"),
         ("[1, 2]", "must hold a JSON object"),
         ('{"schema": "something/else", "config": {}}', "not a Concurrency Explorer experiment"),
-        (json.dumps({"schema": SCHEMA, "config": {"workers": 0}}), "workers must be between"),
+        (json.dumps({"schema": SCHEMA, "config": {"workers": 0}}), "workers: 0 is less than"),
         (json.dumps({"schema": SCHEMA, "config": {"mode": "thread", "bogus": 1}}), "bogus"),
     ],
 )
@@ -62,11 +62,11 @@ def test_a_bad_file_gives_a_message_and_keeps_what_was_open(qtbot, tmp_path, con
 def test_missing_and_huge_files_are_refused(qtbot, tmp_path):
     window = make_window(qtbot)
     assert window.experiments.open_experiment(tmp_path / "nope.json") is None
-    assert "cannot read nope.json" in window.statusLabel.text()
+    assert "nope.json: cannot open" in window.statusLabel.text()
     huge = tmp_path / "huge.json"
-    huge.write_bytes(b" " * (2 << 20))
+    huge.write_bytes(b" " * (5 << 20))  # over core.experiment.MAX_FILE_BYTES (4 MiB)
     assert window.experiments.open_experiment(huge) is None
-    assert "far smaller" in window.statusLabel.text()
+    assert "5,242,880 bytes" in window.statusLabel.text()
     window.experiments.error_box.close()
 
 
@@ -128,3 +128,18 @@ def test_settings_remember_geometry_theme_and_last_configuration(qtbot):
     from concurrency_explorer.gui.settings import app_settings
 
     assert app_settings().value("window/geometry")
+
+
+def test_a_device_a_fifo_or_a_folder_is_refused_without_blocking(qtbot, tmp_path):
+    import os
+
+    window = make_window(qtbot)
+    window.configPanel.set_config(LAB)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)  # opening it for reading would block the GUI thread forever
+    for path, words in (("/dev/zero", "not a regular file"), (fifo, "not a regular file"),
+                        (tmp_path, "is a folder")):  # fmt: skip
+        assert window.experiments.open_experiment(path) is None
+        assert words in window.statusLabel.text()
+        assert window.configPanel.config() == LAB  # what was open is kept
+        window.experiments.error_box.close()

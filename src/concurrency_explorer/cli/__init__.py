@@ -48,8 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(text: str) -> str:
+    """``text`` with control characters escaped: a typed argument may hold a newline
+    or a carriage return, and the message must stay one visible line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def usage_error(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 

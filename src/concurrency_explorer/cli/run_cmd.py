@@ -8,7 +8,13 @@ import sys
 from typing import Any, TextIO
 
 from ..core import summary
-from ..core.config import DEFAULT_QUEUE_SIZE, MAX_WORKERS, ConfigError, RunConfig
+from ..core.config import (
+    DEFAULT_QUEUE_SIZE,
+    MAX_WORKERS,
+    ConfigError,
+    RunConfig,
+    takes_start_method,
+)
 from ..core.engines import mode_names
 from ..core.environment import start_methods
 from ..core.runner import Run, run_to_completion
@@ -22,6 +28,21 @@ def add_parser(subparsers: Any) -> None:
         description="Run N countdown workers in one mode and print the run record.",
     )
     add_run_arguments(parser)
+    remember_given_flags(parser)
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=None,
+        help="start from an experiment file (or a run record's config); flags given "
+        "on the command line override the file's values",
+    )
+    parser.add_argument(
+        "--save-config",
+        metavar="FILE",
+        default=None,
+        help="save the run's configuration (file plus flags) as an experiment file "
+        "before running; written atomically",
+    )
     parser.add_argument(
         "--json",
         action="store_true",
@@ -221,6 +242,88 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     )
 
 
+def _run_flag_defaults() -> dict[str, Any]:
+    probe = argparse.ArgumentParser(add_help=False)
+    add_run_arguments(probe)
+    return {a.dest: a.default for a in probe._actions if a.option_strings}
+
+
+def remember_given_flags(parser: argparse.ArgumentParser) -> None:
+    """Leave flags the user did not type out of the namespace (``given_flags`` then
+    tells them apart), so a flag equal to its default still overrides a file."""
+    tracked = _run_flag_defaults()
+    for action in parser._actions:
+        if action.dest in tracked:
+            action.default = argparse.SUPPRESS  # not set_defaults: that always sets it
+
+
+def given_flags(args: argparse.Namespace) -> set[str]:
+    """The run flags typed on the command line; fills in defaults for the others."""
+    given = set()
+    for dest, default in _run_flag_defaults().items():
+        if hasattr(args, dest):
+            given.add(dest)
+        else:
+            setattr(args, dest, list(default) if isinstance(default, list) else default)
+    return given
+
+
+def config_and_stall(args: argparse.Namespace) -> tuple[RunConfig, float | None]:
+    """The run's config and watchdog: the flags alone, or ``--config FILE`` plus flags."""
+    given = given_flags(args)
+    stall = parse_float("--stall-after", args.stall_after)
+    if not getattr(args, "config", None):
+        return config_from_args(args), stall
+    from ..core.experiment import load_experiment_file
+
+    experiment = load_experiment_file(args.config)
+    if "stall_after" not in given:
+        stall = experiment.stall_after_s
+    return config_with_overrides(experiment.config, args, given), stall
+
+
+def config_with_overrides(base: RunConfig, args: argparse.Namespace, given: set[str]) -> RunConfig:
+    """``base`` (from a file) with every flag in ``given`` applied on top."""
+    if not given & {"mode", "start_method", "workers", "count", "counts", "kind", "queue_size",
+                    "step_iterations", "step_sleep", "step_bytes", "pool_size", "fault",
+                    "no_yield"}:  # fmt: skip
+        return base
+    if "workers" not in given:  # flags are checked against the run's real worker count
+        counts_given = "counts" in given and args.counts is not None
+        args.workers = str(len(args.counts.split(","))) if counts_given else str(base.workers)
+    flags = config_from_args(args)  # validates every flag given, with the usual messages
+    data = base.to_dict()
+    if "mode" in given:
+        data["mode"] = flags.mode
+        if "start_method" not in given and not takes_start_method(flags.mode):
+            data["start_method"] = None
+    if "start_method" in given:
+        data["start_method"] = args.start_method
+    if given & {"workers", "count", "counts"}:
+        workers = flags.workers
+        if "counts" in given or "count" in given:
+            data["counts"] = list(flags.counts)
+        elif len(set(base.counts)) == 1:
+            data["counts"] = [base.counts[0]] * workers
+        else:
+            raise ConfigError(
+                f"--workers {workers} does not fit the file's counts "
+                f"{','.join(map(str, base.counts))}; give --count or --counts too"
+            )
+        data["workers"] = workers
+    for dest, key in (
+        ("kind", "kind"), ("queue_size", "queue_size"), ("step_iterations", "step_iterations"),
+        ("step_sleep", "step_sleep_s"), ("step_bytes", "step_bytes"), ("pool_size", "pool_size"),
+    ):  # fmt: skip
+        if dest in given:
+            data[key] = flags.to_dict()[key]
+    if "fault" in given:
+        data["faults"] = flags.to_dict()["faults"]
+    if "no_yield" in given:
+        data["no_yield"] = list(flags.no_yield)
+    return RunConfig.from_dict(data)
+
+
 class LiveProgress:
     """Per-worker bars redrawn in place on a terminal (ANSI cursor moves)."""
 
@@ -245,8 +348,11 @@ class LiveProgress:
 
 
 def handle(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
-    stall = parse_float("--stall-after", args.stall_after)
+    config, stall = config_and_stall(args)
+    if args.save_config:
+        from ..core.experiment import save_experiment
+
+        save_experiment(args.save_config, config, stall_after_s=stall)
     timeout = parse_float("--timeout", args.timeout)
     live = None
     if not args.json and sys.stdout.isatty():

@@ -40,6 +40,7 @@ class WorkerState:
     error: dict[str, str] | None = None
     last_message_t: float | None = None
     stalled_s: float = 0.0  # longest silence seen while running
+    stalled: bool = False  # the watchdog marked it stalled at least once
     output: list[str] = field(default_factory=list)
     samples: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=SAMPLE_LIMIT))
 
@@ -82,6 +83,7 @@ class WorkerState:
             "started_at_s": rel(self.t_started),
             "ended_at_s": rel(self.t_end),
             "longest_silence_s": _round(self.stalled_s),
+            "stalled": self.stalled,
         }
 
 

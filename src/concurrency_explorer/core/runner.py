@@ -38,6 +38,7 @@ SCHEMA = "concurrency-explorer/run/1"
 DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI does not
 TERMINATE_AFTER_S = 0.6  # Stop: Event first; SIGTERM after this
 KILL_AFTER_S = 1.2  # then SIGKILL; everything is gone well within 2 s
+END_KILL_AFTER_S = KILL_AFTER_S - TERMINATE_AFTER_S  # one-click end: SIGTERM, then SIGKILL
 EXIT_GRACE_S = 3.0  # a unit that sent its finals but does not exit is ended after this
 LAG_GRACE_S = 1.0  # a unit whose messages may lag its end: wait this long for its finals
 OUTPUT_LIMIT = 2000  # lines of printed output kept per worker
@@ -68,7 +69,8 @@ class Run:
         self.finished = False
         self.stop_requested_at: float | None = None
         self.escalation = "none"  # none / event / terminate / kill: what Stop had to do
-        self.ended_workers: dict[int, str] = {}  # watchdog's one-click ends
+        self.ended_workers: dict[int, str] = {}  # watchdog's one-click ends: what it took
+        self._end_requested_at: dict[int, float] = {}
         self.polls = 0
         self.empty_polls = 0
         self.messages = 0
@@ -97,8 +99,16 @@ class Run:
         self.engine.request_stop()
 
     def end_worker(self, worker_id: int) -> list[int]:
-        """End one (stalled) worker now: SIGTERM its unit. Returns the pids signalled."""
+        """End one (stalled) worker now: SIGTERM its unit, and SIGKILL it if it is still
+        there ``END_KILL_AFTER_S`` later (``poll`` does that). Returns the pids signalled.
+
+        A worker that shares its unit (threads in one host) takes the unit's other
+        workers with it: a thread cannot be ended from outside.
+        """
+        if self.finished or worker_id in self.ended_workers:
+            return []
         self.ended_workers[worker_id] = "terminate"
+        self._end_requested_at[worker_id] = time.perf_counter()
         return self.engine.terminate(worker_id)
 
     @property
@@ -129,6 +139,7 @@ class Run:
             self._judge_exited_units(units, now)
         self._watchdog(now)
         self._escalate(now, units)
+        self._escalate_ends(now, units)
         if all(w.final for w in self.workers):
             if self._all_final_at is None:
                 self._all_final_at = now
@@ -234,6 +245,7 @@ class Run:
             worker.stalled_s = max(worker.stalled_s, silence)
             if silence >= self.stall_after_s:
                 worker.state = STALLED
+                worker.stalled = True
             elif worker.state == STALLED:
                 worker.state = RUNNING
 
@@ -246,6 +258,16 @@ class Run:
                 self.escalation = "kill"
         elif waited >= TERMINATE_AFTER_S and self.escalation == "event" and self.engine.terminate():
             self.escalation = "terminate"
+
+    def _escalate_ends(self, now: float, units: list[Any]) -> None:
+        """A worker ended with one click that ignored SIGTERM gets SIGKILL."""
+        for wid, asked in list(self._end_requested_at.items()):
+            alive = any(u.alive and wid in u.worker_ids for u in units)
+            if not alive:
+                del self._end_requested_at[wid]
+            elif now - asked >= END_KILL_AFTER_S and self.engine.kill(wid):
+                self.ended_workers[wid] = "kill"
+                del self._end_requested_at[wid]
 
     def _finish(self) -> None:
         ends = [w.t_end for w in self.workers if w.t_end is not None]
@@ -315,6 +337,10 @@ class Run:
                 "requested": self.stop_requested_at is not None,
                 "escalation": self.escalation,
                 "ended_workers": {str(k): v for k, v in self.ended_workers.items()},
+            },
+            "watchdog": {
+                "stall_after_s": self.stall_after_s,
+                "stalled_workers": [w.worker_id for w in self.workers if w.stalled],
             },
             "queue": {
                 "messages": self.messages,

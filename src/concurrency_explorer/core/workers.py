@@ -32,11 +32,11 @@ if TYPE_CHECKING:  # annotations only; a child never imports typing's heavy part
     from typing import Any
 
 KINDS = ("cpu", "io", "nogil")
-FAULTS = ("raise", "hang", "exit", "kill")
+FAULTS = ("raise", "hang", "exit", "kill", "ignore-term")
 
 #: Everything one worker needs; a namedtuple (not a dataclass, which imports
 #: ``inspect``) so it pickles across every start method and imports nothing.
-#: ``fault``: inject a failure halfway (raise / hang / exit / kill);
+#: ``fault``: inject a failure halfway (raise / hang / exit / kill / ignore-term);
 #: ``echo``: send "Count value N" lines, like the page's examples;
 #: ``no_yield``: asyncio only, a coroutine that never awaits (hogs the event loop).
 WorkerSpec = namedtuple(
@@ -111,6 +111,14 @@ def _inject(fault: str) -> None:
 
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
         time.sleep(3600)
+    if fault == "ignore-term":  # deaf to the Event and to SIGTERM: only SIGKILL ends it
+        import signal
+
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("the ignore-term fault needs a process of its own (mode process)")
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        while True:
+            time.sleep(3600)
     raise ValueError(f"unknown fault {fault!r}")
 
 

@@ -11,7 +11,7 @@ ORG_NAME = "ConcurrencyExplorer"
 def run_gui(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from . import startup_probe
+    from . import excepthook, startup_probe
     from .app_icon import DESKTOP_FILE_NAME, app_icon
     from .main_window import MainWindow
 
@@ -20,6 +20,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setOrganizationName(ORG_NAME)
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(DESKTOP_FILE_NAME)  # Wayland/X11 match the window to the .desktop entry
+    excepthook.install(app)  # unexpected errors: a dialog with the traceback, app lives on
     window = MainWindow()
     app.aboutToQuit.connect(window.controller.shutdown)
     startup_probe.install(window)

@@ -36,6 +36,8 @@ INSTALLERS: list[Callable[[MainWindow], None]] = [
     _module("cpu_view"),  # per-core CPU load at 10 Hz (issue 5)
     _module("scenario_browser"),  # the page's lessons as slides, measured verdicts (issue 6)
     _module("presentation"),  # F11, big fonts, high-contrast themes (issue 6)
+    _module("worker_end"),  # End button and stalled marker per worker row (issue 8)
+    _module("autorun"),  # CONCURRENCY_EXPLORER_AUTORUN=FILE: run an experiment at start (issue 8)
     _module("experiments"),  # save/open/drop configurations, recent files, QSettings (issue 6)
     _module("queue_view"),  # messages/s, depth, drained per tick, empty polls (issue 5)
     _module("sweep_view"),  # 1..N workers: speedup against the ideal (issue 5)

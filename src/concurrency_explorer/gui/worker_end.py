@@ -1,0 +1,106 @@
+"""Per worker row: a one-click End button and a stalled marker; after a run, what
+Stop had to do (issue 8, promise 2).
+
+The watchdog (``RunController.stall_after_s``) marks a silent worker ``stalled``;
+its row then offers End: SIGTERM to its process, SIGKILL 0.6 s later if it ignores
+that (``Run.end_worker``). Threads share one host process, so End on a thread
+ends the host and every thread in it (the tooltip says so).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QToolButton
+
+from ..core.runner import Run
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+END_COLUMN, MARK_COLUMN = 3, 4
+ENDABLE = ("running", "stalled")
+ESCALATION_TEXT = {
+    "event": "Stop: the shared Event was enough; every worker ended by itself.",
+    "terminate": "Stop: some workers ignored the Event; they got SIGTERM.",
+    "kill": "Stop: some workers ignored the Event and SIGTERM; they got SIGKILL.",
+}
+END_TIP_PROCESS = (
+    "End this worker now: SIGTERM to its process, SIGKILL 0.6 s later if it ignores "
+    "that. The other workers keep running."
+)
+END_TIP_HOST = (
+    "End this worker now. Threads cannot be ended from outside, so this ends the "
+    "host process and every thread in it."
+)
+
+
+class WorkerEndControls:
+    """Adds End buttons and stalled markers to the window's worker rows."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.buttons: list[QToolButton] = []
+        self.marks: list[QLabel] = []
+        controller = window.controller
+        controller.started.connect(self.on_started)
+        controller.updated.connect(self.on_updated)
+        controller.finished.connect(self.on_finished)
+
+    def on_started(self, run: Run) -> None:
+        self.buttons, self.marks = [], []
+        host = not run.engine.uses_start_method
+        for row in self.window.workersView.rows:
+            button = QToolButton()
+            button.setText("End")
+            button.setObjectName(f"workerEnd{row.index}")
+            button.setAccessibleName(f"End worker {row.index}")
+            button.setToolTip(END_TIP_HOST if host else END_TIP_PROCESS)
+            button.setEnabled(False)
+            button.clicked.connect(lambda _=False, i=row.index: self.end(i))
+            mark = QLabel("")
+            mark.setObjectName(f"workerStalled{row.index}")
+            mark.setAccessibleName(f"Worker {row.index} stalled marker")
+            row.grid.addWidget(button, row.index, END_COLUMN)
+            row.grid.addWidget(mark, row.index, MARK_COLUMN)
+            self.buttons.append(button)
+            self.marks.append(mark)
+        self.on_updated(run, [])
+
+    def end(self, worker_id: int) -> None:
+        self.window.controller.end_worker(worker_id)
+        run = self.window.controller.run
+        if run is not None:
+            self.on_updated(run, [])
+
+    def on_updated(self, run: Run, messages: list[Any]) -> None:
+        for worker, button, mark in zip(run.workers, self.buttons, self.marks, strict=False):
+            ended = run.ended_workers.get(worker.worker_id)
+            enabled = worker.state in ENDABLE and ended is None and not run.finished
+            if button.isEnabled() != enabled:
+                button.setEnabled(enabled)
+            text = f"ended ({'SIGKILL' if ended == 'kill' else 'SIGTERM'})" if ended else ""
+            if worker.stalled:
+                silence = f"stalled, silent {worker.stalled_s:.1f} s"
+                text = f"{silence}; {text}" if text else silence
+            if mark.text() != text:
+                mark.setText(text)
+                mark.setToolTip(
+                    "The watchdog saw no message from this worker for longer than "
+                    f"{run.stall_after_s} s."
+                    if worker.stalled
+                    else ""
+                )
+
+    def on_finished(self, record: dict[str, Any]) -> None:
+        stop = record.get("stop", {})
+        if stop.get("requested"):
+            text = ESCALATION_TEXT.get(stop.get("escalation", ""), "")
+            if text:
+                label = self.window.statusLabel
+                label.setText(f"{label.text()} {text}".strip())
+
+
+def install(window: MainWindow) -> None:
+    window.workerEnd = WorkerEndControls(window)  # type: ignore[attr-defined]
