@@ -248,7 +248,8 @@ def host_main(
     mode: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
 ) -> None:
     """Run workers as threads (``thread``), one after another (``sequential``), as
-    tasks of a thread pool (``pool-thread``) or as coroutines (``asyncio``).
+    tasks of a thread pool (``pool-thread``), as coroutines (``asyncio``) or in
+    subinterpreters (``interpreter``).
 
     This runs in a host process, not in the GUI: CPU-bound threads would otherwise
     starve the GUI thread of the GIL (its timer then ticks every 300-700 ms).
@@ -272,6 +273,10 @@ def run_host(
         with ThreadPoolExecutor(max_workers=size, thread_name_prefix="pool") as pool:
             for spec in specs:
                 pool.submit(_pool_entry, spec, q, stop, time.perf_counter())
+    elif mode == "interpreter":
+        from .interp_host import run_interpreters  # Python 3.14+ only
+
+        run_interpreters(specs, q, stop, options.get("queue_size", 0))
     elif mode == "asyncio":
         from .aio_worker import run_coroutines  # only this mode pays for asyncio
 

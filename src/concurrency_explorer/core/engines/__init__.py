@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .asyncio_engine import AsyncioEngine
 from .base import Engine, UnitStatus
+from .interpreter import InterpreterEngine
 from .mp import ProcessEngine, SequentialEngine, ThreadEngine
 from .pools import PoolProcessEngine, PoolThreadEngine
 
@@ -32,6 +33,7 @@ for _engine in (
     PoolThreadEngine,
     PoolProcessEngine,
     AsyncioEngine,
+    InterpreterEngine,
 ):
     register(_engine)
 
