@@ -33,8 +33,10 @@ class InterpreterEngine(HostEngine):
             return False, "this Python has no concurrent.interpreters module"
         return True, ""
 
+    options = frozenset()  # --python would need availability judged for that Python
+
     @classmethod
-    def from_config(cls, config: RunConfig) -> InterpreterEngine:
+    def host_engine(cls, config: RunConfig) -> InterpreterEngine:
         engine = cls(config.effective_start_method, config.queue_size)
         engine.host_options["queue_size"] = config.queue_size
         return engine
