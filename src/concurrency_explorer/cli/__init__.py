@@ -82,3 +82,6 @@ def shutdown_engines() -> None:
     pools = sys.modules.get("concurrency_explorer.core.engines.pools")
     if pools is not None:
         pools.shutdown_warm_pools()
+    dask_engine = sys.modules.get("concurrency_explorer.core.engines.dask_engine")
+    if dask_engine is not None:
+        dask_engine.wait_for_teardowns()

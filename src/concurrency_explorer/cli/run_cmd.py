@@ -144,6 +144,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "which Python ran them and whether its GIL was on",
     )
     parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="dask: run on this existing cluster (default: a LocalCluster started and "
+        "closed by the run)",
+    )
+    parser.add_argument(
         "--no-yield",
         action="append",
         default=[],
@@ -226,6 +233,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         pool_size=parse_int("--pool-size", args.pool_size),
         no_yield=tuple(parse_int("--no-yield", item) for item in args.no_yield),
         python=args.python,
+        scheduler=args.scheduler,
         **extra,
     )
 

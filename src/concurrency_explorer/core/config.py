@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,9 @@ ENGINE_OPTIONS = {
     "pool_size": "pool size",
     "no_yield": "no-yield workers (only coroutines can refuse to yield)",
     "python": "other Python (--python runs host modes: thread, sequential, pool-thread, asyncio)",
+    "scheduler": "Dask scheduler (--scheduler is for --mode dask)",
 }
+SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
 
 
 class ConfigError(ValueError):
@@ -92,6 +95,7 @@ class RunConfig:
     pool_size: int | None = None  # pool modes: worker slots; None = one per worker
     no_yield: tuple[int, ...] = ()  # asyncio: ids of coroutines that never await
     python: str | None = None  # host modes: run the host under this interpreter
+    scheduler: str | None = None  # dask: an existing cluster's scheduler; None = LocalCluster
 
     def __post_init__(self) -> None:
         self.validate()
@@ -176,6 +180,12 @@ class RunConfig:
             _int("no-yield worker id", wid, 0, self.workers - 1)
         if self.python is not None:
             _check_python(self.python)
+        if self.scheduler is not None and (
+            not isinstance(self.scheduler, str) or not SCHEDULER_ADDRESS.match(self.scheduler)
+        ):
+            raise ConfigError(
+                f"--scheduler must look like tcp://HOST:PORT, got {str(self.scheduler)[:80]!r}"
+            )
 
     @property
     def effective_start_method(self) -> str | None:
@@ -222,6 +232,7 @@ class RunConfig:
             "pool_size": self.pool_size,
             "no_yield": sorted(self.no_yield),
             "python": self.python,
+            "scheduler": self.scheduler,
         }
 
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .asyncio_engine import AsyncioEngine
 from .base import Engine, UnitStatus
+from .dask_engine import DaskEngine
 from .interpreter import InterpreterEngine
 from .mp import ProcessEngine, SequentialEngine, ThreadEngine
 from .pools import PoolProcessEngine, PoolThreadEngine
@@ -34,6 +35,7 @@ for _engine in (
     PoolProcessEngine,
     AsyncioEngine,
     InterpreterEngine,
+    DaskEngine,
 ):
     register(_engine)
 
