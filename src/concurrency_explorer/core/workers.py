@@ -133,7 +133,7 @@ def run_worker(
     ``after_started`` runs right after the Started message is queued (set-up that
     need not delay the first message).
     """
-    for _ in countdown(spec, q, stop, t_request, after_started=after_started):
+    for _ in countdown(spec, q, stop, t_request, after_started=after_started, cooperative=False):
         pass
 
 
@@ -144,14 +144,17 @@ def countdown(
     t_request: float | None = None,
     step: Callable[[], object] | None = None,
     after_started: Callable[[], object] | None = None,
+    cooperative: bool = True,
 ) -> Iterator[None]:
-    """The worker itself, as a generator that yields after every step.
+    """The worker itself, as a generator that yields after every step (``cooperative``).
 
-    Threads and processes drain it in one loop (``run_worker``); the asyncio engine
-    awaits between steps, which is exactly where a coroutine lets the others run.
+    The asyncio engine awaits between steps, which is exactly where a coroutine lets
+    the others run; CPU time then counts only this worker's own stretches between
+    yields, so coroutines sharing one thread are not charged for each other's work.
+    Threads and processes (``run_worker``) pass ``cooperative=False``: the loop never
+    yields and pays no per-step clock reads (measured: 64 io threads made ~20% fewer
+    steps with a yield and two ``thread_time`` calls per step).
     ``step`` replaces the kind's step (asyncio's ``io`` awaits instead of sleeping).
-    CPU time counts only this worker's own stretches between yields, so coroutines
-    sharing one thread are not charged for each other's work.
     """
     clock = time.perf_counter
     cpu_clock = time.thread_time
@@ -189,9 +192,10 @@ def countdown(
                     else:
                         dropped += 1
                 next_report = now + interval
-            cpu_used += cpu_clock() - cpu_start
-            yield
-            cpu_start = cpu_clock()
+            if cooperative:
+                cpu_used += cpu_clock() - cpu_start
+                yield
+                cpu_start = cpu_clock()
         if not stopped and remaining and stop.is_set():
             stopped = True
     except Exception as exc:
