@@ -13,10 +13,10 @@ from types import ModuleType
 
 from .. import __version__
 from ..core.config import ConfigError
-from . import info_cmd, run_cmd, scenario_cmd, self_test, sweep_cmd
+from . import compare_cmd, info_cmd, run_cmd, scenario_cmd, self_test, sweep_cmd
 
 PROG = "concurrency-explorer"
-SUBCOMMANDS: list[ModuleType] = [run_cmd, info_cmd, sweep_cmd, scenario_cmd]
+SUBCOMMANDS: list[ModuleType] = [run_cmd, info_cmd, sweep_cmd, scenario_cmd, compare_cmd]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
