@@ -17,7 +17,14 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ALLOWED_THREAD_PREFIXES = ("concurrency-explorer-launcher", "QueueFeederThread", "pydevd")
+# "Dask-Offload": distributed's process-wide offload executor thread, started on its
+# first use and kept for the life of the process by design (not per cluster or run).
+ALLOWED_THREAD_PREFIXES = (
+    "Dask-Offload",
+    "concurrency-explorer-launcher",
+    "QueueFeederThread",
+    "pydevd",
+)
 
 
 def is_app_helper(proc: psutil.Process) -> bool:
@@ -87,6 +94,10 @@ def no_leaks():
         # warm process pools outlive a run on purpose (a second run starts at once);
         # the app shuts them on exit, the suite after every test (then checks as usual)
         pools.shutdown_warm_pools()
+    dask_engine = sys.modules.get("concurrency_explorer.core.engines.dask_engine")
+    if dask_engine is not None:
+        # a LocalCluster closes on a thread of its own (seconds; not on a GUI thread)
+        assert dask_engine.wait_for_teardowns(60), "a Dask cluster did not close"
     left = leftover_children()
     assert not left, f"child processes left behind: {[(p.pid, p.name()) for p in left]}"
     stray = stray_threads(baseline)

@@ -56,7 +56,8 @@ def test_worker_modules_import_only_light_stdlib():
     after = set(
         _modules_after(
             "import multiprocessing.queues, multiprocessing.synchronize\n"
-            "import concurrency_explorer.core.workers, concurrency_explorer.core.lifecycle"
+            "import concurrency_explorer.core.workers, concurrency_explorer.core.lifecycle\n"
+            "import concurrency_explorer.core.pool_worker, concurrency_explorer.core.interp_host"
         )
     )
     added = sorted(after - baseline)
@@ -73,4 +74,6 @@ def test_worker_modules_import_only_light_stdlib():
         "concurrency_explorer.core.protocol",
         "concurrency_explorer.core.workers",
         "concurrency_explorer.core.lifecycle",
+        "concurrency_explorer.core.pool_worker",
+        "concurrency_explorer.core.interp_host",
     }, own

@@ -13,10 +13,10 @@ from types import ModuleType
 
 from .. import __version__
 from ..core.config import ConfigError
-from . import info_cmd, run_cmd, scenario_cmd, self_test, sweep_cmd
+from . import compare_cmd, info_cmd, run_cmd, scenario_cmd, self_test, sweep_cmd
 
 PROG = "concurrency-explorer"
-SUBCOMMANDS: list[ModuleType] = [run_cmd, info_cmd, sweep_cmd, scenario_cmd]
+SUBCOMMANDS: list[ModuleType] = [run_cmd, info_cmd, sweep_cmd, scenario_cmd, compare_cmd]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -88,3 +88,6 @@ def shutdown_engines() -> None:
     pools = sys.modules.get("concurrency_explorer.core.engines.pools")
     if pools is not None:
         pools.shutdown_warm_pools()
+    dask_engine = sys.modules.get("concurrency_explorer.core.engines.dask_engine")
+    if dask_engine is not None:
+        dask_engine.wait_for_teardowns()

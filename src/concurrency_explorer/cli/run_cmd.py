@@ -157,6 +157,21 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "fewer than workers makes tasks wait for a slot and reuse warm workers",
     )
     parser.add_argument(
+        "--python",
+        default=None,
+        metavar="PATH",
+        help="run the workers' host under this interpreter (thread, sequential, pool-thread, "
+        "asyncio), e.g. a free-threaded python3.13t; the record's worker_environment says "
+        "which Python ran them and whether its GIL was on",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="dask: run on this existing cluster (default: a LocalCluster started and "
+        "closed by the run)",
+    )
+    parser.add_argument(
         "--no-yield",
         action="append",
         default=[],
@@ -238,6 +253,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         faults=faults,
         pool_size=parse_int("--pool-size", args.pool_size),
         no_yield=tuple(parse_int("--no-yield", item) for item in args.no_yield),
+        python=args.python,
+        scheduler=args.scheduler,
         **extra,
     )
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +30,10 @@ PROCESS_LIKE_MODES = {"process"}  # modes that take a start method (engines may 
 ENGINE_OPTIONS = {
     "pool_size": "pool size",
     "no_yield": "no-yield workers (only coroutines can refuse to yield)",
+    "python": "other Python (--python runs host modes: thread, sequential, pool-thread, asyncio)",
+    "scheduler": "Dask scheduler (--scheduler is for --mode dask)",
 }
+SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
 
 
 class ConfigError(ValueError):
@@ -55,6 +60,16 @@ def _float(name: str, value: Any, low: float, high: float) -> float:
     return value
 
 
+def _check_python(path: Any) -> None:
+    """A usable interpreter path, judged without running it (validation stays cheap)."""
+    if not isinstance(path, str) or not path.strip():
+        raise ConfigError("--python must be the path of a Python interpreter")
+    if not os.path.isfile(path):
+        raise ConfigError(f"--python: no such file: {path[:200]}")
+    if not os.access(path, os.X_OK):
+        raise ConfigError(f"--python: not executable: {path[:200]}")
+
+
 def takes_start_method(mode: str) -> bool:
     from .engines import get_engine_class
 
@@ -79,6 +94,8 @@ class RunConfig:
     echo: bool = False
     pool_size: int | None = None  # pool modes: worker slots; None = one per worker
     no_yield: tuple[int, ...] = ()  # asyncio: ids of coroutines that never await
+    python: str | None = None  # host modes: run the host under this interpreter
+    scheduler: str | None = None  # dask: an existing cluster's scheduler; None = LocalCluster
 
     def __post_init__(self) -> None:
         self.validate()
@@ -161,6 +178,14 @@ class RunConfig:
             raise ConfigError("no_yield must be a list of worker ids")
         for wid in self.no_yield:
             _int("no-yield worker id", wid, 0, self.workers - 1)
+        if self.python is not None:
+            _check_python(self.python)
+        if self.scheduler is not None and (
+            not isinstance(self.scheduler, str) or not SCHEDULER_ADDRESS.match(self.scheduler)
+        ):
+            raise ConfigError(
+                f"--scheduler must look like tcp://HOST:PORT, got {str(self.scheduler)[:80]!r}"
+            )
 
     @property
     def effective_start_method(self) -> str | None:
@@ -206,6 +231,8 @@ class RunConfig:
             "echo": self.echo,
             "pool_size": self.pool_size,
             "no_yield": sorted(self.no_yield),
+            "python": self.python,
+            "scheduler": self.scheduler,
         }
 
     @classmethod

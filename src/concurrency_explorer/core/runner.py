@@ -349,7 +349,7 @@ class Run:
                 "dropped": sum(w.dropped for w in self.workers),
             },
             "workers": self._worker_records(t0),
-            "worker_environment": self.engine.worker_environment() or _local_worker_env(),
+            "worker_environment": self.engine.worker_environment(),
             **self.engine.record_extras(),
         }
 
@@ -375,11 +375,6 @@ class Run:
             entry.update(extras.get(worker.worker_id, {}))
             records.append(entry)
         return records
-
-
-def _local_worker_env() -> dict[str, Any]:
-    env = environment()
-    return {key: env[key] for key in ("python", "implementation", "gil_enabled", "executable")}
 
 
 def _exit_text(exitcode: int | None) -> str:

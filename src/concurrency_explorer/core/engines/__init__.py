@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .asyncio_engine import AsyncioEngine
 from .base import Engine, UnitStatus
+from .dask_engine import DaskEngine
+from .interpreter import InterpreterEngine
 from .mp import ProcessEngine, SequentialEngine, ThreadEngine
 from .pools import PoolProcessEngine, PoolThreadEngine
 
@@ -32,6 +34,8 @@ for _engine in (
     PoolThreadEngine,
     PoolProcessEngine,
     AsyncioEngine,
+    InterpreterEngine,
+    DaskEngine,
 ):
     register(_engine)
 

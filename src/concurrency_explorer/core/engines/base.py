@@ -73,8 +73,13 @@ class Engine(ABC):
         return {}
 
     def worker_environment(self) -> dict[str, Any] | None:
-        """The interpreter that ran the workers, when it is not this one (``--python``)."""
-        return None
+        """The interpreter that ran the workers (the record's ``worker_environment``):
+        this one, unless the engine runs them elsewhere (``--python``, a cluster);
+        None when that is unknown (the other interpreter never answered)."""
+        from ..environment import environment
+
+        env = environment()
+        return {key: env[key] for key in ("python", "implementation", "gil_enabled", "executable")}
 
     @abstractmethod
     def open(self) -> None:

@@ -16,12 +16,15 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import launcher
 from ..environment import default_start_method, start_methods
 from ..workers import StopFlag, WorkerSpec, host_main, process_main
 from .base import Engine, UnitStatus
+
+if TYPE_CHECKING:
+    from ..config import RunConfig
 
 APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
 FORKSERVER_PRELOAD = "concurrency_explorer.core._forkserver_preload"
@@ -203,9 +206,26 @@ class HostEngine(MultiprocessingEngine):
     """All workers in one host process: threads, one after another, a thread pool
     or coroutines (``workers.run_host`` decides by mode)."""
 
+    options = frozenset({"python"})
+
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
         self.host_options: dict[str, Any] = {}
+
+    @classmethod
+    def from_config(cls, config: RunConfig) -> Engine:
+        """This engine, or with ``python`` set the same host under that interpreter."""
+        engine = cls.host_engine(config)
+        if config.python is None:
+            return engine
+        from .stdio import StdioHostEngine
+
+        return StdioHostEngine(cls.mode, config.python, config.queue_size, engine.host_options)
+
+    @classmethod
+    def host_engine(cls, config: RunConfig) -> HostEngine:
+        """The engine with its host options set from ``config`` (subclasses add theirs)."""
+        return cls(config.effective_start_method, config.queue_size)
 
     def context_name(self) -> str:
         return host_start_method()

@@ -298,14 +298,15 @@ class PoolThreadEngine(HostEngine):
 
     mode = "pool-thread"
     label = "thread pool"
-    options = frozenset({"pool_size"})
     description = (
         "A pool of threads in one host process. Tasks queue for a free thread; "
         "with fewer threads than workers, later tasks reuse the first ones' threads."
     )
 
+    options = frozenset({"pool_size", "python"})
+
     @classmethod
-    def from_config(cls, config: RunConfig) -> PoolThreadEngine:
+    def host_engine(cls, config: RunConfig) -> PoolThreadEngine:
         engine = cls(config.effective_start_method, config.queue_size)
         engine.host_options["pool_size"] = config.pool_size or config.workers
         return engine

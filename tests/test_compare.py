@@ -1,0 +1,68 @@
+"""``compare``: one workload on every engine, speedups measured against the baseline."""
+
+from __future__ import annotations
+
+import json
+
+from concurrency_explorer.cli import main
+from concurrency_explorer.core import RunConfig
+from concurrency_explorer.core.compare import available_modes, compare, plan
+from concurrency_explorer.core.engines import availability
+
+
+def test_plan_starts_with_the_baseline_and_runs_a_process_pool_twice():
+    base = RunConfig.build(mode="process", workers=2, counts=[10, 20], kind="io")
+    labels = [label for label, _ in plan(base, ["thread", "pool-process"])]
+    assert labels == ["sequential", "thread", "pool-process", "pool-process (warm)"]
+    for _label, config in plan(base, ["thread", "pool-process"]):
+        assert config.counts == (10, 20) and config.kind == "io"
+
+
+def test_available_modes_leave_out_what_cannot_run_here():
+    modes = available_modes()
+    assert modes[0] == "sequential"
+    assert set(modes) == {m for m, (ok, _r) in availability().items() if ok}
+
+
+def test_compare_measures_every_engine_against_the_baseline():
+    base = RunConfig.build(mode="process", workers=2, counts=[10, 20])
+    seen = []
+    records = compare(base, ["thread", "pool-process"], on_record=seen.append, timeout_s=60)
+    assert seen == records
+    assert [r["compare"]["label"] for r in records] == [
+        "sequential", "thread", "pool-process", "pool-process (warm)",
+    ]  # fmt: skip
+    baseline = records[0]
+    assert baseline["speedup"] == 1.0 and baseline["compare"]["ideal_speedup"] == 1
+    for record in records:
+        assert record["schema"] == "concurrency-explorer/run/1" and record["ok"]
+        assert [w["final_remaining"] for w in record["workers"]] == [0, 0]
+        assert record["speedup_basis"] == "measured"
+        assert record["compare"]["baseline_wall_s"] == round(baseline["wall_s"], 6)
+    for record in records[1:]:
+        assert record["speedup"] == round(baseline["wall_s"] / record["wall_s"], 3)
+    cold, warm = records[2], records[3]
+    assert cold["pool"]["warm"] is False and warm["pool"]["warm"] is True
+
+
+def test_cli_compare_json_is_a_list_of_records(capsys):
+    argv = ["compare", "--modes", "thread,asyncio", "--counts", "10,20", "--json"]
+    assert main(argv) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["config"]["mode"] for r in records] == ["sequential", "thread", "asyncio"]
+    assert all(r["compare"]["label"] == r["config"]["mode"] for r in records)
+
+
+def test_cli_compare_table(capsys):
+    assert main(["compare", "--modes", "thread", "--count", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "sequential" in out and "thread" in out and "speedup" in out
+
+
+def test_cli_compare_refuses_unknown_or_unavailable_modes(capsys):
+    assert main(["compare", "--modes", "fibers"]) == 2
+    assert "unknown mode 'fibers'" in capsys.readouterr().err
+    ok, reason = availability()["interpreter"]
+    if not ok:
+        assert main(["compare", "--modes", "interpreter"]) == 2
+        assert reason in capsys.readouterr().err

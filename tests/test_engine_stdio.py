@@ -1,0 +1,116 @@
+"""``--python PATH``: host modes under another interpreter, over JSON lines."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from concurrency_explorer.cli import main
+from concurrency_explorer.core import ConfigError, RunConfig, run_to_completion
+from concurrency_explorer.core.environment import environment
+from concurrency_explorer.core.runner import Run
+
+
+def _version_of(python: str) -> str:
+    out = subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def _other_python() -> str:
+    """Another CPython >= 3.8 when this machine has one (pyenv), else this one."""
+    mine = environment()["python"]
+    for path in sorted(glob.glob("/root/.pyenv/versions/3.1[0-9]*/bin/python3"), reverse=True):
+        version = _version_of(path)
+        if version and version != mine:
+            return path
+    return sys.executable
+
+
+OTHER = _other_python()
+
+
+@pytest.mark.parametrize("mode", ["thread", "sequential", "pool-thread", "asyncio"])
+def test_host_modes_run_under_another_python(mode):
+    config = RunConfig.build(mode=mode, workers=2, counts=[10, 20], python=OTHER)
+    run = run_to_completion(config, timeout_s=60)
+    record = run.record()
+    assert run.ok, record
+    assert [w["final_remaining"] for w in record["workers"]] == [0, 0]
+    worker_env = record["worker_environment"]
+    assert worker_env["python"] == _version_of(OTHER)
+    assert worker_env["gil_enabled"] in (True, False)
+    assert record["environment"] == environment()  # the app's interpreter, unchanged
+    assert record["config"]["python"] == OTHER
+    pids = {w["pid"] for w in record["workers"]}
+    assert len(pids) == 1 and os.getpid() not in pids
+
+
+def test_without_python_the_worker_environment_is_this_one():
+    record = run_to_completion(RunConfig.build(mode="thread", workers=1, counts=[5])).record()
+    assert record["worker_environment"]["python"] == environment()["python"]
+
+
+def test_stop_reaches_the_other_interpreter():
+    run = Run(RunConfig.build(mode="thread", workers=2, count=10_000_000, python=OTHER))
+    run.start()
+    deadline = time.monotonic() + 30
+    while not all(w.state == "running" for w in run.workers) and time.monotonic() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    t = time.monotonic()
+    run.stop()
+    while not run.finished:
+        run.poll()
+        time.sleep(0.01)
+    assert time.monotonic() - t < 3.0
+    assert [w.state for w in run.workers] == ["stopped", "stopped"]
+    assert run.record()["stop"]["escalation"] == "event"
+
+
+def test_a_deaf_worker_under_another_python_is_terminated():
+    run = Run(RunConfig.build(mode="thread", workers=2, count=40, faults={0: "hang"}, python=OTHER),
+              stall_after_s=0.3)  # fmt: skip
+    run.start()
+    deadline = time.monotonic() + 60
+    while run.workers[0].state != "stalled" and time.monotonic() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    run.stop()
+    while not run.finished:
+        run.poll()
+        time.sleep(0.01)
+    assert run.escalation in ("terminate", "kill")
+    assert run.workers[0].state == "stopped"
+
+
+def test_an_interpreter_that_cannot_run_the_host_is_reported(tmp_path, capsys):
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'SyntaxError: this is not the Python you want' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    assert main(["run", "--mode", "thread", "--counts", "10,20", "--python", str(fake)]) == 1
+    out = capsys.readouterr().out
+    assert "exited with code 3" in out and "not the Python you want" in out
+
+
+def test_python_is_checked_and_refused_for_other_modes(tmp_path):
+    with pytest.raises(ConfigError, match="no such file"):
+        RunConfig.build(mode="thread", workers=1, python=str(tmp_path / "nope"))
+    with pytest.raises(ConfigError, match="takes no other Python"):
+        RunConfig.build(mode="process", workers=1, python=sys.executable)
+
+
+def test_cli_json_names_the_interpreter_that_ran_the_workers(capsys):
+    argv = ["run", "--mode", "thread", "--counts", "10,20", "--python", OTHER, "--json"]
+    assert main(argv) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["worker_environment"]["executable"]
+    assert record["worker_environment"]["python"] == _version_of(OTHER)
