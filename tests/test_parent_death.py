@@ -66,6 +66,12 @@ def units_of(tree: list[psutil.Process], app_pid: int) -> list[psutil.Process]:
 @pytest.mark.parametrize("moment", ["armed", "starting"])
 @pytest.mark.parametrize(("mode", "method"), CASES, ids=[f"{m}-{s}" for m, s in CASES])
 def test_kill_9_of_the_cli_leaves_no_process(mode, method, moment):
+    if mode == "dask" and moment == "armed":
+        pytest.skip(
+            "a Dask cluster's processes (scheduler, nannies, workers) are not one per "
+            "worker, so the 'armed' count does not apply; the 'starting' case checks "
+            "that every one of them ends with the CLI"
+        )
     args = ["run", "--mode", mode, "--workers", str(WORKERS), "--count", "100000000"]
     if method:
         args += ["--start-method", method]

@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import sys
+import sysconfig
 import threading
 
 #: The command line the app runs: ``[python, "-c", BOOT, <dir holding the package>]``.
@@ -37,7 +38,7 @@ def describe() -> dict:
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "gil_enabled": bool(check()) if check is not None else True,
-        "free_threaded_build": bool(__import__("sysconfig").get_config_var("Py_GIL_DISABLED") or 0),
+        "free_threaded_build": bool(sysconfig.get_config_var("Py_GIL_DISABLED") or 0),
         "executable": sys.executable,
         "platform": platform.platform(),
         "cpu_count": os.cpu_count() or 1,
