@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar
 from concurrency_explorer.gui import MainWindow
 
 
-def make_window(qtbot: Any) -> MainWindow:
+def make_window(qtbot: Any, *, measure_baseline: bool = False) -> MainWindow:
     window = MainWindow()
     qtbot.addWidget(window)  # pytest-qt closes it at teardown (after any run has ended)
+    if not measure_baseline:
+        window.measureBaselineCheck.setChecked(False)  # one run per press: faster tests
     return window
 
 

@@ -84,7 +84,8 @@ def test_per_worker_counts_override_the_shared_count(qtbot):
 
 
 def test_defaults_make_a_first_run_last_a_few_visible_seconds(qtbot):
-    window = make_window(qtbot)
+    window = make_window(qtbot, measure_baseline=True)
+    assert window.measureBaselineCheck.isChecked(), "a measured speedup by default"
     config = window.configPanel.config()
     assert config.mode == "process" and config.kind == "cpu" and config.workers == 2
     # ~0.7 ms per cpu step on a laptop core: 3000 steps are a few seconds to watch.

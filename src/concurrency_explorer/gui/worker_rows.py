@@ -7,6 +7,7 @@ of Qt calls).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -27,6 +28,10 @@ STATE_COLOURS = {
     "stopped": "#7f8c8d",
     "failed": "#c0392b",
 }
+EMPTY_HINT = (
+    "Press Run (Ctrl+R or F5). One bar per worker appears here; bars that move at the "
+    "same moment are workers running at the same time."
+)
 STATE_TIPS = {
     "pending": "Not asked to start yet.",
     "starting": "Asked to start; its first message has not arrived (start latency).",
@@ -128,7 +133,14 @@ class WorkersView(QScrollArea):
         grid.setColumnStretch(1, 1)
         self.grid = grid
         self.rows = [WorkerRow(grid, i, count) for i, count in enumerate(counts)]
-        grid.setRowStretch(len(counts), 1)
+        if not counts:
+            hint = QLabel(EMPTY_HINT)
+            hint.setObjectName("workersHint")
+            hint.setWordWrap(True)
+            hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            hint.setStyleSheet("color: #7f8c8d;")
+            grid.addWidget(hint, 0, 0, 1, 3)
+        grid.setRowStretch(len(counts) or 1, 1)
         self.setWidget(inner)
 
     def show_run(self, run: Run) -> None:
