@@ -84,12 +84,26 @@ def test_per_worker_counts_override_the_shared_count(qtbot):
 
 
 def test_defaults_make_a_first_run_last_a_few_visible_seconds(qtbot):
-    window = make_window(qtbot, measure_baseline=True)
-    assert window.measureBaselineCheck.isChecked(), "a measured speedup by default"
+    window = make_window(qtbot)
     config = window.configPanel.config()
     assert config.mode == "process" and config.kind == "cpu" and config.workers == 2
     # ~0.7 ms per cpu step on a laptop core: 3000 steps are a few seconds to watch.
     assert min(config.counts) * config.step_iterations >= 50_000_000
+
+
+def test_the_app_measures_the_baseline_by_default_and_remembers_the_choice(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from concurrency_explorer.gui.preferences import apply_preferences
+
+    path = str(tmp_path / "prefs.ini")
+    window = make_window(qtbot)
+    apply_preferences(window, QSettings(path, QSettings.Format.IniFormat))
+    assert window.measureBaselineCheck.isChecked(), "a measured speedup by default"
+    window.measureBaselineCheck.setChecked(False)
+    again = make_window(qtbot)
+    apply_preferences(again, QSettings(path, QSettings.Format.IniFormat))
+    assert not again.measureBaselineCheck.isChecked()
 
 
 def test_page_example_is_the_pages_two_workers_slow_enough_to_watch(qtbot):

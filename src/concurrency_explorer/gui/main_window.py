@@ -95,7 +95,6 @@ class MainWindow(QMainWindow):
             "timing is remembered until you quit. Untick it for a quicker first run with an "
             "estimated speedup."
         )
-        self.measureBaselineCheck.setChecked(True)  # honest numbers by default
         self.runButton = self._button(
             "runButton",
             "&Run",
