@@ -291,6 +291,16 @@ def test_keyboard_f5_runs_and_escape_stops(qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=10_000)
     assert state(window, 0).startswith("stopped")
+    before = window.measureBaselineCheck.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.measureBaselineCheck.isChecked() is not before
+    assert window.baselineAction.isChecked() is not before
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.measureBaselineCheck.isChecked() is before
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.configPanel.config().counts == (10, 20), "Ctrl+E: the page example"
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.configPanel.config().counts == (3000, 3000), "Ctrl+D: the defaults"
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert window.controller.is_running
     window.stop_run()

@@ -9,13 +9,13 @@ ORG_NAME = "ConcurrencyExplorer"
 
 
 def run_gui(argv: list[str] | None = None) -> int:
-    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from . import startup_probe
     from .app_icon import DESKTOP_FILE_NAME, app_icon
     from .main_window import MainWindow
     from .preferences import apply_preferences
+    from .settings import app_settings
 
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
     app.setApplicationName(APP_NAME)
@@ -23,7 +23,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(DESKTOP_FILE_NAME)  # Wayland/X11 match the window to the .desktop entry
     window = MainWindow()
-    apply_preferences(window, QSettings())  # after setOrganizationName: it names the file
+    apply_preferences(window, app_settings())
     app.aboutToQuit.connect(window.controller.shutdown)
     startup_probe.install(window)
     window.show()

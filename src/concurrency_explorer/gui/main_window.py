@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
         self.setAccessibleName(TITLE)
-        self.resize(1200, 760)
+        self.resize(*initial_size())
         self.controller = RunController(self)
         self._close_when_stopped = False
 
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.baselineAction = self._action(
             "baselineAction", "Time one after another &first", [QKeySequence("Ctrl+B")],
-            self.measureBaselineCheck.toolTip(), self.measureBaselineCheck.setChecked,
+            self.measureBaselineCheck.toolTip(), lambda *_: self.measureBaselineCheck.toggle(),
         )  # fmt: skip
         self.baselineAction.setCheckable(True)
         self.measureBaselineCheck.toggled.connect(self.baselineAction.setChecked)
@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
 
         for install in extensions.INSTALLERS:
             install(self)
+        self._share_width_with_docks()
 
     # -- building blocks -------------------------------------------------------
 
@@ -269,6 +270,19 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         self.menus["View"].addAction(dock.toggleViewAction())
         return dock
+
+    def _share_width_with_docks(self) -> None:
+        """Side docks start at about a third of the window: the bars need room too."""
+        docks = [
+            dock
+            for dock in self.findChildren(QDockWidget)
+            if not dock.isFloating()
+            and self.dockWidgetArea(dock)
+            in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        ]
+        if docks:
+            width = max(max(d.minimumWidth() for d in docks), self.width() * 3 // 10)
+            self.resizeDocks(docks, [width] * len(docks), Qt.Orientation.Horizontal)
 
     # -- run control -----------------------------------------------------------
 
@@ -413,6 +427,18 @@ class MainWindow(QMainWindow):
             return
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def initial_size() -> tuple[int, int]:
+    """Most of the screen, up to 1560 x 960 (a saved geometry, if any, wins later)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1200, 760
+    available = screen.availableGeometry()
+    return (
+        max(800, min(1560, available.width() * 94 // 100)),
+        max(560, min(960, available.height() * 94 // 100)),
+    )
 
 
 def expectation(config: RunConfig) -> str:

@@ -50,7 +50,7 @@ class WorkerRow:
         self.index = index
         self.grid = grid  # extensions may add widgets in columns 3+ of row ``index``
         self.value_updates = 0  # setValue calls made (the stress test counts them)
-        self.label = QLabel(f"worker {index}")
+        self.label = QLabel(f"worker {index}\nnot started")
         self.label.setObjectName(f"workerLabel{index}")
         self.label.setAccessibleName(f"Worker {index}")
         self.bar = QProgressBar()
@@ -62,7 +62,8 @@ class WorkerRow:
         self.state = QLabel("pending")
         self.state.setObjectName(f"workerState{index}")
         self.state.setAccessibleName(f"Worker {index} state")
-        self.state.setMinimumWidth(180)
+        self.state.setMinimumWidth(150)
+        self.bar.setMinimumWidth(120)
         grid.addWidget(self.label, index, 0)
         grid.addWidget(self.bar, index, 1)
         grid.addWidget(self.state, index, 2)
@@ -79,7 +80,7 @@ class WorkerRow:
         who = (worker.pid, worker.thread_id)
         if who != self._who:
             self._who = who
-            self.label.setText(f"worker {worker.worker_id} · {_who_text(worker, mode)}")
+            self.label.setText(f"worker {worker.worker_id}\n{_who_text(worker, mode)}")
         text = f"{worker.state} · {worker.remaining:,} left"
         if worker.error:
             text = f"{worker.state}: {worker.error['type']} · {worker.remaining:,} left"
@@ -104,7 +105,7 @@ def _who_text(worker: WorkerState, mode: str) -> str:
         return "not started"
     if mode == "process":
         return f"pid {worker.pid}"
-    return f"tid {worker.thread_id} in pid {worker.pid}"
+    return f"tid {worker.thread_id} · pid {worker.pid}"
 
 
 class WorkersView(QScrollArea):
@@ -115,6 +116,7 @@ class WorkersView(QScrollArea):
         self.setObjectName("workersView")
         self.setAccessibleName("Worker progress")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rows: list[WorkerRow] = []
         self._mode = "process"
         self._retired_updates = 0
