@@ -230,7 +230,6 @@ class MainWindow(QMainWindow):
 
         for install in extensions.INSTALLERS:
             install(self)
-        self._share_width_with_docks()
 
     # -- building blocks -------------------------------------------------------
 
@@ -270,19 +269,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         self.menus["View"].addAction(dock.toggleViewAction())
         return dock
-
-    def _share_width_with_docks(self) -> None:
-        """Side docks start at about a third of the window: the bars need room too."""
-        docks = [
-            dock
-            for dock in self.findChildren(QDockWidget)
-            if not dock.isFloating()
-            and self.dockWidgetArea(dock)
-            in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
-        ]
-        if docks:
-            width = max(max(d.minimumWidth() for d in docks), self.width() * 3 // 10)
-            self.resizeDocks(docks, [width] * len(docks), Qt.Orientation.Horizontal)
 
     # -- run control -----------------------------------------------------------
 
