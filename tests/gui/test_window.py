@@ -10,12 +10,29 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from concurrency_explorer.core.config import RunConfig
+from concurrency_explorer.core.engines import get_engine_class, mode_names
 from concurrency_explorer.core.environment import default_start_method, start_methods
 from concurrency_explorer.gui.config_panel import parse_counts
 
 from .helpers import bar, choose, configure, make_window, run_and_wait, state
 
-MODES = [("sequential", None), ("thread", None)] + [("process", m) for m in start_methods()]
+
+def _modes() -> list[tuple[str, str | None]]:
+    """Every registered mode; processes under every start method, other modes once."""
+    modes: list[tuple[str, str | None]] = []
+    for mode in mode_names():
+        if not get_engine_class(mode).availability()[0]:
+            continue
+        if mode == "process":
+            modes.extend((mode, method) for method in start_methods())
+        elif get_engine_class(mode).uses_start_method:
+            modes.append((mode, default_start_method()))
+        else:
+            modes.append((mode, None))
+    return modes
+
+
+MODES = _modes()
 
 
 @pytest.mark.parametrize(("mode", "method"), MODES, ids=[f"{m}-{s}" for m, s in MODES])
@@ -33,7 +50,10 @@ def test_each_mode_and_method_runs_to_the_end(qtbot, mode, method):
     assert [state(window, i).split(" ")[0] for i in (0, 1)] == ["done", "done"]
     pids = {w["pid"] for w in record["workers"]}
     assert os.getpid() not in pids, "workers must never run inside the window's process"
-    assert len(pids) == (2 if mode == "process" else 1)
+    if mode == "process":
+        assert len(pids) == 2
+    elif not get_engine_class(mode).uses_start_method:
+        assert len(pids) == 1, "threads, coroutines and one-after-another share a host"
     text = window.resultsView.toPlainText()
     assert f"{record['wall_s']:.2f} s" in text
     assert "start ms" in text and "cpu s" in text and "dropped" in text

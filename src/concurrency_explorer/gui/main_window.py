@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import ConfigError, RunConfig
+from ..core.engines import get_engine_class
 from ..core.runner import Run
 from . import extensions
 from .config_panel import ConfigPanel
@@ -453,7 +454,13 @@ def expectation(config: RunConfig) -> str:
             "with a free core each, cpu bars move side by side at full speed. Watch the "
             "'start ms' column: spawn pays for a fresh interpreter per worker."
         )
-    return (
-        "One after another, on one thread in a host process: one bar at a time. This is "
-        "the baseline the other modes' speedup is measured against."
-    )
+    if config.mode == "sequential":
+        return (
+            "One after another, on one thread in a host process: one bar at a time. This is "
+            "the baseline the other modes' speedup is measured against."
+        )
+    engine = get_engine_class(config.mode)
+    text = engine.description
+    if config.effective_start_method:
+        text += f" Processes are started with {config.effective_start_method}."
+    return text + " Like every mode, it runs outside this window's process."

@@ -71,7 +71,7 @@ class WorkerRow:
         self._text = ""
         self._state = ""
 
-    def show_state(self, worker: WorkerState, mode: str) -> None:
+    def show_state(self, worker: WorkerState, processes: bool) -> None:
         """Update only what changed: each Qt call here happens up to 64 times a tick."""
         done = worker.count - worker.remaining
         if self.bar.value() != done:
@@ -80,7 +80,7 @@ class WorkerRow:
         who = (worker.pid, worker.thread_id)
         if who != self._who:
             self._who = who
-            self.label.setText(f"worker {worker.worker_id}\n{_who_text(worker, mode)}")
+            self.label.setText(f"worker {worker.worker_id}\n{_who_text(worker, processes)}")
         text = f"{worker.state} · {worker.remaining:,} left"
         if worker.error:
             text = f"{worker.state}: {worker.error['type']} · {worker.remaining:,} left"
@@ -99,11 +99,11 @@ class WorkerRow:
             self.bar.setToolTip(tip.strip())
 
 
-def _who_text(worker: WorkerState, mode: str) -> str:
+def _who_text(worker: WorkerState, processes: bool) -> str:
     """pid for processes; thread id (and the shared host pid) for threads."""
     if worker.pid is None:
         return "not started"
-    if mode == "process":
+    if processes:
         return f"pid {worker.pid}"
     return f"tid {worker.thread_id} · pid {worker.pid}"
 
@@ -118,7 +118,7 @@ class WorkersView(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rows: list[WorkerRow] = []
-        self._mode = "process"
+        self._processes = True  # does the current run's engine make a process per worker?
         self._retired_updates = 0
         self._build([])
 
@@ -147,13 +147,13 @@ class WorkersView(QScrollArea):
 
     def show_run(self, run: Run) -> None:
         """New rows for a new run."""
-        self._mode = run.config.mode
+        self._processes = run.engine.uses_start_method
         self._build([w.count for w in run.workers])
         self.refresh(run)
 
     def refresh(self, run: Run) -> None:
         for row, worker in zip(self.rows, run.workers, strict=False):
-            row.show_state(worker, self._mode)
+            row.show_state(worker, self._processes)
 
     def clear(self) -> None:
         self._build([])
