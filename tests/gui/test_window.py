@@ -332,3 +332,13 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_a_closed_window_stops_every_timer_below_it(qtbot):
+    from PySide6.QtCore import QTimer
+
+    window = make_window(qtbot)
+    extra = QTimer(window)  # stands for an extension's sampler
+    extra.start(100)
+    assert window.close()
+    assert not [t for t in window.findChildren(QTimer) if t.isActive()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -413,6 +413,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.controller.shutdown()
+        # A closed main window does no more work: extensions' samplers and animations
+        # (QTimers anywhere below the window) stop with it, even if nobody deletes it.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         super().closeEvent(event)
 
 
