@@ -8,10 +8,14 @@ from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar
 
 from concurrency_explorer.gui import MainWindow
 
+OPENED: list[MainWindow] = []  # shut down after each test by conftest.py
+
 
 def make_window(qtbot: Any) -> MainWindow:
     window = MainWindow()
     qtbot.addWidget(window)  # pytest-qt closes it at teardown (after any run has ended)
+    OPENED.append(window)
+    assert not window.measureBaselineCheck.isChecked(), "MainWindow() runs once per press"
     return window
 
 

@@ -11,6 +11,7 @@ def test_window_runs_page_counts_as_processes(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
     assert window.windowTitle() == "Concurrency Explorer"
+    window.measureBaselineCheck.setChecked(False)  # one run, not baseline + run
     window.configPanel.countsEdit.setText("10,20")
     window.start_run()
     with qtbot.waitSignal(window.controller.finished, timeout=30_000) as blocker:

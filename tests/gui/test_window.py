@@ -10,12 +10,29 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from concurrency_explorer.core.config import RunConfig
+from concurrency_explorer.core.engines import get_engine_class, mode_names
 from concurrency_explorer.core.environment import default_start_method, start_methods
 from concurrency_explorer.gui.config_panel import parse_counts
 
 from .helpers import bar, choose, configure, make_window, run_and_wait, state
 
-MODES = [("sequential", None), ("thread", None)] + [("process", m) for m in start_methods()]
+
+def _modes() -> list[tuple[str, str | None]]:
+    """Every registered mode; processes under every start method, other modes once."""
+    modes: list[tuple[str, str | None]] = []
+    for mode in mode_names():
+        if not get_engine_class(mode).availability()[0]:
+            continue
+        if mode == "process":
+            modes.extend((mode, method) for method in start_methods())
+        elif get_engine_class(mode).uses_start_method:
+            modes.append((mode, default_start_method()))
+        else:
+            modes.append((mode, None))
+    return modes
+
+
+MODES = _modes()
 
 
 @pytest.mark.parametrize(("mode", "method"), MODES, ids=[f"{m}-{s}" for m, s in MODES])
@@ -33,7 +50,10 @@ def test_each_mode_and_method_runs_to_the_end(qtbot, mode, method):
     assert [state(window, i).split(" ")[0] for i in (0, 1)] == ["done", "done"]
     pids = {w["pid"] for w in record["workers"]}
     assert os.getpid() not in pids, "workers must never run inside the window's process"
-    assert len(pids) == (2 if mode == "process" else 1)
+    if mode == "process":
+        assert len(pids) == 2
+    elif not get_engine_class(mode).uses_start_method:
+        assert len(pids) == 1, "threads, coroutines and one-after-another share a host"
     text = window.resultsView.toPlainText()
     assert f"{record['wall_s']:.2f} s" in text
     assert "start ms" in text and "cpu s" in text and "dropped" in text
@@ -89,6 +109,21 @@ def test_defaults_make_a_first_run_last_a_few_visible_seconds(qtbot):
     assert config.mode == "process" and config.kind == "cpu" and config.workers == 2
     # ~0.7 ms per cpu step on a laptop core: 3000 steps are a few seconds to watch.
     assert min(config.counts) * config.step_iterations >= 50_000_000
+
+
+def test_the_app_measures_the_baseline_by_default_and_remembers_the_choice(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from concurrency_explorer.gui.preferences import apply_preferences
+
+    path = str(tmp_path / "prefs.ini")
+    window = make_window(qtbot)
+    apply_preferences(window, QSettings(path, QSettings.Format.IniFormat))
+    assert window.measureBaselineCheck.isChecked(), "a measured speedup by default"
+    window.measureBaselineCheck.setChecked(False)
+    again = make_window(qtbot)
+    apply_preferences(again, QSettings(path, QSettings.Format.IniFormat))
+    assert not again.measureBaselineCheck.isChecked()
 
 
 def test_page_example_is_the_pages_two_workers_slow_enough_to_watch(qtbot):
@@ -276,6 +311,16 @@ def test_keyboard_f5_runs_and_escape_stops(qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=10_000)
     assert state(window, 0).startswith("stopped")
+    before = window.measureBaselineCheck.isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.measureBaselineCheck.isChecked() is not before
+    assert window.baselineAction.isChecked() is not before
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    assert window.measureBaselineCheck.isChecked() is before
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.configPanel.config().counts == (10, 20), "Ctrl+E: the page example"
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.configPanel.config().counts == (3000, 3000), "Ctrl+D: the defaults"
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert window.controller.is_running
     window.stop_run()
@@ -287,3 +332,13 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_a_closed_window_stops_every_timer_below_it(qtbot):
+    from PySide6.QtCore import QTimer
+
+    window = make_window(qtbot)
+    extra = QTimer(window)  # stands for an extension's sampler
+    extra.start(100)
+    assert window.close()
+    assert not [t for t in window.findChildren(QTimer) if t.isActive()]

@@ -14,6 +14,8 @@ def run_gui(argv: list[str] | None = None) -> int:
     from . import excepthook, startup_probe
     from .app_icon import DESKTOP_FILE_NAME, app_icon
     from .main_window import MainWindow
+    from .preferences import apply_preferences
+    from .settings import app_settings
 
     app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
     app.setApplicationName(APP_NAME)
@@ -22,6 +24,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setDesktopFileName(DESKTOP_FILE_NAME)  # Wayland/X11 match the window to the .desktop entry
     excepthook.install(app)  # unexpected errors: a dialog with the traceback, app lives on
     window = MainWindow()
+    apply_preferences(window, app_settings())
     app.aboutToQuit.connect(window.controller.shutdown)
     startup_probe.install(window)
     window.show()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import ConfigError, RunConfig
+from ..core.engines import get_engine_class
 from ..core.runner import Run
 from . import extensions
 from .config_panel import ConfigPanel
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
         self.setAccessibleName(TITLE)
-        self.resize(1200, 760)
+        self.resize(*initial_size())
         self.controller = RunController(self)
         self._close_when_stopped = False
 
@@ -92,7 +93,8 @@ class MainWindow(QMainWindow):
         self.measureBaselineCheck.setToolTip(
             "Before the chosen run, run the same counts one after another and time it, so "
             "the speedup is measured, not estimated (Ctrl+B). Done once per workload: the "
-            "timing is remembered until you quit."
+            "timing is remembered until you quit. Untick it for a quicker first run with an "
+            "estimated speedup."
         )
         self.runButton = self._button(
             "runButton",
@@ -185,7 +187,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.baselineAction = self._action(
             "baselineAction", "Time one after another &first", [QKeySequence("Ctrl+B")],
-            self.measureBaselineCheck.toolTip(), self.measureBaselineCheck.setChecked,
+            self.measureBaselineCheck.toolTip(), lambda *_: self.measureBaselineCheck.toggle(),
         )  # fmt: skip
         self.baselineAction.setCheckable(True)
         self.measureBaselineCheck.toggled.connect(self.baselineAction.setChecked)
@@ -411,7 +413,23 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.controller.shutdown()
+        # A closed main window does no more work: extensions' samplers and animations
+        # (QTimers anywhere below the window) stop with it, even if nobody deletes it.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         super().closeEvent(event)
+
+
+def initial_size() -> tuple[int, int]:
+    """Most of the screen, up to 1560 x 960 (a saved geometry, if any, wins later)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return 1200, 760
+    available = screen.availableGeometry()
+    return (
+        max(800, min(1560, available.width() * 94 // 100)),
+        max(560, min(960, available.height() * 94 // 100)),
+    )
 
 
 def expectation(config: RunConfig) -> str:
@@ -440,7 +458,13 @@ def expectation(config: RunConfig) -> str:
             "with a free core each, cpu bars move side by side at full speed. Watch the "
             "'start ms' column: spawn pays for a fresh interpreter per worker."
         )
-    return (
-        "One after another, on one thread in a host process: one bar at a time. This is "
-        "the baseline the other modes' speedup is measured against."
-    )
+    if config.mode == "sequential":
+        return (
+            "One after another, on one thread in a host process: one bar at a time. This is "
+            "the baseline the other modes' speedup is measured against."
+        )
+    engine = get_engine_class(config.mode)
+    text = engine.description
+    if config.effective_start_method:
+        text += f" Processes are started with {config.effective_start_method}."
+    return text + " Like every mode, it runs outside this window's process."

@@ -22,6 +22,7 @@ COLUMNS = (
     ("dropped", "Progress messages dropped because the queue was full"),
     ("state", "How it ended"),
 )
+CPU_SHARE_BUSY = 0.7  # below this, cpu workers were starved by other programs
 ESCALATION_WORDS = {
     "event": "every worker saw the shared stop Event and ended on its own",
     "terminate": "some ignored the stop Event and got SIGTERM",
@@ -53,11 +54,30 @@ def speedup_text(record: dict[str, Any]) -> str:
             f"Speedup measured: the same counts one after another took {baseline:.2f} s, "
             f"this run {wall:.2f} s, so {speedup:.2f}x."
         )
-    return (
+    text = (
         f"Speedup estimated ({speedup:.2f}x): the workers' own work time (CPU time, plus "
-        "sleeps for io) divided by the wall time. On a busy machine this guesses low. For a "
-        "measured figure, tick \u201cTime one after another first\u201d and run again."
+        "sleeps for io) divided by the wall time. For a measured figure, tick "
+        "\u201cTime one after another first\u201d and run again."
     )
+    share = cpu_share(record)
+    if share is not None and share < CPU_SHARE_BUSY and config["mode"] == "process":
+        text += (
+            f" Careful: each process got only {share:.0%} of a core on average (other "
+            "programs keep this machine busy), so this estimate is too low."
+        )
+    return text
+
+
+def cpu_share(record: dict[str, Any]) -> float | None:
+    """Mean CPU time over wall time of cpu-kind workers: 1.0 = a whole core each."""
+    if record["config"].get("kind") != "cpu":
+        return None
+    shares = [
+        w["cpu_s"] / w["wall_s"]
+        for w in record["workers"]
+        if w.get("cpu_s") is not None and w.get("wall_s") and w.get("state") == "done"
+    ]
+    return sum(shares) / len(shares) if shares else None
 
 
 def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:

@@ -7,6 +7,7 @@ of Qt calls).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -27,6 +28,10 @@ STATE_COLOURS = {
     "stopped": "#7f8c8d",
     "failed": "#c0392b",
 }
+EMPTY_HINT = (
+    "Press Run (Ctrl+R or F5). One bar per worker appears here; bars that move at the "
+    "same moment are workers running at the same time."
+)
 STATE_TIPS = {
     "pending": "Not asked to start yet.",
     "starting": "Asked to start; its first message has not arrived (start latency).",
@@ -45,7 +50,7 @@ class WorkerRow:
         self.index = index
         self.grid = grid  # extensions may add widgets in columns 3+ of row ``index``
         self.value_updates = 0  # setValue calls made (the stress test counts them)
-        self.label = QLabel(f"worker {index}")
+        self.label = QLabel(f"worker {index}\nnot started")
         self.label.setObjectName(f"workerLabel{index}")
         self.label.setAccessibleName(f"Worker {index}")
         self.bar = QProgressBar()
@@ -57,7 +62,8 @@ class WorkerRow:
         self.state = QLabel("pending")
         self.state.setObjectName(f"workerState{index}")
         self.state.setAccessibleName(f"Worker {index} state")
-        self.state.setMinimumWidth(180)
+        self.state.setMinimumWidth(150)
+        self.bar.setMinimumWidth(120)
         grid.addWidget(self.label, index, 0)
         grid.addWidget(self.bar, index, 1)
         grid.addWidget(self.state, index, 2)
@@ -65,7 +71,7 @@ class WorkerRow:
         self._text = ""
         self._state = ""
 
-    def show_state(self, worker: WorkerState, mode: str) -> None:
+    def show_state(self, worker: WorkerState, processes: bool) -> None:
         """Update only what changed: each Qt call here happens up to 64 times a tick."""
         done = worker.count - worker.remaining
         if self.bar.value() != done:
@@ -74,7 +80,7 @@ class WorkerRow:
         who = (worker.pid, worker.thread_id)
         if who != self._who:
             self._who = who
-            self.label.setText(f"worker {worker.worker_id} · {_who_text(worker, mode)}")
+            self.label.setText(f"worker {worker.worker_id}\n{_who_text(worker, processes)}")
         text = f"{worker.state} · {worker.remaining:,} left"
         if worker.error:
             text = f"{worker.state}: {worker.error['type']} · {worker.remaining:,} left"
@@ -93,13 +99,13 @@ class WorkerRow:
             self.bar.setToolTip(tip.strip())
 
 
-def _who_text(worker: WorkerState, mode: str) -> str:
+def _who_text(worker: WorkerState, processes: bool) -> str:
     """pid for processes; thread id (and the shared host pid) for threads."""
     if worker.pid is None:
         return "not started"
-    if mode == "process":
+    if processes:
         return f"pid {worker.pid}"
-    return f"tid {worker.thread_id} in pid {worker.pid}"
+    return f"tid {worker.thread_id} · pid {worker.pid}"
 
 
 class WorkersView(QScrollArea):
@@ -110,8 +116,9 @@ class WorkersView(QScrollArea):
         self.setObjectName("workersView")
         self.setAccessibleName("Worker progress")
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rows: list[WorkerRow] = []
-        self._mode = "process"
+        self._processes = True  # does the current run's engine make a process per worker?
         self._retired_updates = 0
         self._build([])
 
@@ -128,18 +135,25 @@ class WorkersView(QScrollArea):
         grid.setColumnStretch(1, 1)
         self.grid = grid
         self.rows = [WorkerRow(grid, i, count) for i, count in enumerate(counts)]
-        grid.setRowStretch(len(counts), 1)
+        if not counts:
+            hint = QLabel(EMPTY_HINT)
+            hint.setObjectName("workersHint")
+            hint.setWordWrap(True)
+            hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            hint.setStyleSheet("color: #7f8c8d;")
+            grid.addWidget(hint, 0, 0, 1, 3)
+        grid.setRowStretch(len(counts) or 1, 1)
         self.setWidget(inner)
 
     def show_run(self, run: Run) -> None:
         """New rows for a new run."""
-        self._mode = run.config.mode
+        self._processes = run.engine.uses_start_method
         self._build([w.count for w in run.workers])
         self.refresh(run)
 
     def refresh(self, run: Run) -> None:
         for row, worker in zip(self.rows, run.workers, strict=False):
-            row.show_state(worker, self._mode)
+            row.show_state(worker, self._processes)
 
     def clear(self) -> None:
         self._build([])

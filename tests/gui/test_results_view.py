@@ -1,0 +1,66 @@
+"""The results text says which speedup basis it uses, and when not to trust an estimate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from concurrency_explorer.gui.results_view import cpu_share, record_html, speedup_text
+
+
+def record(mode: str = "process", basis: str = "estimated", **extra: Any) -> dict[str, Any]:
+    workers = [
+        {
+            "id": i,
+            "pid": 100 + i,
+            "thread_id": 100 + i,
+            "count": 3000,
+            "final_remaining": 0,
+            "start_latency_s": 0.0123,
+            "wall_s": 2.0,
+            "cpu_s": cpu,
+            "messages": 100,
+            "dropped": 0,
+            "state": "done",
+            "error": None,
+        }
+        for i, cpu in enumerate(extra.pop("cpu", (1.9, 1.9)))
+    ]
+    base = {
+        "config": {"mode": mode, "start_method": "spawn", "kind": "cpu", "queue_size": 1024},
+        "wall_s": 2.0,
+        "speedup": 1.9,
+        "speedup_basis": basis,
+        "ok": True,
+        "workers": workers,
+        "queue": {"messages": 200, "polls": 70, "dropped": 0},
+        "stop": {"requested": False, "escalation": "none"},
+    }
+    base.update(extra)
+    return base
+
+
+def test_measured_speedup_names_the_baseline_time():
+    text = speedup_text(record(basis="measured"))
+    assert text.startswith("Speedup measured") and "3.80 s" in text and "1.90x" in text
+
+
+def test_estimated_speedup_says_how_to_measure_it():
+    text = speedup_text(record())
+    assert text.startswith("Speedup estimated") and "Time one after another first" in text
+    assert "Careful" not in text
+
+
+def test_a_starved_estimate_is_flagged():
+    starved = record(cpu=(0.5, 0.6), speedup=0.55)
+    assert round(cpu_share(starved), 3) == 0.275
+    assert "only 28% of a core" in speedup_text(starved)
+
+
+def test_a_sequential_run_says_it_is_the_baseline():
+    assert "now the baseline" in speedup_text(record(mode="sequential", speedup=None))
+
+
+def test_html_has_table_stop_words_and_latency_in_ms():
+    html = record_html(record(stop={"requested": True, "escalation": "terminate"}), notes=["note!"])
+    assert "12.3" in html and "got SIGTERM" in html and "note!" in html
+    assert "never filled up" in html
