@@ -15,15 +15,15 @@ its remaining steps over time.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from .atomic import atomic_write_text
 
 #: Per-worker CSV columns, in order (the record's worker keys, flattened).
 CSV_COLUMNS = (
@@ -199,20 +199,8 @@ def chrome_trace_json(record: Mapping[str, Any], samples: Samples | None = None)
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    """Write an export atomically (``core.atomic``), line endings untouched."""
+    return atomic_write_text(path, text, newline="")
 
 
 def check_writable(path: str | os.PathLike[str]) -> str | None:
