@@ -52,6 +52,8 @@ def test_each_mode_and_method_runs_to_the_end(qtbot, mode, method):
     assert os.getpid() not in pids, "workers must never run inside the window's process"
     if mode == "process":
         assert len(pids) == 2
+    elif mode == "dask":
+        assert None not in pids  # each task ran in a Dask worker process of its own pid
     elif not get_engine_class(mode).uses_start_method:
         assert len(pids) == 1, "threads, coroutines and one-after-another share a host"
     text = window.resultsView.toPlainText()
