@@ -1,28 +1,50 @@
-"""Per-core CPU load, live at 10 Hz: one busy core for threads, all cores for processes."""
+"""Per-core CPU load, live at 10 Hz: one busy core for threads, all cores for processes.
+
+The charts are built when the tab is first shown (``LazyPlot``); the monitor's
+buffers fill from the window's start, so they then show the last 30 s at once.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from .cpu_monitor import CpuMonitor, monitor_for
+from .lazy_plot import LazyPlot
 
 CORE_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589", "#7f8c8d"]
 WINDOW_S = 30.0  # seconds shown
 
 
 class CpuView(QWidget):
-    """One line per core; items are made once and fed with ``setData``."""
+    """One line per core; items are made once (when the tab is first shown) and fed
+    with ``setData`` from the monitor's bounded buffers."""
 
     def __init__(self, monitor: CpuMonitor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cpuView")
         self.setAccessibleName("CPU load per core")
         self.monitor = monitor
+        self.curves: list[Any] = []
+        self.workersCurve: Any = None
+        self.summary = QLabel()
+        self.summary.setObjectName("cpuSummary")
+        self.summary.setAccessibleName("CPU summary")
+        self.chart = LazyPlot(self._build_charts, "cpuCharts")
+        self.chart.ready.connect(lambda _charts: self.refresh())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.chart, 1)
+        monitor.consumers.append(self)
+        monitor.sampled.connect(self.refresh)
+
+    def _build_charts(self) -> QWidget:
+        import pyqtgraph as pg
+
+        monitor = self.monitor
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("cpuPlot")
         self.plot.setAccessibleName("CPU load per core chart")
@@ -72,24 +94,22 @@ class CpuView(QWidget):
             [], [], pen=pg.mkPen("#117a65", width=2), fillLevel=0.0,
             brush=pg.mkBrush(17, 122, 101, 80),
         )  # fmt: skip
-        self.summary = QLabel()
-        self.summary.setObjectName("cpuSummary")
-        self.summary.setAccessibleName("CPU summary")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.summary)
+        charts = QWidget()
+        layout = QVBoxLayout(charts)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.workersPlot, 2)
-        monitor.consumers.append(self)
-        monitor.sampled.connect(self.refresh)
+        return charts
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.refresh()
 
     def refresh(self) -> None:
-        if not self.isVisible():
-            return  # hidden tab: nothing to draw; the buffers keep filling
+        if not self.isVisible() or self.workersCurve is None:
+            return  # hidden or never shown: nothing to draw; the buffers keep filling
+        import numpy as np
+
         times = np.fromiter(self.monitor.times, dtype=float)
         if times.size == 0:
             return

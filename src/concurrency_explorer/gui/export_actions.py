@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -109,7 +109,8 @@ class ExportActions(QObject):
     def current_chart(self) -> QWidget:
         """The chart in the current tab (its first plot), or the tab itself."""
         tab = self.main.viewTabs.currentWidget()
-        plots = tab.findChildren(pg.PlotWidget) if tab is not None else []
+        pg = sys.modules.get("pyqtgraph")  # not imported yet: no chart was ever built
+        plots = tab.findChildren(pg.PlotWidget) if tab is not None and pg is not None else []
         return plots[0] if plots else (tab or self.main)
 
     def ask_and_export(self, kind: str) -> None:

@@ -6,6 +6,9 @@ the queue is empty: an *empty poll*. Workers put progress with
 ``queue_iftry_put``: when the queue is full the message is *dropped* and counted
 (a worker reports its count when it ends). Depth is ``qsize()`` where the
 platform has it, an estimate where it raises (macOS).
+
+The ticks go to a bounded buffer from the first run on; the charts (and pyqtgraph)
+are built when the tab is first shown and then draw the whole buffer.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ import time
 from collections import deque
 from typing import Any
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.queue_stats import ESTIMATE, queue_depth
 from ..core.runner import Run
 from .cpu_monitor import CpuMonitor, monitor_for
+from .lazy_plot import LazyPlot
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 TICK_HISTORY = 4000  # ticks kept (about 2 minutes at 30 ms)
 RATE_WINDOW_S = 0.5
@@ -44,6 +50,23 @@ class QueueView(QWidget):
         self.statsLabel.setWordWrap(True)
         self.statsLabel.setToolTip(__doc__.split("\n\n", 1)[1].replace("\n", " "))
 
+        self.rateCurve: Any = None  # the curves, once the charts are built
+        self.depthCurve: Any = None
+        self.drainedCurve: Any = None
+        self.chart = LazyPlot(self._build_charts, "queueCharts")
+        self.chart.ready.connect(lambda _charts: self.refresh(force=True))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.statsLabel)
+        layout.addWidget(self.chart, 1)
+        controller.started.connect(self.show_run)
+        controller.updated.connect(self.on_tick)
+        controller.finished.connect(lambda _r: self.refresh(force=True))
+        monitor.sampled.connect(self.refresh)
+
+    def _build_charts(self) -> QWidget:
+        import pyqtgraph as pg
+
         self.ratePlot = self._plot("queueRatePlot", "messages / s", "Messages read per second")
         self.rateCurve = self.ratePlot.getPlotItem().plot([], [], pen=pg.mkPen("#2471a3", width=2))
         self.depthPlot = self._plot(
@@ -59,17 +82,16 @@ class QueueView(QWidget):
             symbolPen=None, name="drained in one tick",
         )  # fmt: skip
         depth_item.setXLink(self.ratePlot.getPlotItem())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.statsLabel)
+        charts = QWidget()
+        layout = QVBoxLayout(charts)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.ratePlot, 1)
         layout.addWidget(self.depthPlot, 1)
-        controller.started.connect(self.show_run)
-        controller.updated.connect(self.on_tick)
-        controller.finished.connect(lambda _r: self.refresh(force=True))
-        monitor.sampled.connect(self.refresh)
+        return charts
 
     def _plot(self, name: str, left: str, accessible: str) -> pg.PlotWidget:
+        import pyqtgraph as pg
+
         plot = pg.PlotWidget()
         plot.setObjectName(name)
         plot.setAccessibleName(accessible)
@@ -85,7 +107,8 @@ class QueueView(QWidget):
         self.ticks.clear()
         self.max_drained = 0
         for curve in (self.rateCurve, self.depthCurve, self.drainedCurve):
-            curve.setData([], [])
+            if curve is not None:
+                curve.setData([], [])
 
     def on_tick(self, run: Run, messages: list[Any]) -> None:
         """Per poll tick: cheap bookkeeping only (one qsize call), no drawing."""
@@ -102,6 +125,10 @@ class QueueView(QWidget):
         run = self.run
         if run is None or not self.ticks or not (force or self.isVisible()):
             return
+        if self.drainedCurve is None:
+            return  # not built yet: it draws the whole buffer when first shown
+        import numpy as np
+
         data = np.asarray(self.ticks, dtype=float)
         t, drained, depth = data[:, 0], data[:, 1], data[:, 2]
         cumulative = np.cumsum(drained)

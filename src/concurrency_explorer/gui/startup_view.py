@@ -4,21 +4,22 @@ Start latency = the start request to the worker's first message. fork copies the
 parent (fast); forkserver forks from a warm, clean server (its first use pays to
 start the server); spawn boots a fresh interpreter that imports the worker
 module (slowest, the only method on Windows). One grouped bar chart: one group
-per method, one bar per worker; its items are made once.
+per method, one bar per worker; its items are made once, when the tab is first
+shown (``LazyPlot``), and drawn from the records kept until then.
 """
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.environment import start_methods
 from ..core.sweep import startup_comparison, startup_latencies
+from .lazy_plot import LazyPlot
 from .sequence_driver import SequenceDriver
 
 STARTUP_TIP = (
@@ -60,8 +61,24 @@ class StartupView(QWidget):
         controls.addWidget(self.compareButton)
         controls.addStretch(1)
 
+        self.bars: Any = None  # the BarGraphItem, once the chart is built
+        self.rows: list[dict[str, Any]] = []  # what the bars show (startup_latencies)
+        self.chart = LazyPlot(self._build_chart, "startupPlot")
+        self.chart.ready.connect(lambda _plot: self.show_latencies(self.rows))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(controls)
+        layout.addWidget(self.summaryLabel)
+        layout.addWidget(self.chart, 1)
+        self.records: list[dict[str, Any]] = []
+        self.driver.progressed.connect(self._on_progress)
+        self.driver.ended.connect(self._on_ended)
+        window.controller.runningChanged.connect(self._sync)
+
+    def _build_chart(self) -> QWidget:
+        import pyqtgraph as pg
+
         self.plot = pg.PlotWidget()
-        self.plot.setObjectName("startupPlot")
         self.plot.setAccessibleName("Start latency per worker and method")
         self.plot.setBackground("w")
         self.plot.setToolTip(STARTUP_TIP)
@@ -72,15 +89,7 @@ class StartupView(QWidget):
         item.setMouseEnabled(x=False)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.1, brushes=[])
         item.addItem(self.bars)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(controls)
-        layout.addWidget(self.summaryLabel)
-        layout.addWidget(self.plot, 1)
-        self.records: list[dict[str, Any]] = []
-        self.driver.progressed.connect(self._on_progress)
-        self.driver.ended.connect(self._on_ended)
-        window.controller.runningChanged.connect(self._sync)
+        return self.plot
 
     def start_comparison(self) -> bool:
         if self.driver.active or self.main.controller.is_running:
@@ -105,6 +114,12 @@ class StartupView(QWidget):
 
     def show_latencies(self, rows: list[dict[str, Any]]) -> None:
         """Grouped bars: x = method index, one bar per worker (offset within the group)."""
+        self.rows = rows
+        if self.bars is None:
+            return  # not built yet: drawn from ``rows`` when first shown
+        import numpy as np
+        import pyqtgraph as pg
+
         xs, heights, brushes = [], [], []
         for row in rows:
             if row["start_method"] not in self.methods:
@@ -130,7 +145,8 @@ class StartupView(QWidget):
         for row in rows:
             values = [v for v in row["latencies_s"] if v is not None]
             if values:
-                parts.append(f"{row['start_method']}: median {np.median(values) * 1000:.1f} ms")
+                median_ms = statistics.median(values) * 1000
+                parts.append(f"{row['start_method']}: median {median_ms:.1f} ms")
         self.summaryLabel.setText("Start latency per worker · " + " · ".join(parts))
 
     def _on_ended(self, completed: bool) -> None:

@@ -3,14 +3,14 @@
 The runs go through the RunController one after another (``SequenceDriver``), so
 the bars and the timeline show every run of the sweep while the plot fills in.
 The sequencing and the speedup definition live in ``core.sweep`` (shared with
-``concurrency-explorer sweep``).
+``concurrency-explorer sweep``). The plot (and pyqtgraph) is built when the tab is
+first shown; it draws from the Sweep's records, so nothing is lost before.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.sweep import Sweep, cores
+from .lazy_plot import LazyPlot
 from .sequence_driver import SequenceDriver
 
 SWEEP_TIP = (
@@ -74,8 +75,23 @@ class SweepView(QWidget):
         controls.addWidget(self.sweepButton)
         controls.addStretch(1)
 
+        self.idealCurve: Any = None  # the curves, once the plot is built
+        self.measuredCurve: Any = None
+        self.chart = LazyPlot(self._build_chart, "sweepPlot")
+        self.chart.ready.connect(lambda _plot: self.draw())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(controls)
+        layout.addWidget(self.statusLabel)
+        layout.addWidget(self.chart, 1)
+        self.driver.progressed.connect(self._on_progress)
+        self.driver.ended.connect(self._on_ended)
+        window.controller.runningChanged.connect(self._sync)
+
+    def _build_chart(self) -> QWidget:
+        import pyqtgraph as pg
+
         self.plot = pg.PlotWidget()
-        self.plot.setObjectName("sweepPlot")
         self.plot.setAccessibleName("Speedup against workers")
         self.plot.setBackground("w")
         self.plot.setToolTip(SWEEP_TIP)
@@ -92,14 +108,19 @@ class SweepView(QWidget):
             [], [], pen=pg.mkPen("#c0392b", width=2), symbol="o", symbolSize=8,
             symbolBrush="#c0392b", name="measured",
         )  # fmt: skip
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(controls)
-        layout.addWidget(self.statusLabel)
-        layout.addWidget(self.plot, 1)
-        self.driver.progressed.connect(self._on_progress)
-        self.driver.ended.connect(self._on_ended)
-        window.controller.runningChanged.connect(self._sync)
+        return self.plot
+
+    def draw(self) -> None:
+        """The ideal line and the measured points of the current sweep (once built)."""
+        sweep = self.sweep
+        if sweep is None or self.measuredCurve is None:
+            return
+        n = sweep.max_workers
+        xs = list(range(1, n + 1))
+        self.idealCurve.setData(xs, [min(x, cores()) for x in xs])
+        points = [p for p in sweep.points() if p["speedup"] is not None]
+        self.measuredCurve.setData([p["workers"] for p in points], [p["speedup"] for p in points])
+        self.plot.getPlotItem().setXRange(0.5, n + 0.5)
 
     def start_sweep(self) -> bool:
         if self.driver.active or self.main.controller.is_running:
@@ -111,11 +132,8 @@ class SweepView(QWidget):
             self.statusLabel.setText(f"Cannot sweep: {exc}")
             return False
         self.sweep = sweep
-        self.measuredCurve.setData([], [])
+        self.draw()
         n = sweep.max_workers
-        xs = list(range(1, n + 1))
-        self.idealCurve.setData(xs, [min(x, cores()) for x in xs])
-        self.plot.getPlotItem().setXRange(0.5, n + 0.5)
         self.statusLabel.setText(
             f"Sweep: first {n} workers one after another (the baseline), then 1 to {n} "
             f"{base.mode} workers. Esc stops it."
@@ -129,8 +147,8 @@ class SweepView(QWidget):
         sweep = self.sweep
         if sweep is None:
             return
+        self.draw()
         points = [p for p in sweep.points() if p["speedup"] is not None]
-        self.measuredCurve.setData([p["workers"] for p in points], [p["speedup"] for p in points])
         done = len(sweep.records)
         self.statusLabel.setText(
             f"Sweep: {done} of {sweep.total} runs done"

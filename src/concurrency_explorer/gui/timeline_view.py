@@ -10,7 +10,9 @@ their fills add up to about one lane between them: they take turns, each
 crawling at 1/N speed. *Processes* each fill their lane when a core is free.
 
 Plot items are created once per lane and reused run after run (``setData`` only),
-fed from bounded buffers at the monitor's 10 Hz.
+fed from bounded buffers at the monitor's 10 Hz. The chart (and pyqtgraph) is built
+the first time the tab is shown (``LazyPlot``); it then draws the current run from
+the Run and the monitor's buffers.
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.metrics import WorkerState
 from ..core.runner import Run
 from .cpu_monitor import CpuMonitor, monitor_for
+from .lazy_plot import LazyPlot
 from .worker_rows import STATE_COLOURS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pyqtgraph as pg
 
 BAR_LO, BAR_HI = -0.42, -0.30  # state bar, relative to the lane's centre
 CPU_LO, CPU_HI = -0.26, 0.42  # CPU fill: CPU_LO = 0 %, CPU_HI = 100 % of one core
@@ -41,6 +46,8 @@ class Lane:
     """The plot items of one worker's lane (made once, then only ``setData``)."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
+        import pyqtgraph as pg
+
         self.waiting = plot.plot([], [], pen=None, brush=pg.mkBrush(WAIT_COLOUR))
         self.startup = plot.plot([], [], pen=None, brush=pg.mkBrush(STATE_COLOURS["starting"]))
         self.bar = plot.plot([], [], pen=None, brush=pg.mkBrush(STATE_COLOURS["running"]))
@@ -69,10 +76,14 @@ class Lane:
             xs, ys = _rect(worker.t_started - t0, end - t0, y + BAR_LO, y + BAR_HI)
             colour = STATE_COLOURS.get(worker.state, "#000")
             if colour != self._colour:
+                import pyqtgraph as pg
+
                 self._colour = colour
                 self.bar.setBrush(pg.mkBrush(colour))
             self.bar.setData(xs, ys, fillLevel=y + BAR_LO)
         if cpu:
+            import numpy as np
+
             points = np.asarray(cpu, dtype=float)
             t, pct = points[:, 0], np.clip(points[:, 1], 0.0, 100.0)
             edges = np.empty(t.size + 1)
@@ -115,44 +126,62 @@ class TimelineView(QWidget):
         )
         self.explainLabel.setObjectName("timelineExplain")
         self.explainLabel.setWordWrap(True)
-        self.plot = pg.PlotWidget()
-        self.plot.setObjectName("timelinePlot")
-        self.plot.setAccessibleName("Timeline chart")
-        self.plot.setBackground("w")
-        self.plot.setToolTip(
+        self.chart = LazyPlot(self._build_chart, "timelinePlot")
+        self.chart.ready.connect(self._on_chart_ready)
+        self.item: pg.PlotItem | None = None  # the chart's plot, once built
+        self.lanes: list[Lane] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.explainLabel)
+        layout.addWidget(self.chart, 1)
+        self._dirty = False
+        monitor.consumers.append(self)
+        monitor.sampled.connect(self._on_sampled)
+
+    def _build_chart(self) -> QWidget:
+        import pyqtgraph as pg
+
+        plot = pg.PlotWidget()
+        plot.setAccessibleName("Timeline chart")
+        plot.setBackground("w")
+        plot.setToolTip(
             "One lane per worker. Thin bar: light grey = not yet asked to start (host process "
             "starting, or waiting its turn), purple = starting (the start method's cost), "
             "blue = running, orange = stalled, green/grey/red = done/stopped/failed. "
             "Filled area: CPU share of one core, 10 samples a second. Labels: CPU %, the core "
             "it is on, steps per second."
         )
-        self.item = self.plot.getPlotItem()
-        self.item.setLabel("bottom", "time since Run", units="s")
-        self.item.showGrid(x=True, alpha=0.2)
-        self.item.setMouseEnabled(y=False)
-        self.item.getAxis("left").setWidth(230)
-        self.lanes: list[Lane] = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.explainLabel)
-        layout.addWidget(self.plot, 1)
-        self._dirty = False
-        monitor.consumers.append(self)
-        monitor.sampled.connect(self._on_sampled)
+        item = plot.getPlotItem()
+        item.setLabel("bottom", "time since Run", units="s")
+        item.showGrid(x=True, alpha=0.2)
+        item.setMouseEnabled(y=False)
+        item.getAxis("left").setWidth(230)
+        return plot
+
+    def _on_chart_ready(self, plot: Any) -> None:
+        self.item = plot.getPlotItem()
+        if self.run is not None:
+            self._lay_out_lanes(self.run)
+        self.refresh(force=True)
 
     # -- feeding -----------------------------------------------------------------
 
     def show_run(self, run: Run) -> None:
         """Lanes for a new run: reuse existing items, make only the missing ones."""
         self.run = run
+        if self.item is not None:
+            self._lay_out_lanes(run)
+        self._dirty = True
+        self.refresh()
+
+    def _lay_out_lanes(self, run: Run) -> None:
+        assert self.item is not None
         while len(self.lanes) < len(run.workers):
             self.lanes.append(Lane(self.item))
         for lane in self.lanes:
             lane.clear()
         n = len(run.workers)
         self.item.setYRange(-(n - 1) - 0.5, 0.5, padding=0.02)
-        self._dirty = True
-        self.refresh()
 
     def finish(self) -> None:
         self._dirty = True
@@ -172,6 +201,8 @@ class TimelineView(QWidget):
         run = self.run
         if run is None or run.t0 is None or not (force or self.isVisible()):
             return
+        if self.item is None:
+            return  # not built yet: it draws the whole run when first shown
         now = time.perf_counter()
         if run.finished and run.t_end is not None:
             now = run.t_end

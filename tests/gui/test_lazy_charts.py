@@ -1,0 +1,160 @@
+"""Charts are built on first show: the window paints without pyqtgraph or numpy, and a
+chart tab opened mid-run or after a run still shows the run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDockWidget, QLabel
+
+from concurrency_explorer.gui import MainWindow
+from concurrency_explorer.gui.lazy_plot import LazyPlot
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+# Builds and paints the window in a fresh interpreter, then says which heavy modules it
+# imported; then selects the Timeline tab, which must import pyqtgraph (the check can fail).
+PROBE = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from concurrency_explorer.gui.main_window import MainWindow
+window = MainWindow()
+window.show()
+window.repaint()
+for _ in range(20):
+    app.processEvents()
+heavy = sorted(m for m in ("pyqtgraph", "numpy") if m in sys.modules)
+print("painted:", ",".join(heavy) or "-")
+tabs = window.viewTabs
+tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Timeline"))
+app.processEvents()
+print("timeline:", ",".join(m for m in ("pyqtgraph", "numpy") if m in sys.modules) or "-")
+window.close()
+"""
+
+
+def test_window_paints_without_pyqtgraph_or_numpy():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(SRC))
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    assert lines["painted"] == "-", "the first paint imported " + lines["painted"]
+    assert "pyqtgraph" in lines["timeline"], "showing a chart tab builds its chart"
+
+
+def test_lazy_plot_builds_once_on_first_show_also_in_a_dock(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    calls = []
+
+    def build():
+        calls.append(1)
+        return QLabel("chart")
+
+    lazy = LazyPlot(build, "testChart")
+    ready = []
+    lazy.ready.connect(ready.append)
+    dock = window.add_dock(lazy, "Test chart")
+    dock.hide()
+    window.show()
+    qtbot.wait(10)
+    assert calls == [] and lazy.widget is None, "a hidden dock builds nothing"
+    dock.show()
+    qtbot.waitUntil(lambda: lazy.widget is not None)
+    assert calls == [1] and ready == [lazy.widget]
+    assert lazy.widget.objectName() == "testChart" and lazy.widget.isVisible()
+    dock.hide()
+    dock.show()
+    assert lazy.ensure() is lazy.widget and calls == [1], "built once"
+    assert isinstance(dock, QDockWidget)
+
+
+def select(window, title):
+    tabs = window.viewTabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == title))
+
+
+def configured_window(qtbot, mode="process", workers=2, count=60, kind="cpu"):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.configPanel
+    panel.modeCombo.setCurrentIndex(panel.modeCombo.findData(mode))
+    panel.workersSpin.setValue(workers)
+    panel.countSpin.setValue(count)
+    panel.kindCombo.setCurrentIndex(panel.kindCombo.findData(kind))
+    return window
+
+
+def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
+    window = configured_window(qtbot, kind="io", count=40)
+    ticks = []
+    window.controller.updated.connect(lambda run, messages: ticks.append(len(messages)))
+    with qtbot.waitSignal(window.controller.finished, timeout=60_000) as blocker:
+        assert window.start_run() is not None
+    record = blocker.args[0]
+    assert window.viewTabs.currentWidget() is window.resultsView
+    for view in (window.timelineView, window.queueView, window.cpuView):
+        assert view.chart.widget is None, f"{view.objectName()} was built before it was shown"
+
+    select(window, "Timeline")
+    timeline = window.timelineView
+    assert timeline.chart.widget is not None
+    assert len(timeline.lanes) == 2
+    for lane, worker in zip(timeline.lanes, record["workers"], strict=True):
+        x, _y = lane.bar.getData()
+        assert x is not None and len(x) == 4
+        assert x[0] == pytest.approx(worker["started_at_s"], abs=1e-6)
+        assert x[-1] == pytest.approx(worker["ended_at_s"], abs=1e-6)
+
+    select(window, "Queue")
+    queue = window.queueView
+    x, _ = queue.drainedCurve.getData()
+    assert len(x) == len(ticks) == len(queue.ticks), "every tick of the run is drawn"
+    assert f"{record['queue']['messages']:,} messages" in queue.statsLabel.text()
+
+    select(window, "CPU cores")
+    cpu = window.cpuView
+    x, _y = cpu.curves[0].getData()
+    assert x is not None and len(x) == len(window.cpuMonitor.times) > 0
+    assert "cores" in cpu.summary.text()
+
+
+def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
+    window = configured_window(qtbot, count=10_000_000)
+    run = window.start_run()
+    assert run is not None
+    qtbot.waitUntil(lambda: all(w.t_started is not None for w in run.workers), timeout=60_000)
+    assert window.timelineView.chart.widget is None
+    select(window, "Timeline")
+    lanes = window.timelineView.lanes
+    assert len(lanes) == 2
+    for lane in lanes:
+        x, _ = lane.bar.getData()
+        assert x is not None and len(x) == 4, "a running worker has its bar at once"
+    # and it keeps drawing: the CPU fill appears while the run goes on
+    qtbot.waitUntil(lambda: len(lanes[0].cpu.getData()[0]) >= 3, timeout=60_000)
+    with qtbot.waitSignal(window.controller.finished, timeout=30_000):
+        window.stop_run()
+
+
+def test_sweep_started_from_another_tab_draws_its_points_when_shown(qtbot):
+    window = configured_window(qtbot, mode="thread", count=20)
+    view = window.sweepView
+    view.maxWorkersSpin.setValue(2)
+    view.countSpin.setValue(20)
+    assert view.chart.widget is None
+    with qtbot.waitSignal(view.driver.ended, timeout=120_000):
+        assert view.start_sweep()  # from the Results tab: nothing to draw on yet
+    assert window.viewTabs.currentWidget() is view
+    x, y = view.measuredCurve.getData()
+    assert list(x) == [1, 2] and all(v > 0 for v in y)
