@@ -6,6 +6,10 @@ process pool runs twice, cold and then warm, because what a pool changes is the
 second run. The result is a list of ordinary run/1 records, each with one added
 key, ``compare``: ``{label, baseline_wall_s, ideal_speedup}`` (ideal: the number
 of workers, capped by the cores).
+
+A ``Comparison`` only plans the runs and annotates their records; the CLI drives it
+with ``run_sequence`` (``compare()``), the window through its RunController, one
+run per ``finished``. Both get the same plan and the same figures.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from .config import RunConfig
 from .engines import availability, get_engine_class
 from .runner import run_to_completion
+from .sweep import RunSequence, run_sequence
 
 BASELINE_MODE = "sequential"
 #: The workload: what every engine runs alike. Engine options (pool size, --python,
@@ -37,6 +42,16 @@ def available_modes() -> list[str]:
     """Every mode this machine can run now, in registry order, the baseline first."""
     modes = [mode for mode, (ok, _reason) in availability().items() if ok]
     return sorted(modes, key=lambda mode: mode != BASELINE_MODE)
+
+
+def unavailable_modes() -> dict[str, str]:
+    """The modes a comparison leaves out here, each with the reason."""
+    return {mode: reason for mode, (ok, reason) in availability().items() if not ok}
+
+
+def ideal_speedup(workers: int) -> int:
+    """More workers than cores cannot all run at once."""
+    return min(workers, os.cpu_count() or 1)
 
 
 def plan(
@@ -61,6 +76,83 @@ def plan(
     return runs
 
 
+def annotate(
+    record: dict[str, Any], label: str, baseline_wall_s: float | None, ideal: int
+) -> float | None:
+    """Add the ``compare`` key and the speedup measured against the baseline, in place;
+    return the baseline wall time from now on (this record's, if it is the baseline).
+
+    The baseline against itself is 1.0 by definition, measured. Other runs: the
+    baseline's wall time over theirs (both as the records give them), whatever
+    baseline the run itself knew of; without a finished baseline the run keeps its own.
+    """
+    is_baseline = label == BASELINE_MODE
+    wall = record.get("wall_s")
+    if is_baseline and record.get("ok") and wall:
+        baseline_wall_s = wall
+        record["speedup"], record["speedup_basis"] = 1.0, "measured"
+    elif not is_baseline and baseline_wall_s and wall:
+        record["speedup"] = round(baseline_wall_s / wall, 3)
+        record["speedup_basis"] = "measured"
+    record["compare"] = {
+        "label": label,
+        "baseline_wall_s": None if baseline_wall_s is None else round(baseline_wall_s, 6),
+        "ideal_speedup": 1 if is_baseline else ideal,
+    }
+    return baseline_wall_s
+
+
+class Comparison(RunSequence):
+    """The planned runs of a comparison and their records, annotated as they arrive.
+
+    ``stop_ends``: a run that was stopped ends the comparison (the window's Stop);
+    the CLI's ``--timeout`` stops single runs and goes on with the next engine.
+    """
+
+    def __init__(
+        self,
+        base: RunConfig,
+        modes: list[str] | None = None,
+        *,
+        scheduler: str | None = None,
+        stop_ends: bool = True,
+    ) -> None:
+        runs = plan(base, modes, scheduler)
+        super().__init__(config for _label, config in runs)
+        self.base = base
+        self.labels = [label for label, _config in runs]
+        self.ideal = ideal_speedup(base.workers)
+        self.stop_ends = stop_ends
+        self.baseline_wall_s: float | None = None
+
+    def next_label(self) -> str | None:
+        return None if self.done else self.labels[len(self.records)]
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        label = self.next_label()
+        if label is None:
+            raise RuntimeError("this comparison is over; no more records expected")
+        self.baseline_wall_s = annotate(record, label, self.baseline_wall_s, self.ideal)
+        self.records.append(record)
+        if self.stop_ends and record.get("stop", {}).get("requested"):
+            self.cancelled = True
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per finished run, what a chart or a table shows."""
+        return [
+            {
+                "label": r["compare"]["label"],
+                "mode": r["config"]["mode"],
+                "wall_s": r.get("wall_s"),
+                "speedup": r.get("speedup"),
+                "speedup_basis": r.get("speedup_basis"),
+                "ideal_speedup": r["compare"]["ideal_speedup"],
+                "ok": bool(r.get("ok")),
+            }
+            for r in self.records
+        ]
+
+
 def compare(
     base: RunConfig,
     modes: list[str] | None = None,
@@ -69,23 +161,12 @@ def compare(
     timeout_s: float | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Run the plan; return one run/1 record per run (with ``compare`` added)."""
-    records: list[dict[str, Any]] = []
-    baseline_wall: float | None = None
-    ideal = min(base.workers, os.cpu_count() or 1)
-    for label, config in plan(base, modes, scheduler):
-        run = run_to_completion(config, timeout_s=timeout_s, baseline_wall_s=baseline_wall)
-        record = run.record()
-        if label == BASELINE_MODE and run.ok:
-            baseline_wall = run.wall_s
-            # the baseline against itself: 1.0 by definition, measured
-            record["speedup"], record["speedup_basis"] = 1.0, "measured"
-        record["compare"] = {
-            "label": label,
-            "baseline_wall_s": None if baseline_wall is None else round(baseline_wall, 6),
-            "ideal_speedup": 1 if label == BASELINE_MODE else ideal,
-        }
-        records.append(record)
-        if on_record is not None:
-            on_record(record)
-    return records
+    """Run the plan on this thread; return one run/1 record per run (``compare`` added)."""
+    comparison = Comparison(base, modes, scheduler=scheduler, stop_ends=False)
+
+    def run(config: RunConfig) -> dict[str, Any]:
+        baseline = None if config.mode == BASELINE_MODE else comparison.baseline_wall_s
+        return run_to_completion(config, timeout_s=timeout_s, baseline_wall_s=baseline).record()
+
+    run_sequence(comparison, run, on_record)
+    return comparison.records

@@ -1,0 +1,331 @@
+"""Compare engines: the Workers panel's workload on every engine available here.
+
+The plan (baseline first, a process pool cold then warm) and every figure come
+from ``core.compare`` (shared with ``concurrency-explorer compare``); this view
+only drives the runs through the RunController, one after another
+(``SequenceDriver``), so the bars move for each engine, and then draws wall time
+and speedup per engine. pyqtgraph is imported when the chart is first needed
+(the tab is shown, or data arrives), not when the window starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.compare import BASELINE_MODE, Comparison, unavailable_modes
+from ..core.config import ConfigError
+from ..core.engines import get_engine_class
+from ..core.sweep import cores
+from .sequence_driver import SequenceDriver
+
+COMPARE_TIP = (
+    "Run the workload of the Workers panel on every engine available here, one after "
+    "another: first one after another (the baseline), then threads, processes, pools "
+    "(the process pool twice: cold, then warm, to show start-up paid once), asyncio and "
+    "the rest. Each speedup is measured against the baseline; the dashed marks are the "
+    "ideal, min(workers, cores). With cpu work, threads and asyncio stay near 1x (one "
+    "GIL, one thread); processes get close to the ideal, minus their start-up. Esc stops "
+    "the whole comparison. (Ctrl+Shift+E)"
+)
+COLUMNS = ("engine", "wall s", "speedup", "ideal", "start ms", "result")
+BAR_HEIGHT = 0.6
+COLOURS = {"baseline": "#7f8c8d", "ok": "#2471a3", "failed": "#c0392b"}
+
+
+def max_start_ms(record: dict[str, Any]) -> float | None:
+    """The slowest worker's start latency in ms (start request to first message)."""
+    values = [w.get("start_latency_s") for w in record["workers"]]
+    known = [v for v in values if v is not None]
+    return max(known) * 1000 if known else None
+
+
+class CompareView(QWidget):
+    """A button, what is left out and why, a table and the two bar charts."""
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareView")
+        self.setAccessibleName("Compare engines")
+        self.main = window
+        self.driver = SequenceDriver(window.controller, self)
+        self.comparison: Comparison | None = None
+        self.chart: Any = None  # the pyqtgraph widget, made the first time it is needed
+        self.wallBars: Any = None
+        self.speedupBars: Any = None
+        self.idealMarks: Any = None
+
+        self.compareButton = QPushButton("Compare &engines")
+        self.compareButton.setObjectName("compareButton")
+        self.compareButton.setAccessibleName("Compare engines")
+        self.compareButton.setToolTip(COMPARE_TIP)
+        self.compareButton.clicked.connect(lambda *_: self.start_comparison())
+        self.statusLabel = QLabel(
+            "The workload (workers, counts, kind) comes from the Workers panel; every "
+            "available engine runs it in turn."
+        )
+        self.statusLabel.setObjectName("compareStatus")
+        self.statusLabel.setAccessibleName("Comparison status")
+        self.statusLabel.setWordWrap(True)
+        self.unavailableLabel = QLabel(unavailable_text(unavailable_modes()))
+        self.unavailableLabel.setObjectName("compareUnavailable")
+        self.unavailableLabel.setAccessibleName("Engines not available here")
+        self.unavailableLabel.setWordWrap(True)
+        self.unavailableLabel.setToolTip(
+            "Engines this Python or this machine cannot run, with what they need."
+        )
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("compareTable")
+        self.table.setAccessibleName("Wall time and speedup per engine")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setToolTip(
+            "speedup: the baseline's wall time / this run's (measured). ideal: "
+            f"min(workers, {cores()} cores). start ms: the slowest worker's start latency; "
+            "compare the cold and warm process pool."
+        )
+        self.chartPlaceholder = QLabel("The chart appears here.")
+        self.chartPlaceholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        controls = QHBoxLayout()
+        controls.addWidget(self.compareButton)
+        controls.addWidget(self.statusLabel, 1)
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.setObjectName("compareSplitter")
+        charts.setChildrenCollapsible(False)
+        charts.addWidget(self.table)
+        charts.addWidget(self.chartPlaceholder)
+        charts.setStretchFactor(0, 2)
+        charts.setStretchFactor(1, 3)
+        self._charts = charts
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(controls)
+        layout.addWidget(self.unavailableLabel)
+        layout.addWidget(charts, 1)
+        self.driver.progressed.connect(self._on_progress)
+        self.driver.ended.connect(self._on_ended)
+        window.controller.started.connect(self._on_run_started)
+        window.controller.runningChanged.connect(self._sync)
+
+    # -- driving ---------------------------------------------------------------
+
+    def start_comparison(self, modes: list[str] | None = None) -> bool:
+        """Plan from the Workers panel's workload and start; False if that cannot be."""
+        if self.driver.active or self.main.controller.is_running:
+            return False
+        try:
+            base = self.main.configPanel.config()
+            comparison = Comparison(base, modes)
+        except (ConfigError, ValueError) as exc:
+            self.statusLabel.setText(f"Cannot compare: {exc}")
+            return False
+        self.comparison = comparison
+        self.main.viewTabs.setCurrentWidget(self)
+        self.show_comparison(comparison)
+        self.statusLabel.setText(
+            f"Comparing {len(comparison.labels)} runs of {base.workers} {base.kind} workers: "
+            + ", ".join(comparison.labels) + ". Esc stops the comparison."
+        )  # fmt: skip
+        self.driver.start(comparison)
+        self._sync(True)
+        return True
+
+    def _on_run_started(self, run: Any) -> None:
+        comparison = self.comparison
+        if not self.driver.active or comparison is None:
+            return
+        label = comparison.next_label()
+        if label is None:
+            return
+        n = len(comparison.records) + 1
+        self.statusLabel.setText(
+            f"Run {n} of {comparison.total}: {label} ({run.engine.label})… "
+            "Esc stops the comparison."
+        )
+
+    def _on_progress(self, record: dict[str, Any]) -> None:
+        self.main.viewTabs.setCurrentWidget(self)  # the window shows Results after each run
+        if self.comparison is not None:
+            self.show_comparison(self.comparison)
+
+    def _on_ended(self, completed: bool) -> None:
+        comparison = self.comparison
+        if comparison is None:
+            return
+        self.statusLabel.setText(ended_text(comparison, completed))
+        self._sync(False)
+
+    def _sync(self, running: bool) -> None:
+        self.compareButton.setEnabled(not self.driver.active and not running)
+
+    # -- showing ---------------------------------------------------------------
+
+    def show_comparison(self, comparison: Comparison) -> None:
+        """The table and the chart: one row / bar per run planned (empty until it ran)."""
+        rows = comparison.rows()
+        self.table.setRowCount(len(comparison.labels))
+        for i, label in enumerate(comparison.labels):
+            record = comparison.records[i] if i < len(rows) else None
+            cells = row_cells(label, record)
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if 0 < j < len(COLUMNS) - 1:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(i, j, item)
+        if self.chart is not None or self.isVisible():
+            self._ensure_chart()
+            self._draw(comparison)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.chart is None:
+            self._ensure_chart()
+            if self.comparison is not None:
+                self._draw(self.comparison)
+
+    def _ensure_chart(self) -> None:
+        """Make the chart and its items once; later runs only set their data."""
+        if self.chart is not None:
+            return
+        import pyqtgraph as pg
+
+        chart = pg.GraphicsLayoutWidget()
+        chart.setObjectName("comparePlot")
+        chart.setAccessibleName("Wall time and speedup per engine")
+        chart.setBackground("w")
+        chart.setToolTip(COMPARE_TIP)
+        wall = chart.addPlot(row=0, col=0)
+        speed = chart.addPlot(row=0, col=1)
+        for plot, title in ((wall, "wall time (s)"), (speed, "speedup (x)")):
+            plot.setTitle(title, color="#222")
+            plot.invertY(True)
+            plot.setMouseEnabled(x=False, y=False)
+            plot.showGrid(x=True, alpha=0.2)
+            plot.hideButtons()
+        speed.setYLink(wall)
+        speed.hideAxis("left")  # the engines are named once, on the wall time plot
+        self.wallBars = pg.BarGraphItem(x0=[], y=[], height=BAR_HEIGHT, width=[], brushes=[])
+        self.speedupBars = pg.BarGraphItem(x0=[], y=[], height=BAR_HEIGHT, width=[], brushes=[])
+        wall.addItem(self.wallBars)
+        speed.addItem(self.speedupBars)
+        self.idealMarks = speed.plot(
+            [], [], connect="pairs",
+            pen=pg.mkPen("#222", width=2, style=Qt.PenStyle.DashLine),
+        )  # fmt: skip
+        self.wallPlot, self.speedupPlot = wall, speed
+        chart.setMinimumWidth(240)
+        total = sum(self._charts.sizes()) or self.width()
+        self._charts.replaceWidget(1, chart)
+        self.chartPlaceholder.deleteLater()
+        table_width = self.table.horizontalHeader().length() + self.table.frameWidth() * 2 + 4
+        self._charts.setSizes([table_width, max(240, total - table_width)])
+        self.chart = chart
+
+    def _draw(self, comparison: Comparison) -> None:
+        import numpy as np
+        import pyqtgraph as pg
+
+        labels = comparison.labels
+        ticks = [list(enumerate(labels))]
+        for plot in (self.wallPlot, self.speedupPlot):
+            plot.getAxis("left").setTicks(ticks)
+            plot.setYRange(-0.6, len(labels) - 0.4, padding=0)
+        rows = comparison.rows()
+        ys = np.arange(len(rows), dtype=float)
+        brushes = [pg.mkBrush(COLOURS[bar_kind(row)]) for row in rows]
+        walls = np.asarray([row["wall_s"] or 0.0 for row in rows], dtype=float)
+        speeds = np.asarray([row["speedup"] or 0.0 for row in rows], dtype=float)
+        zeros = np.zeros(len(rows))
+        self.wallBars.setOpts(x0=zeros, y=ys, width=walls, height=BAR_HEIGHT, brushes=brushes)
+        self.speedupBars.setOpts(x0=zeros, y=ys, width=speeds, height=BAR_HEIGHT, brushes=brushes)
+        # the ideal: one dashed vertical mark across each engine's bar
+        xs, ys_ideal = [], []
+        for i, row in enumerate(rows):
+            xs += [row["ideal_speedup"]] * 2
+            ys_ideal += [i - BAR_HEIGHT / 2 - 0.1, i + BAR_HEIGHT / 2 + 0.1]
+        self.idealMarks.setData(xs, ys_ideal)
+        top = max([comparison.ideal, *speeds.tolist()]) * 1.1
+        self.speedupPlot.setXRange(0, top, padding=0)
+        self.wallPlot.setXRange(0, (max(walls.tolist(), default=0.0) or 1.0) * 1.1, padding=0)
+
+
+def bar_kind(row: dict[str, Any]) -> str:
+    if not row["ok"]:
+        return "failed"
+    return "baseline" if row["label"] == BASELINE_MODE else "ok"
+
+
+def row_cells(label: str, record: dict[str, Any] | None) -> list[str]:
+    """The table's texts for one planned run (dashes until it ran)."""
+    if record is None:
+        return [label, "…", "", "", "", "waiting"]
+    wall, speedup = record.get("wall_s"), record.get("speedup")
+    start = max_start_ms(record)
+    if record.get("ok"):
+        result = "ok"
+    elif record.get("stop", {}).get("requested"):
+        result = "stopped"
+    else:
+        result = "failed"
+    return [
+        label,
+        "-" if wall is None else f"{wall:.3f}",
+        "-" if speedup is None else f"{speedup:.2f}x",
+        f"{record['compare']['ideal_speedup']}x",
+        "-" if start is None else f"{start:.1f}",
+        result,
+    ]
+
+
+def unavailable_text(unavailable: dict[str, str]) -> str:
+    if not unavailable:
+        return "Every engine is available here."
+    parts = [f"{get_engine_class(mode).label} ({mode}): {why}" for mode, why in unavailable.items()]
+    return "Left out here: " + "; ".join(parts) + "."
+
+
+def ended_text(comparison: Comparison, completed: bool) -> str:
+    rows = comparison.rows()
+    if not completed:
+        return f"Comparison ended early after {len(rows)} of {comparison.total} runs."
+    measured = [r for r in rows if r["label"] != BASELINE_MODE and r["speedup"] is not None]
+    if not measured:
+        return "Comparison done, but no speedup could be measured (the baseline failed)."
+    best = max(measured, key=lambda r: r["speedup"])
+    return (
+        f"Comparison done: fastest {best['label']} at {best['speedup']:.2f}x "
+        f"(ideal {comparison.ideal}x with {comparison.base.workers} workers on {cores()} "
+        "cores). Grey: the baseline; dashed: the ideal."
+    )
+
+
+def install(window: Any) -> None:
+    view = CompareView(window)
+    window.compareView = view
+    window.add_view(view, "Compare engines")
+    action = QAction("Compare &engines", window)
+    action.setObjectName("compareAction")
+    action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+    action.setToolTip(COMPARE_TIP)
+    action.setStatusTip(COMPARE_TIP)
+    action.triggered.connect(lambda *_: view.start_comparison())
+    window.addAction(action)
+    window.menus["Run"].addAction(action)

@@ -1,0 +1,95 @@
+"""Compare engines in the window: real runs through the controller, one bar per engine."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction
+
+from concurrency_explorer.core.engines import availability
+from concurrency_explorer.gui import compare_view
+
+from .helpers import configure, make_window
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def table_column(view, column):
+    return [view.table.item(row, column).text() for row in range(view.table.rowCount())]
+
+
+def test_compare_runs_each_engine_and_plots_the_records_figures(qtbot):
+    window = make_window(qtbot)
+    window.show()
+    configure(window, mode="process", workers=2, count=40)
+    view = window.compareView
+    assert view.chart is None, "the chart is made when first needed, not at start-up"
+    started = []
+    window.controller.started.connect(lambda run: started.append(run.config.mode))
+    with qtbot.waitSignal(view.driver.ended, timeout=60_000) as blocker:
+        assert view.start_comparison(["thread", "process"])
+        assert window.viewTabs.currentWidget() is view
+        assert not view.compareButton.isEnabled()
+        assert not view.start_comparison(), "one comparison at a time"
+    assert blocker.args == [True]
+    assert started == ["sequential", "thread", "process"], "each engine ran in the window"
+    records = view.comparison.records
+    assert [r["compare"]["label"] for r in records] == ["sequential", "thread", "process"]
+    assert [r["config"]["mode"] for r in window.controller.history] == [
+        "sequential", "thread", "process",
+    ]  # fmt: skip
+    baseline = records[0]
+    assert baseline["ok"] and baseline["speedup"] == 1.0
+    for record in records[1:]:
+        assert record["ok"] and record["speedup_basis"] == "measured"
+        assert record["speedup"] == round(baseline["wall_s"] / record["wall_s"], 3)
+    # one bar per engine, their lengths the records' figures
+    assert view.chart is not None and view.chart.objectName() == "comparePlot"
+    assert list(view.speedupBars.opts["width"]) == [r["speedup"] for r in records]
+    assert list(view.wallBars.opts["width"]) == [r["wall_s"] for r in records]
+    assert list(view.speedupBars.opts["y"]) == [0, 1, 2]
+    xs, _ys = view.idealMarks.getData()
+    ideal = records[1]["compare"]["ideal_speedup"]
+    assert list(xs) == [1, 1, ideal, ideal, ideal, ideal]
+    assert table_column(view, 0) == ["sequential", "thread", "process"]
+    assert table_column(view, 2) == [f"{r['speedup']:.2f}x" for r in records]
+    assert table_column(view, 5) == ["ok", "ok", "ok"]
+    assert "Comparison done" in view.statusLabel.text()
+    assert view.compareButton.isEnabled()
+
+
+def test_stop_ends_the_whole_comparison(qtbot):
+    window = make_window(qtbot)
+    window.show()
+    configure(window, mode="process", workers=2, count=1_000_000)
+    view = window.compareView
+    with qtbot.waitSignal(view.driver.ended, timeout=30_000) as blocker:
+        assert view.start_comparison(["thread", "process"])
+        qtbot.waitUntil(lambda: bool(window.controller.run and window.controller.run.t0))
+        qtbot.wait(200)
+        window.stop_run()
+    assert blocker.args == [False]
+    assert len(window.controller.history) == 1, "no engine ran after Stop"
+    assert not window.controller.is_running
+    assert table_column(view, 5) == ["stopped", "waiting", "waiting"]
+    assert "ended early after 1 of 3" in view.statusLabel.text()
+
+
+def test_the_action_and_what_is_left_out_here(qtbot):
+    window = make_window(qtbot)
+    action = window.findChild(QAction, "compareAction")
+    assert action is not None and action in window.menus["Run"].actions()
+    assert action.shortcut().toString() == "Ctrl+Shift+E"
+    assert "ideal" in action.toolTip() and "baseline" in action.toolTip()
+    text = window.compareView.unavailableLabel.text()
+    for mode, (ok, reason) in availability().items():
+        assert (f"({mode}): {reason}" in text) == (not ok), mode
+    assert compare_view.unavailable_text({}) == "Every engine is available here."
+
+
+def test_a_bad_workload_says_why_and_starts_nothing(qtbot):
+    window = make_window(qtbot)
+    configure(window, mode="process", workers=2, counts="5,x")
+    view = window.compareView
+    assert not view.start_comparison()
+    assert "Cannot compare" in view.statusLabel.text() and "'x'" in view.statusLabel.text()
+    assert not window.controller.is_running and view.comparison is None
