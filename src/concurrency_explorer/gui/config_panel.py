@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -86,6 +87,18 @@ START_METHOD_TIP = (
     "offers are listed; '(default)' marks the one Python uses if you do not choose."
 )
 HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
+PYTHON_TIP = (
+    "Run the workers under another Python interpreter (the command line's --python). "
+    "With a free-threaded build (python3.13t, python3.14t) there is no GIL: CPU-bound "
+    "threads then run in parallel and scale with the cores. Only the workers move: this "
+    "window stays on its own, regular interpreter (PySide6 has no free-threaded build). "
+    "The Results say which Python ran the workers, GIL on or off. Empty: this Python."
+)
+SCHEDULER_TIP = (
+    "Dask only: the address of a running Dask scheduler (tcp://HOST:PORT, the command "
+    "line's --scheduler); its workers run the tasks and keep running after the run. "
+    "Empty: each run starts a LocalCluster on this machine and closes it afterwards."
+)
 
 
 def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
@@ -244,6 +257,30 @@ class ConfigPanel(QGroupBox):
         )
         self.defaultsButton.clicked.connect(self.restore_defaults)
 
+        self.pythonEdit = QLineEdit()
+        _named(self.pythonEdit, "pythonEdit", "Python interpreter for the workers", PYTHON_TIP)
+        self.pythonEdit.setPlaceholderText("this Python; e.g. /usr/bin/python3.14t")
+        self.pythonEdit.setClearButtonEnabled(True)
+        self.pythonBrowseButton = QPushButton("…")
+        _named(
+            self.pythonBrowseButton,
+            "pythonBrowseButton",
+            "Choose a Python interpreter",
+            "Choose the Python interpreter that runs the workers (a file picker).",
+        )
+        self.pythonBrowseButton.setMaximumWidth(32)
+        self.pythonBrowseButton.clicked.connect(self.browse_python)
+        python_row = QHBoxLayout()
+        python_row.setContentsMargins(0, 0, 0, 0)
+        python_row.addWidget(self.pythonEdit, 1)
+        python_row.addWidget(self.pythonBrowseButton)
+        self.pythonRow = QWidget()
+        self.pythonRow.setLayout(python_row)
+        self.schedulerEdit = QLineEdit()
+        _named(self.schedulerEdit, "schedulerEdit", "Dask scheduler address", SCHEDULER_TIP)
+        self.schedulerEdit.setPlaceholderText("a LocalCluster; or tcp://HOST:PORT")
+        self.schedulerEdit.setClearButtonEnabled(True)
+
         self.countsPreview = QLabel()
         _named(self.countsPreview, "countsPreview", "Resulting counts")
         self.countsPreview.setWordWrap(True)
@@ -266,11 +303,13 @@ class ConfigPanel(QGroupBox):
             ("&Kind", self.kindCombo),
             ("S&leep per step", self.stepSleepSpin),
             ("&Queue size", self.queueSizeSpin),
+            ("P&ython", self.pythonRow),
+            ("Sc&heduler", self.schedulerEdit),
         )
         for text, widget in rows:
             if text:
                 label = QLabel(text)
-                label.setBuddy(widget)
+                label.setBuddy(self.pythonEdit if widget is self.pythonRow else widget)
                 form.addRow(label, widget)
             else:
                 form.addRow(widget)
@@ -289,6 +328,8 @@ class ConfigPanel(QGroupBox):
             spin.valueChanged.connect(self._on_changed)
         self.stepSleepSpin.valueChanged.connect(self._on_changed)
         self.countsEdit.textChanged.connect(self._on_changed)
+        self.pythonEdit.textChanged.connect(self._on_changed)
+        self.schedulerEdit.textChanged.connect(self._on_changed)
         self._on_changed()
 
     # -- values --------------------------------------------------------------
@@ -315,6 +356,10 @@ class ConfigPanel(QGroupBox):
             step_sleep_s=round(self.stepSleepSpin.value() / 1000, 6),
             queue_size=self.queueSizeSpin.value(),
         )
+        for name, edit in (("python", self.pythonEdit), ("scheduler", self.schedulerEdit)):
+            text = edit.text().strip()
+            if text and name in engine.options:  # other modes ignore the field (it is greyed)
+                values[name] = text
         faults = values.get("faults")
         if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
             values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
@@ -331,6 +376,8 @@ class ConfigPanel(QGroupBox):
             self.kindCombo,
             self.stepSleepSpin,
             self.queueSizeSpin,
+            self.pythonEdit,
+            self.schedulerEdit,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -349,6 +396,11 @@ class ConfigPanel(QGroupBox):
             self.kindCombo.setCurrentIndex(self.kindCombo.findData(config.kind))
             self.stepSleepSpin.setValue(config.step_sleep_s * 1000)
             self.queueSizeSpin.setValue(config.queue_size)
+            # remembered choices of this machine: a config without them keeps the fields
+            if config.python is not None:
+                self.pythonEdit.setText(config.python)
+            if config.scheduler is not None:
+                self.schedulerEdit.setText(config.scheduler)
             defaults = RunConfig()
             self._extra = {
                 key: getattr(config, key)
@@ -376,7 +428,18 @@ class ConfigPanel(QGroupBox):
 
     def restore_defaults(self) -> None:
         self.set_config(RunConfig.build(count=DEFAULT_GUI_COUNT))
+        self.pythonEdit.clear()  # the defaults: this Python, a LocalCluster
+        self.schedulerEdit.clear()
         self.startMethodCombo.setCurrentIndex(0)  # the platform default is listed first
+
+    def browse_python(self) -> None:
+        """A file picker for the interpreter; cancelling keeps the field as it was."""
+        start = self.pythonEdit.text().strip() or "/usr/bin"
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Python interpreter for the workers", start
+        )
+        if path:
+            self.pythonEdit.setText(path)
 
     # -- feedback ------------------------------------------------------------
 
@@ -395,6 +458,16 @@ class ConfigPanel(QGroupBox):
         kind_tip = KIND_TIPS.get(self.kindCombo.currentData(), "")
         self.kindCombo.setToolTip(f"What one countdown step does.\n\n{kind_tip}")
         self.stepSleepSpin.setEnabled(self.kindCombo.currentData() == "io")
+        options = get_engine_class(self.mode).options
+        takes_python = "python" in options
+        self.pythonEdit.setEnabled(takes_python)
+        self.pythonBrowseButton.setEnabled(takes_python)
+        python_modes = ", ".join(m for m in mode_names() if "python" in get_engine_class(m).options)
+        python_tip = PYTHON_TIP + f"\n\nModes that honour it: {python_modes}."
+        if not takes_python:
+            python_tip = f"Not used by this mode ({self.mode}).\n\n" + python_tip
+        self.pythonEdit.setToolTip(python_tip)
+        self.schedulerEdit.setEnabled("scheduler" in options)
 
     def _describe_extras(self) -> str:
         parts = []

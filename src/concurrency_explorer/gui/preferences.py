@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 MEASURE_BASELINE_KEY = "run/measureBaseline"
+PYTHON_KEY = "run/python"  # the interpreter for the workers (--python), this machine's
+SCHEDULER_KEY = "run/scheduler"  # a Dask scheduler address (--scheduler)
 
 
 def apply_preferences(window: MainWindow, settings: QSettings) -> None:
@@ -25,3 +27,9 @@ def apply_preferences(window: MainWindow, settings: QSettings) -> None:
     check = window.measureBaselineCheck
     check.setChecked(bool(settings.value(MEASURE_BASELINE_KEY, True, type=bool)))
     check.toggled.connect(lambda on: settings.setValue(MEASURE_BASELINE_KEY, on))
+    panel = window.configPanel
+    for key, edit in ((PYTHON_KEY, panel.pythonEdit), (SCHEDULER_KEY, panel.schedulerEdit)):
+        saved = str(settings.value(key, "") or "")
+        if saved:
+            edit.setText(saved)  # a path that is gone now shows as a configuration error
+        edit.textChanged.connect(lambda text, key=key: settings.setValue(key, text.strip()))

@@ -68,6 +68,27 @@ def speedup_text(record: dict[str, Any]) -> str:
     return text
 
 
+def worker_python_text(record: dict[str, Any]) -> str:
+    """Which interpreter ran the workers, GIL on or off (``worker_environment``)."""
+    env = record.get("worker_environment")
+    other = record["config"].get("python")
+    if not env:
+        if other:
+            return f"Workers' Python: {other} never said which Python it is (did it start?)."
+        return ""
+    gil = env.get("gil_enabled")
+    gil_text = (
+        "GIL off: a free-threaded build, CPU-bound threads can run in parallel"
+        if gil is False
+        else "GIL on: one thread at a time runs Python code"
+    )
+    where = f"--python {other}" if other else env.get("executable") or "?"
+    return (
+        f"Workers' Python: {env.get('implementation') or 'Python'} {env.get('python') or '?'}, "
+        f"{gil_text} ({where})."
+    )
+
+
 def cpu_share(record: dict[str, Any]) -> float | None:
     """Mean CPU time over wall time of cpu-kind workers: 1.0 = a whole core each."""
     if record["config"].get("kind") != "cpu":
@@ -101,7 +122,7 @@ def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
             "<tr>" + "".join(f"<td align='right'>{html.escape(str(c))}</td>" for c in cells)
         )
     header = "".join(f"<th title='{html.escape(tip)}'>{name}</th>" for name, tip in COLUMNS)
-    paragraphs = [speedup_text(record)]
+    paragraphs = [speedup_text(record), worker_python_text(record)]
     queue = record.get("queue") or {}
     size = record["config"].get("queue_size")
     dropped = queue.get("dropped", sum(w.get("dropped", 0) for w in record["workers"]))
