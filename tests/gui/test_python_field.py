@@ -41,10 +41,11 @@ def test_the_workers_run_under_the_chosen_python_and_it_is_remembered(qtbot, tmp
     assert again.configPanel.pythonEdit.text() == sys.executable
 
 
-def test_only_the_modes_that_honour_it_take_the_python(qtbot, tmp_path):
+def test_only_the_modes_that_honour_them_take_the_python_and_the_scheduler(qtbot, tmp_path):
     window = make_window(qtbot)
     panel = window.configPanel
     panel.pythonEdit.setText(sys.executable)
+    panel.schedulerEdit.setText("tcp://127.0.0.1:8786")
     for mode in mode_names():
         if not panel.modeCombo.model().item(panel.modeCombo.findData(mode)).isEnabled():
             continue
@@ -54,6 +55,9 @@ def test_only_the_modes_that_honour_it_take_the_python(qtbot, tmp_path):
         assert panel.config().python == (sys.executable if takes else None), mode
         if not takes:
             assert "Not used by this mode" in panel.pythonEdit.toolTip()
+        dask = "scheduler" in get_engine_class(mode).options
+        assert panel.schedulerEdit.isEnabled() == dask, mode
+        assert panel.config().scheduler == ("tcp://127.0.0.1:8786" if dask else None), mode
     assert "free-threaded" in panel.pythonEdit.toolTip() and "3.14t" in panel.pythonEdit.toolTip()
 
 

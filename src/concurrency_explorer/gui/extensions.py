@@ -42,6 +42,7 @@ INSTALLERS: list[Callable[[MainWindow], None]] = [
     _module("queue_view"),  # messages/s, depth, drained per tick, empty polls (issue 5)
     _module("sweep_view"),  # 1..N workers: speedup against the ideal (issue 5)
     _module("compare_view"),  # every engine on one workload: wall time, speedup (issue 10)
+    _module("dask_link"),  # the Dask dashboard link above the bars in dask mode (issue 10)
     _module("startup_view"),  # fork / forkserver / spawn start latency bars (issue 5)
     _module("history_view"),  # the session's runs, two side by side (issue 5)
     _module("export_actions"),  # File: record JSON, CSV, Chrome trace, PNG (issue 5)

@@ -1,0 +1,103 @@
+"""The Dask dashboard link above the bars while a ``dask`` run goes (issue 10).
+
+The dashboard (task stream, per-worker CPU and memory) is served by the scheduler
+only when bokeh is installed where the scheduler runs; the engine's record extras
+(``record["dask"]["dashboard"]``) carry its address. A LocalCluster's dashboard
+lives as long as the run; an external scheduler's outlives it.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from ..core.runner import Run
+
+STARTING_TEXT = "Dask: starting the cluster (or connecting to the scheduler)…"
+DASHBOARD_TIP = (
+    "The Dask dashboard: the scheduler's web page with the task stream, each worker's "
+    "CPU and memory, and the tasks waiting. It shows what the bars cannot: the "
+    "scheduling and messaging every task pays for."
+)
+NO_DASHBOARD_TIP = (
+    "No dashboard: the Dask scheduler serves one only when bokeh is installed where it "
+    "runs. For the local cluster that is this app's Python: pip install 'bokeh>=3.1', "
+    "then run again and a link appears here."
+)
+
+
+def dashboard_text(info: dict[str, Any] | None, *, running: bool) -> tuple[str, str]:
+    """(rich text, tooltip) for a dask run's ``record["dask"]``; None: not up yet."""
+    if not info:
+        return html.escape(STARTING_TEXT), DASHBOARD_TIP
+    scheduler = html.escape(str(info.get("scheduler") or "?"))
+    local = info.get("cluster") == "local"
+    where = f"local cluster, scheduler {scheduler}" if local else f"scheduler {scheduler}"
+    url = info.get("dashboard")
+    if not url:
+        return (
+            f"Dask ({where}): no dashboard; <i>pip install bokeh</i> to get one.",
+            NO_DASHBOARD_TIP,
+        )
+    if local and not running:
+        return (
+            f"Dask ({where}): the dashboard closed with the local cluster "
+            f"(it was at {html.escape(url)}).",
+            DASHBOARD_TIP + " A local cluster and its dashboard end with the run.",
+        )
+    link = f"<a href='{html.escape(url, quote=True)}'>Open the Dask dashboard</a>"
+    return f"{link} ({where})", DASHBOARD_TIP + f"\n\n{url}"
+
+
+class DaskLink(QLabel):
+    """Hidden unless the run is a dask run; follows the controller's signals."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__()
+        self.setObjectName("daskDashboardLink")
+        self.setAccessibleName("Dask dashboard")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setOpenExternalLinks(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.setWordWrap(True)
+        self.hide()
+        self._shown_info: dict[str, Any] | None = None
+        window.controller.started.connect(self._on_started)
+        window.controller.updated.connect(self._on_updated)
+        window.controller.finished.connect(self._on_finished)
+
+    def show_info(self, info: dict[str, Any] | None, *, running: bool) -> None:
+        text, tip = dashboard_text(info, running=running)
+        self.setText(text)
+        self.setToolTip(tip)
+        self.show()
+
+    def _on_started(self, run: Run) -> None:
+        self._shown_info = None
+        if run.config.mode != "dask":
+            self.hide()
+            return
+        self.show_info(None, running=True)
+
+    def _on_updated(self, run: Run, _messages: list[Any]) -> None:
+        if run.config.mode != "dask" or self._shown_info:
+            return
+        # the engine sets its extras once, on the launcher thread, when the cluster is up
+        info = run.engine.record_extras().get("dask")
+        if info:
+            self._shown_info = info
+            self.show_info(info, running=True)
+
+    def _on_finished(self, record: dict[str, Any]) -> None:
+        if record["config"]["mode"] == "dask":
+            self.show_info(record.get("dask"), running=False)
+
+
+def install(window: Any) -> None:
+    link = DaskLink(window)
+    window.daskDashboardLink = link
+    pane = window.phaseLabel.parentWidget()  # the run area: phase line above the bars
+    pane.layout().insertWidget(1, link)
