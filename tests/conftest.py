@@ -27,6 +27,36 @@ ALLOWED_THREAD_PREFIXES = (
 )
 
 
+def _report_qt_messages_off_the_gui_thread() -> None:
+    """A Qt warning about threads (a Qt object touched from a worker, loop or GC
+    thread) also prints the emitting thread's Python stack to stderr, which pytest
+    shows under the failing test: the warning alone says nothing of where.
+    """
+    try:
+        from pytestqt import logging as qt_logging
+
+        capture = qt_logging._QtMessageCapture
+        original = capture._handle_with_context
+    except (ImportError, AttributeError):  # another pytest-qt: no report, tests still fail
+        return
+
+    def handle(self, msg_type, context, message):
+        off_thread = threading.current_thread() is not threading.main_thread()
+        if off_thread or "another thread" in str(message) or "different thread" in str(message):
+            import traceback
+
+            stack = "".join(traceback.format_stack())
+            sys.stderr.write(
+                f"Qt message on thread {threading.current_thread().name!r}: {message}\n{stack}"
+            )
+        return original(self, msg_type, context, message)
+
+    capture._handle_with_context = handle
+
+
+_report_qt_messages_off_the_gui_thread()
+
+
 def is_app_helper(proc: psutil.Process) -> bool:
     """The forkserver and the resource tracker: one per app, meant to live on.
 
