@@ -152,3 +152,28 @@ def test_without_dask_the_mode_says_how_to_install_it(monkeypatch, capsys):
     assert main(["info", "--json"]) == 0
     mode = json.loads(capsys.readouterr().out)["modes"]["dask"]
     assert mode["available"] is False and "concurrency-explorer[dask]" in mode["reason"]
+
+
+SCRIPT = """
+import json
+from concurrency_explorer.core import RunConfig
+from concurrency_explorer.core.runner import run_to_completion
+
+if __name__ == "__main__":
+    run = run_to_completion(RunConfig.build(mode="dask", workers=2, counts=[5, 5]))
+    print(json.dumps(sorted(run.record()["dask"]["workers"].values())), flush=True)
+"""
+
+
+@needs_dask
+def test_a_script_that_exits_right_after_a_dask_run_waits_for_the_teardown(tmp_path):
+    script = tmp_path / "one_dask_run.py"
+    script.write_text(SCRIPT)
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr  # no daemon thread killed mid-close
+    pids = json.loads(done.stdout)
+    assert len(pids) == 2 and not any(psutil.pid_exists(p) for p in pids)

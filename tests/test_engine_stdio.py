@@ -52,6 +52,11 @@ def test_host_modes_run_under_another_python(mode):
     assert record["config"]["python"] == OTHER
     pids = {w["pid"] for w in record["workers"]}
     assert len(pids) == 1 and os.getpid() not in pids
+    without = run_to_completion(config.replace(python=None), timeout_s=60).record()
+    extras = {key for key in without if key not in record}
+    assert not extras, f"keys lost under --python: {extras}"  # a thread pool's ``pool``
+    if mode == "pool-thread":
+        assert record["pool"] == {"kind": "thread", "size": 2}
 
 
 def test_without_python_the_worker_environment_is_this_one():

@@ -14,11 +14,13 @@ system-wide on one machine, not across machines).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 import uuid
@@ -32,8 +34,10 @@ from .base import Engine, UnitStatus
 
 INSTALL_HINT = "needs Dask: pip install 'concurrency-explorer[dask]'"
 CONNECT_TIMEOUT_S = 15
+EXIT_WAIT_S = 30.0  # at interpreter exit, how long a closing cluster may still take
 _MESSAGE_TYPES = {cls.__name__: cls for cls in protocol.MESSAGE_TYPES}
 _teardowns: list[threading.Thread] = []
+_exit_hook_registered = False
 
 
 def wait_for_teardowns(timeout: float = 30.0) -> bool:
@@ -44,6 +48,25 @@ def wait_for_teardowns(timeout: float = 30.0) -> bool:
         if not thread.is_alive():
             _teardowns.remove(thread)
     return not _teardowns
+
+
+def _wait_at_exit() -> None:
+    """A script that ran a dask run and returns at once must not die mid-teardown: the
+    interpreter would kill the daemon thread inside Dask's close and print tracebacks."""
+    if not wait_for_teardowns(EXIT_WAIT_S):
+        print(
+            f"concurrency-explorer: a Dask cluster was still closing after {EXIT_WAIT_S:.0f} s",
+            file=sys.stderr,
+        )
+
+
+def _register_exit_wait() -> None:
+    # Registered on first teardown, after ``distributed`` was imported: atexit runs
+    # handlers last-in first-out, so this wait comes before Dask's own exit handlers.
+    global _exit_hook_registered
+    if not _exit_hook_registered:
+        _exit_hook_registered = True
+        atexit.register(_wait_at_exit)
 
 
 class DaskEngine(Engine):
@@ -237,6 +260,7 @@ class DaskEngine(Engine):
         # closing a cluster takes seconds: not on the caller's (GUI) thread;
         # wait_for_teardowns() is how the CLI and the tests wait for it
         thread = threading.Thread(target=teardown, name="dask-teardown", daemon=True)
+        _register_exit_wait()
         thread.start()
         _teardowns.append(thread)
 

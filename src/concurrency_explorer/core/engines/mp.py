@@ -220,7 +220,9 @@ class HostEngine(MultiprocessingEngine):
             return engine
         from .stdio import StdioHostEngine
 
-        return StdioHostEngine(cls.mode, config.python, config.queue_size, engine.host_options)
+        return StdioHostEngine(
+            cls.mode, config.python, config.queue_size, engine.host_options, hosted=engine
+        )
 
     @classmethod
     def host_engine(cls, config: RunConfig) -> HostEngine:

@@ -35,11 +35,21 @@ class StdioHostEngine(Engine):
 
     label = "host under another Python"
 
-    def __init__(self, host_mode: str, python: str, queue_size: int, options: dict) -> None:
+    def __init__(
+        self,
+        host_mode: str,
+        python: str,
+        queue_size: int,
+        options: dict,
+        hosted: Engine | None = None,
+    ) -> None:
         super().__init__(None, queue_size)
         self.mode = host_mode  # type: ignore[misc]  # the mode it hosts, for messages
         self.python = python
         self.options = options
+        #: the engine this host stands in for: its record keys (a thread pool's ``pool``)
+        #: come from the options alone, so they hold under another Python too
+        self.hosted = hosted
         self._proc: subprocess.Popen[str] | None = None
         self._launch: Future[subprocess.Popen[str]] | None = None
         self._readers: list[threading.Thread] = []
@@ -174,3 +184,6 @@ class StdioHostEngine(Engine):
 
     def worker_environment(self) -> dict[str, Any] | None:
         return self._environment
+
+    def record_extras(self) -> dict[str, Any]:
+        return self.hosted.record_extras() if self.hosted is not None else {}
