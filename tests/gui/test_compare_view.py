@@ -22,7 +22,7 @@ def test_compare_runs_each_engine_and_plots_the_records_figures(qtbot):
     window.show()
     configure(window, mode="process", workers=2, count=40)
     view = window.compareView
-    assert view.chart is None, "the chart is made when first needed, not at start-up"
+    assert view.chart.widget is None, "the chart is made when first shown, not at start-up"
     started = []
     window.controller.started.connect(lambda run: started.append(run.config.mode))
     with qtbot.waitSignal(view.driver.ended, timeout=60_000) as blocker:
@@ -43,7 +43,7 @@ def test_compare_runs_each_engine_and_plots_the_records_figures(qtbot):
         assert record["ok"] and record["speedup_basis"] == "measured"
         assert record["speedup"] == round(baseline["wall_s"] / record["wall_s"], 3)
     # one bar per engine, their lengths the records' figures
-    assert view.chart is not None and view.chart.objectName() == "comparePlot"
+    assert view.chart.widget is not None and view.chart.widget.objectName() == "comparePlot"
     assert list(view.speedupBars.opts["width"]) == [r["speedup"] for r in records]
     assert list(view.wallBars.opts["width"]) == [r["wall_s"] for r in records]
     assert list(view.speedupBars.opts["y"]) == [0, 1, 2]
@@ -93,3 +93,17 @@ def test_a_bad_workload_says_why_and_starts_nothing(qtbot):
     assert not view.start_comparison()
     assert "Cannot compare" in view.statusLabel.text() and "'x'" in view.statusLabel.text()
     assert not window.controller.is_running and view.comparison is None
+
+
+def test_a_comparison_run_while_the_tab_was_hidden_is_drawn_when_shown(qtbot):
+    window = make_window(qtbot)  # never shown: the tab cannot build its chart
+    configure(window, mode="process", workers=1, count=20)
+    view = window.compareView
+    with qtbot.waitSignal(view.driver.ended, timeout=60_000):
+        assert view.start_comparison(["thread"])
+    assert view.chart.widget is None
+    window.show()
+    window.viewTabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.chart.widget is not None)
+    records = view.comparison.records
+    assert list(view.speedupBars.opts["width"]) == [r["speedup"] for r in records]

@@ -4,8 +4,8 @@ The plan (baseline first, a process pool cold then warm) and every figure come
 from ``core.compare`` (shared with ``concurrency-explorer compare``); this view
 only drives the runs through the RunController, one after another
 (``SequenceDriver``), so the bars move for each engine, and then draws wall time
-and speedup per engine. pyqtgraph is imported when the chart is first needed
-(the tab is shown, or data arrives), not when the window starts.
+and speedup per engine. The chart (and pyqtgraph) is built when the tab is first
+shown (``LazyPlot``); it draws from the Comparison's records, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from ..core.compare import BASELINE_MODE, Comparison, unavailable_modes
 from ..core.config import ConfigError
 from ..core.engines import get_engine_class
 from ..core.sweep import cores
+from .lazy_plot import LazyPlot
 from .sequence_driver import SequenceDriver
 
 COMPARE_TIP = (
@@ -64,7 +65,6 @@ class CompareView(QWidget):
         self.main = window
         self.driver = SequenceDriver(window.controller, self)
         self.comparison: Comparison | None = None
-        self.chart: Any = None  # the pyqtgraph widget, made the first time it is needed
         self.wallBars: Any = None
         self.speedupBars: Any = None
         self.idealMarks: Any = None
@@ -100,8 +100,9 @@ class CompareView(QWidget):
             f"min(workers, {cores()} cores). start ms: the slowest worker's start latency; "
             "compare the cold and warm process pool."
         )
-        self.chartPlaceholder = QLabel("The chart appears here.")
-        self.chartPlaceholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.chart = LazyPlot(self._build_chart, "comparePlot")
+        self.chart.setMinimumWidth(240)
+        self.chart.ready.connect(self._on_chart_ready)
         controls = QHBoxLayout()
         controls.addWidget(self.compareButton)
         controls.addWidget(self.statusLabel, 1)
@@ -109,7 +110,7 @@ class CompareView(QWidget):
         charts.setObjectName("compareSplitter")
         charts.setChildrenCollapsible(False)
         charts.addWidget(self.table)
-        charts.addWidget(self.chartPlaceholder)
+        charts.addWidget(self.chart)
         charts.setStretchFactor(0, 2)
         charts.setStretchFactor(1, 3)
         self._charts = charts
@@ -190,25 +191,19 @@ class CompareView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(i, j, item)
-        if self.chart is not None or self.isVisible():
-            self._ensure_chart()
-            self._draw(comparison)
+        self.draw()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self.chart is None:
-            self._ensure_chart()
-            if self.comparison is not None:
-                self._draw(self.comparison)
+    def _on_chart_ready(self, _chart: QWidget) -> None:
+        table_width = self.table.horizontalHeader().length() + self.table.frameWidth() * 2 + 4
+        total = sum(self._charts.sizes()) or self.width()
+        self._charts.setSizes([table_width, max(240, total - table_width)])
+        self.draw()
 
-    def _ensure_chart(self) -> None:
-        """Make the chart and its items once; later runs only set their data."""
-        if self.chart is not None:
-            return
+    def _build_chart(self) -> QWidget:
+        """The chart and its items, made once; later runs only set their data."""
         import pyqtgraph as pg
 
         chart = pg.GraphicsLayoutWidget()
-        chart.setObjectName("comparePlot")
         chart.setAccessibleName("Wall time and speedup per engine")
         chart.setBackground("w")
         chart.setToolTip(COMPARE_TIP)
@@ -231,15 +226,13 @@ class CompareView(QWidget):
             pen=pg.mkPen("#222", width=2, style=Qt.PenStyle.DashLine),
         )  # fmt: skip
         self.wallPlot, self.speedupPlot = wall, speed
-        chart.setMinimumWidth(240)
-        total = sum(self._charts.sizes()) or self.width()
-        self._charts.replaceWidget(1, chart)
-        self.chartPlaceholder.deleteLater()
-        table_width = self.table.horizontalHeader().length() + self.table.frameWidth() * 2 + 4
-        self._charts.setSizes([table_width, max(240, total - table_width)])
-        self.chart = chart
+        return chart
 
-    def _draw(self, comparison: Comparison) -> None:
+    def draw(self) -> None:
+        """Bars of the current comparison's finished runs (once the chart is built)."""
+        comparison = self.comparison
+        if comparison is None or self.chart.widget is None:
+            return
         import numpy as np
         import pyqtgraph as pg
 
