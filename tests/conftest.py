@@ -27,10 +27,14 @@ ALLOWED_THREAD_PREFIXES = (
 )
 
 
+QT_THREAD_REPORTS: dict[str, int] = {}  # "message + stack" -> how many times
+
+
 def _report_qt_messages_off_the_gui_thread() -> None:
     """A Qt warning about threads (a Qt object touched from a worker, loop or GC
     thread) also prints the emitting thread's Python stack to stderr, which pytest
-    shows under the failing test: the warning alone says nothing of where.
+    shows under a failing test, and is listed at the end of the session even when a
+    test ignores it (``qt_log_ignore``): the warning alone says nothing of where.
     """
     try:
         from pytestqt import logging as qt_logging
@@ -41,20 +45,29 @@ def _report_qt_messages_off_the_gui_thread() -> None:
         return
 
     def handle(self, msg_type, context, message):
-        off_thread = threading.current_thread() is not threading.main_thread()
-        if off_thread or "another thread" in str(message) or "different thread" in str(message):
+        text = str(message)
+        thread = threading.current_thread()
+        if thread is not threading.main_thread() or "thread" in text:
             import traceback
 
-            stack = "".join(traceback.format_stack())
-            sys.stderr.write(
-                f"Qt message on thread {threading.current_thread().name!r}: {message}\n{stack}"
+            report = f"Qt message on thread {thread.name!r}: {text}\n" + "".join(
+                traceback.format_stack()[:-1]
             )
+            sys.stderr.write(report)
+            QT_THREAD_REPORTS[report] = QT_THREAD_REPORTS.get(report, 0) + 1
         return original(self, msg_type, context, message)
 
     capture._handle_with_context = handle
 
 
 _report_qt_messages_off_the_gui_thread()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if QT_THREAD_REPORTS:
+        terminalreporter.section("Qt warnings about threads (with the Python stack)")
+        for report, times in list(QT_THREAD_REPORTS.items())[:3]:
+            terminalreporter.write_line(f"{times} x {report}")
 
 
 def is_app_helper(proc: psutil.Process) -> bool:
