@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import RunConfig
@@ -66,3 +67,24 @@ def test_cli_compare_refuses_unknown_or_unavailable_modes(capsys):
     if not ok:
         assert main(["compare", "--modes", "interpreter"]) == 2
         assert reason in capsys.readouterr().err
+
+
+def test_with_another_python_the_threads_run_again_under_it():
+    base = RunConfig.build(mode="process", workers=2, counts=[10, 20])
+    runs = plan(base, ["process"], python=sys.executable)
+    labels = [label for label, _ in runs]
+    name = sys.executable.rsplit("/", 1)[-1]
+    assert labels == ["sequential", "process", "thread", f"thread ({name})"]
+    assert [config.python for _, config in runs] == [None, None, None, sys.executable]
+
+
+def test_cli_compare_python_runs_the_threads_under_it(capsys):
+    argv = ["compare", "--modes", "thread", "--counts", "10,20", "--python", sys.executable]
+    assert main([*argv, "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["config"]["python"] for r in records] == [None, None, sys.executable]
+    other = records[-1]
+    assert other["ok"] and other["worker_environment"]["executable"]
+    assert other["speedup"] == round(records[0]["wall_s"] / other["wall_s"], 3)
+    assert main(["compare", "--python", "/no/such/python"]) == 2
+    assert "no such file" in capsys.readouterr().err

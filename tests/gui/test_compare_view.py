@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PySide6.QtGui import QAction
 
@@ -107,3 +109,23 @@ def test_a_comparison_run_while_the_tab_was_hidden_is_drawn_when_shown(qtbot):
     qtbot.waitUntil(lambda: view.chart.widget is not None)
     records = view.comparison.records
     assert list(view.speedupBars.opts["width"]) == [r["speedup"] for r in records]
+
+
+def test_the_python_field_adds_the_threads_under_that_python(qtbot):
+    window = make_window(qtbot)
+    window.show()
+    configure(window, mode="process", workers=2, count=20)
+    window.configPanel.pythonEdit.setText(sys.executable)
+    view = window.compareView
+    with qtbot.waitSignal(view.driver.ended, timeout=60_000) as blocker:
+        assert view.start_comparison(["thread"])
+    assert blocker.args == [True]
+    records = view.comparison.records
+    name = sys.executable.rsplit("/", 1)[-1]
+    assert table_column(view, 0) == ["sequential", "thread", f"thread ({name})"]
+    assert [r["config"]["python"] for r in records] == [None, None, sys.executable]
+    assert all(r["ok"] for r in records)
+    assert list(view.speedupBars.opts["width"]) == [r["speedup"] for r in records]
+    window.configPanel.pythonEdit.setText("/no/such/python")
+    assert not view.start_comparison(["thread"])
+    assert "no such file" in view.statusLabel.text()

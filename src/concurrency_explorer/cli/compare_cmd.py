@@ -41,6 +41,10 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--queue-size", default="1024", metavar="N", help="queue bound")
     parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
                         help="dask: an existing cluster (default: a LocalCluster)")  # fmt: skip
+    parser.add_argument(
+        "--python", default=None, metavar="PATH",
+        help="also run the threads under this interpreter (e.g. a free-threaded python3.13t)",
+    )  # fmt: skip
     parser.add_argument("--timeout", default=None, metavar="SECONDS",
                         help="stop each run after this many seconds")  # fmt: skip
     parser.add_argument(
@@ -82,6 +86,8 @@ def handle(args: argparse.Namespace) -> int:
     modes = _modes(args.modes)
     if args.scheduler is not None:
         RunConfig(mode="dask", scheduler=args.scheduler, workers=1, counts=(1,))  # validates
+    if args.python is not None:
+        RunConfig(mode="thread", python=args.python, workers=1, counts=(1,))  # validates
     timeout = parse_float("--timeout", args.timeout)
 
     def progress(record: dict[str, Any]) -> None:
@@ -92,7 +98,10 @@ def handle(args: argparse.Namespace) -> int:
 
     if not args.json:
         print(f"{base.workers} workers, counts {list(base.counts)}, kind {base.kind}")
-    records = compare(base, modes, scheduler=args.scheduler, timeout_s=timeout, on_record=progress)
+    records = compare(
+        base, modes, scheduler=args.scheduler, python=args.python, timeout_s=timeout,
+        on_record=progress,
+    )  # fmt: skip
     if args.json:
         print(json.dumps(records))
     return 1 if any(not r["ok"] for r in records) else 0

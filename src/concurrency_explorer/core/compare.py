@@ -3,9 +3,11 @@
 The first run is the workload ``sequential`` (the baseline); every other engine's
 run then gets a *measured* speedup against it (``speedup_basis: measured``). A
 process pool runs twice, cold and then warm, because what a pool changes is the
-second run. The result is a list of ordinary run/1 records, each with one added
-key, ``compare``: ``{label, baseline_wall_s, ideal_speedup}`` (ideal: the number
-of workers, capped by the cores).
+second run. With ``python`` (``--python``), threads run a second time under that
+interpreter, right after the threads of this one: with a free-threaded build that is
+where CPU-bound threads start to scale. The result is a list of ordinary run/1
+records, each with one added key, ``compare``: ``{label, baseline_wall_s,
+ideal_speedup}`` (ideal: the number of workers, capped by the cores).
 
 A ``Comparison`` only plans the runs and annotates their records; the CLI drives it
 with ``run_sequence`` (``compare()``), the window through its RunController, one
@@ -54,14 +56,29 @@ def ideal_speedup(workers: int) -> int:
     return min(workers, os.cpu_count() or 1)
 
 
+#: the mode that runs again under ``--python`` in a comparison: the GIL lesson is threads'
+PYTHON_MODE = "thread"
+
+
+def python_label(python: str) -> str:
+    """The label of the threads run under another interpreter: ``thread (python3.13t)``."""
+    return f"{PYTHON_MODE} ({os.path.basename(python.rstrip('/')) or python})"
+
+
 def plan(
-    base: RunConfig, modes: list[str] | None = None, scheduler: str | None = None
+    base: RunConfig,
+    modes: list[str] | None = None,
+    scheduler: str | None = None,
+    python: str | None = None,
 ) -> list[tuple[str, RunConfig]]:
-    """(label, config) for each run: the baseline, then each mode (pool-process twice)."""
+    """(label, config) for each run: the baseline, then each mode (pool-process twice,
+    threads again under ``python`` when given)."""
     workload = {name: getattr(base, name) for name in WORKLOAD_FIELDS}
     chosen = available_modes() if modes is None else list(modes)
     if BASELINE_MODE in chosen:
         chosen.remove(BASELINE_MODE)
+    if python and PYTHON_MODE not in chosen:
+        chosen.append(PYTHON_MODE)  # threads under this Python, then under that one
     runs = []
     for mode in [BASELINE_MODE, *chosen]:
         extra: dict[str, Any] = {}
@@ -73,6 +90,8 @@ def plan(
         runs.append((mode, config))
         if mode == "pool-process":
             runs.append(("pool-process (warm)", config))
+        if mode == PYTHON_MODE and python:
+            runs.append((python_label(python), config.replace(python=python)))
     return runs
 
 
@@ -115,9 +134,10 @@ class Comparison(RunSequence):
         modes: list[str] | None = None,
         *,
         scheduler: str | None = None,
+        python: str | None = None,
         stop_ends: bool = True,
     ) -> None:
-        runs = plan(base, modes, scheduler)
+        runs = plan(base, modes, scheduler, python)
         super().__init__(config for _label, config in runs)
         self.base = base
         self.labels = [label for label, _config in runs]
@@ -158,11 +178,12 @@ def compare(
     modes: list[str] | None = None,
     *,
     scheduler: str | None = None,
+    python: str | None = None,
     timeout_s: float | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Run the plan on this thread; return one run/1 record per run (``compare`` added)."""
-    comparison = Comparison(base, modes, scheduler=scheduler, stop_ends=False)
+    comparison = Comparison(base, modes, scheduler=scheduler, python=python, stop_ends=False)
 
     def run(config: RunConfig) -> dict[str, Any]:
         baseline = None if config.mode == BASELINE_MODE else comparison.baseline_wall_s

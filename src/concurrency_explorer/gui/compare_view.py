@@ -40,8 +40,9 @@ COMPARE_TIP = (
     "(the process pool twice: cold, then warm, to show start-up paid once), asyncio and "
     "the rest. Each speedup is measured against the baseline; the dashed marks are the "
     "ideal, min(workers, cores). With cpu work, threads and asyncio stay near 1x (one "
-    "GIL, one thread); processes get close to the ideal, minus their start-up. Esc stops "
-    "the whole comparison. (Ctrl+Shift+E)"
+    "GIL, one thread); processes get close to the ideal, minus their start-up. With a "
+    "Python set in the Workers panel, the threads run again under it (a free-threaded "
+    "3.13t/3.14t lets them scale). Esc stops the whole comparison. (Ctrl+Shift+E)"
 )
 COLUMNS = ("engine", "wall s", "speedup", "ideal", "start ms", "result")
 BAR_HEIGHT = 0.6
@@ -132,7 +133,7 @@ class CompareView(QWidget):
             return False
         try:
             base = self.main.configPanel.config()
-            comparison = Comparison(base, modes)
+            comparison = Comparison(base, modes, python=self.main.configPanel.python_path())
         except (ConfigError, ValueError) as exc:
             self.statusLabel.setText(f"Cannot compare: {exc}")
             return False

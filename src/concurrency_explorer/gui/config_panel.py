@@ -338,6 +338,10 @@ class ConfigPanel(QGroupBox):
     def mode(self) -> str:
         return str(self.modeCombo.currentData())
 
+    def python_path(self) -> str | None:
+        """The interpreter in the Python field (whatever the mode), or None when empty."""
+        return self.pythonEdit.text().strip() or None
+
     def counts(self) -> tuple[int, ...]:
         return parse_counts(
             self.countsEdit.text(), self.countSpin.value(), self.workersSpin.value()
