@@ -26,6 +26,7 @@ def test_the_workers_run_under_the_chosen_python_and_it_is_remembered(qtbot, tmp
     panel = window.configPanel
     assert panel.pythonEdit.isEnabled() and panel.pythonBrowseButton.isEnabled()
     panel.pythonEdit.setText(sys.executable)
+    assert f"The host runs under {sys.executable}" in window.explainLabel.text()
     record = run_and_wait(qtbot, window)
     assert record["ok"], record["workers"]
     assert record["config"]["python"] == sys.executable

@@ -434,6 +434,17 @@ def initial_size() -> tuple[int, int]:
 
 def expectation(config: RunConfig) -> str:
     """What a person should expect to see for ``config``, before pressing Run."""
+    text = _expectation(config)
+    if config.python:
+        text += (
+            f" The host runs under {config.python}: if that is a free-threaded build "
+            "(3.13t/3.14t), the GIL is off and cpu threads run in parallel. The Results "
+            "say which it was."
+        )
+    return text
+
+
+def _expectation(config: RunConfig) -> str:
     n = config.workers
     if config.mode == "thread":
         text = (
