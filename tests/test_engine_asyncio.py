@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
 import pytest
+from tests.runs import stop_and_wait, wait_running
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig, run_to_completion
@@ -72,16 +72,8 @@ def test_the_greedy_coroutine_leaves_a_gap_in_the_others_progress():
 def test_stop_reaches_every_coroutine():
     run = Run(RunConfig.build(mode="asyncio", workers=3, count=10_000_000))
     run.start()
-    deadline = time.monotonic() + 30
-    while not all(w.state == "running" for w in run.workers) and time.monotonic() < deadline:
-        run.poll()
-        time.sleep(0.01)
-    t = time.monotonic()
-    run.stop()
-    while not run.finished:
-        run.poll()
-        time.sleep(0.01)
-    assert time.monotonic() - t < 3.0
+    wait_running(run, timeout_s=30)
+    assert stop_and_wait(run) < 3.0
     assert [w.state for w in run.workers] == ["stopped"] * 3
     assert run.record()["stop"]["escalation"] == "event"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from tests.runs import stop_and_wait, wait_running
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig, run_to_completion
@@ -49,16 +50,8 @@ def test_local_cluster_runs_the_tasks_and_closes():
 def test_stop_ends_dask_tasks_cooperatively():
     run = Run(RunConfig.build(mode="dask", workers=2, count=10_000_000))
     run.start()
-    deadline = time.monotonic() + 180
-    while not all(w.state == "running" for w in run.workers) and time.monotonic() < deadline:
-        run.poll()
-        time.sleep(0.02)
-    t = time.monotonic()
-    run.stop()
-    while not run.finished:
-        run.poll()
-        time.sleep(0.02)
-    assert time.monotonic() - t < 5.0
+    wait_running(run, timeout_s=180)
+    assert stop_and_wait(run) < 5.0
     assert [w.state for w in run.workers] == ["stopped", "stopped"]
     assert all(w.remaining > 0 for w in run.workers)
     assert run.record()["stop"]["escalation"] == "event"

@@ -7,6 +7,7 @@ import time
 
 import psutil
 import pytest
+from tests.runs import stop_and_wait, wait_running
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig, run_to_completion
@@ -92,16 +93,8 @@ def test_stop_ends_pool_tasks_and_cancels_waiting_ones(mode):
     config = RunConfig.build(mode=mode, workers=3, count=10_000_000, pool_size=2)
     run = Run(config)
     run.start()
-    deadline = time.monotonic() + 30
-    while sum(w.state == "running" for w in run.workers) < 2 and time.monotonic() < deadline:
-        run.poll()
-        time.sleep(0.01)
-    t = time.monotonic()
-    run.stop()
-    while not run.finished:
-        run.poll()
-        time.sleep(0.01)
-    assert time.monotonic() - t < 3.0
+    wait_running(run, 2, timeout_s=30)
+    assert stop_and_wait(run) < 3.0
     assert [w.state for w in run.workers] == ["stopped"] * 3
     record = run.record()
     assert record["stop"]["escalation"] == "event"  # cooperative: the pool stays healthy

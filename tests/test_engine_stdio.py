@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+from tests.runs import stop_and_wait, wait_running
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig, run_to_completion
@@ -67,16 +68,8 @@ def test_without_python_the_worker_environment_is_this_one():
 def test_stop_reaches_the_other_interpreter():
     run = Run(RunConfig.build(mode="thread", workers=2, count=10_000_000, python=OTHER))
     run.start()
-    deadline = time.monotonic() + 30
-    while not all(w.state == "running" for w in run.workers) and time.monotonic() < deadline:
-        run.poll()
-        time.sleep(0.01)
-    t = time.monotonic()
-    run.stop()
-    while not run.finished:
-        run.poll()
-        time.sleep(0.01)
-    assert time.monotonic() - t < 3.0
+    wait_running(run, timeout_s=30)
+    assert stop_and_wait(run) < 3.0
     assert [w.state for w in run.workers] == ["stopped", "stopped"]
     assert run.record()["stop"]["escalation"] == "event"
 

@@ -7,6 +7,7 @@ import time
 
 import psutil
 import pytest
+from tests.runs import stop_and_wait, wait_running
 
 from concurrency_explorer.core import RunConfig, run_to_completion
 from concurrency_explorer.core.environment import start_methods
@@ -85,17 +86,9 @@ def test_stop_ends_every_worker_quickly():
     config = RunConfig.build(mode="process", workers=2, count=10_000_000)
     run = Run(config)
     run.start()
-    deadline = time.monotonic() + 20
-    while not all(w.state == "running" for w in run.workers) and time.monotonic() < deadline:
-        run.poll()
-        time.sleep(0.01)
+    wait_running(run, timeout_s=20)
     pids = [w.pid for w in run.workers]
-    t = time.monotonic()
-    run.stop()
-    while not run.finished:
-        run.poll()
-        time.sleep(0.01)
-    assert time.monotonic() - t < 2.0
+    assert stop_and_wait(run) < 2.0
     assert [w.state for w in run.workers] == ["stopped", "stopped"]
     assert all(w.remaining > 0 for w in run.workers)
     assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)

@@ -1,0 +1,29 @@
+"""Driving a core ``Run`` by hand, as the engine tests do: until running, then Stop."""
+
+from __future__ import annotations
+
+import time
+
+from concurrency_explorer.core.runner import Run
+
+
+def wait_running(run: Run, count: int | None = None, timeout_s: float = 30.0) -> None:
+    """Poll until ``count`` workers (all by default) run, or ``timeout_s`` passes."""
+    wanted = len(run.workers) if count is None else count
+    pause = 0.02 if run.config.mode == "dask" else 0.01
+    deadline = time.monotonic() + timeout_s
+    while sum(w.state == "running" for w in run.workers) < wanted:
+        if time.monotonic() > deadline:
+            return  # the caller's assertions on the states say what went wrong
+        run.poll()
+        time.sleep(pause)
+
+
+def stop_and_wait(run: Run) -> float:
+    """Press Stop and poll until the run is over; the seconds that took."""
+    t = time.monotonic()
+    run.stop()
+    while not run.finished:
+        run.poll()
+        time.sleep(0.01)
+    return time.monotonic() - t
