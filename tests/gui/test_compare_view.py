@@ -129,3 +129,23 @@ def test_the_python_field_adds_the_threads_under_that_python(qtbot):
     window.configPanel.pythonEdit.setText("/no/such/python")
     assert not view.start_comparison(["thread"])
     assert "no such file" in view.statusLabel.text()
+
+
+def test_the_shortcut_starts_a_comparison_that_esc_stops(qtbot):
+    from PySide6.QtCore import Qt
+
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):  # window shortcuts need the window active
+        window.activateWindow()
+    configure(window, mode="process", workers=1, count=1_000_000)
+    view = window.compareView
+    with qtbot.waitSignal(view.driver.ended, timeout=60_000) as blocker:
+        qtbot.keyClick(window.configPanel, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+        assert view.driver.active, "Ctrl+Shift+E started the comparison"
+        qtbot.waitUntil(lambda: bool(window.controller.run and window.controller.run.t0))
+        qtbot.keyClick(window.configPanel, Qt.Key.Key_Escape)
+    assert blocker.args == [False]
+    assert len(window.controller.history) == 1
