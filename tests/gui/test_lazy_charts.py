@@ -51,6 +51,46 @@ def test_window_paints_without_pyqtgraph_or_numpy():
     assert "pyqtgraph" in lines["timeline"], "showing a chart tab builds its chart"
 
 
+PRELOAD_PROBE = """
+import sys, threading, time
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from concurrency_explorer.gui.lazy_plot import PRELOAD_THREAD_NAME, preload_after_first_paint
+from concurrency_explorer.gui.main_window import MainWindow
+
+class FirstPaint(QObject):
+    seen = None
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and self.seen is None:
+            names = [t.name for t in threading.enumerate()]
+            self.seen = ("pyqtgraph" in sys.modules, PRELOAD_THREAD_NAME in names)
+        return False
+
+app = QApplication([])
+window = MainWindow()
+probe = FirstPaint()
+window.installEventFilter(probe)
+preload_after_first_paint(window)
+window.show()
+deadline = time.monotonic() + 60
+while "pyqtgraph" not in sys.modules or threading.active_count() > 1:
+    app.processEvents()
+    time.sleep(0.01)
+    assert time.monotonic() < deadline, "no preload"
+print("at first paint:", probe.seen)
+window.close()
+"""
+
+
+def test_the_app_imports_pyqtgraph_in_a_thread_after_the_first_paint():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(SRC))
+    result = subprocess.run(
+        [sys.executable, "-c", PRELOAD_PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "at first paint: (False, False)" in result.stdout, result.stdout
+
+
 def test_lazy_plot_builds_once_on_first_show_also_in_a_dock(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)

@@ -13,6 +13,7 @@ def run_gui(argv: list[str] | None = None) -> int:
 
     from . import excepthook, startup_probe
     from .app_icon import DESKTOP_FILE_NAME, app_icon
+    from .lazy_plot import preload_after_first_paint
     from .main_window import MainWindow
     from .preferences import apply_preferences
     from .settings import app_settings
@@ -27,5 +28,6 @@ def run_gui(argv: list[str] | None = None) -> int:
     apply_preferences(window, app_settings())
     app.aboutToQuit.connect(window.controller.shutdown)
     startup_probe.install(window)
+    preload_after_first_paint(window)  # charts ready before anyone opens their tab
     window.show()
     return int(app.exec())

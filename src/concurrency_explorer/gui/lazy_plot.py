@@ -18,15 +18,25 @@ shows the whole run.
         plot = pg.PlotWidget()
         ...
         return plot
+
+The app (gui/app.py) also imports pyqtgraph in a background thread once the window
+has painted (``preload_after_first_paint``): otherwise the first chart tab opened
+mid-run would freeze the window (and its bars) for the import, 1 to 4 s on a busy
+machine. Python switches threads every 5 ms, so the window stays responsive.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+PRELOAD_THREAD_NAME = "chart-preload"
 
 
 class LazyPlot(QWidget):
@@ -61,3 +71,31 @@ class LazyPlot(QWidget):
     def showEvent(self, event: Any) -> None:
         self.ensure()
         super().showEvent(event)
+
+
+def _import_charts() -> None:
+    # a failure is not reported here: the first chart shown raises it properly
+    with contextlib.suppress(Exception):
+        import pyqtgraph  # noqa: F401  (numpy comes with it)
+
+
+def start_preload() -> threading.Thread | None:
+    """Import pyqtgraph in a thread of its own; None if it is imported already."""
+    if "pyqtgraph" in sys.modules:
+        return None
+    thread = threading.Thread(target=_import_charts, name=PRELOAD_THREAD_NAME)
+    thread.start()  # not a daemon: an exit mid-import waits for it (a second at most)
+    return thread
+
+
+class _AfterFirstPaint(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, start_preload)  # after this frame reached the screen
+        return False
+
+
+def preload_after_first_paint(window: QWidget) -> None:
+    """Start ``start_preload`` once ``window`` has painted its first frame."""
+    window.installEventFilter(_AfterFirstPaint(window))
