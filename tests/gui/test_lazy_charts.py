@@ -173,7 +173,9 @@ def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
     window = configured_window(qtbot, count=10_000_000)
     run = window.start_run()
     assert run is not None
-    qtbot.waitUntil(lambda: all(w.t_started is not None for w in run.workers), timeout=60_000)
+    monitor = window.cpuMonitor
+    # the workers' CPU is sampled while no chart shows it
+    qtbot.waitUntil(lambda: all(len(monitor.worker_cpu[w]) >= 2 for w in (0, 1)), timeout=60_000)
     assert window.timelineView.chart.widget is None
     select(window, "Timeline")
     lanes = window.timelineView.lanes
@@ -181,8 +183,11 @@ def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
     for lane in lanes:
         x, _ = lane.bar.getData()
         assert x is not None and len(x) == 4, "a running worker has its bar at once"
-    # and it keeps drawing: the CPU fill appears while the run goes on
-    qtbot.waitUntil(lambda: len(lanes[0].cpu.getData()[0]) >= 3, timeout=60_000)
+        x, _ = lane.cpu.getData()
+        assert len(x) >= 3, "the CPU fill from before the tab was shown"
+    # and it keeps drawing while the run goes on
+    drawn = len(lanes[0].cpu.getData()[0])
+    qtbot.waitUntil(lambda: len(lanes[0].cpu.getData()[0]) > drawn, timeout=60_000)
     with qtbot.waitSignal(window.controller.finished, timeout=30_000):
         window.stop_run()
 

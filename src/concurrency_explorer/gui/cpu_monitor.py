@@ -20,6 +20,9 @@ from ..core.runner import Run
 SAMPLE_MS = 100  # 10 Hz
 CORE_HISTORY = 600  # 60 s of per-core load
 WORKER_HISTORY = 3000  # 5 min of one worker's CPU share
+# Runs up to this size are sampled whether a chart shows them or not, so a chart tab
+# opened mid-run or afterwards shows the whole run; bigger runs only while one is shown.
+ALWAYS_SAMPLED_WORKERS = 16
 
 
 class CpuMonitor(QObject):
@@ -41,8 +44,8 @@ class CpuMonitor(QObject):
         # as ``times``; the one figure other programs on the machine do not blur
         self.workers_cores: deque[float] = deque(maxlen=CORE_HISTORY)
         self.run: Run | None = None
-        # widgets that show per-worker CPU: workers are only sampled while one is visible
-        # (64 threads cost several ms a sample; nobody looking, nobody pays)
+        # widgets that show per-worker CPU: a run of more than ALWAYS_SAMPLED_WORKERS is
+        # only sampled while one is visible (64 threads cost several ms a sample)
         self.consumers: list[Any] = []
         # per worker of the current run: (seconds since run start, CPU % of one core)
         self.worker_cpu: dict[int, deque[tuple[float, float]]] = {}
@@ -69,7 +72,9 @@ class CpuMonitor(QObject):
             buffer.append(load)
         run = self.run
         total = 0.0
-        watched = any(c.isVisible() for c in self.consumers)
+        watched = run is not None and (
+            len(run.workers) <= ALWAYS_SAMPLED_WORKERS or any(c.isVisible() for c in self.consumers)
+        )
         if run is not None and run.t0 is not None and not run.finished and watched:
             for snapshot in self.sampler.workers(run):
                 self.current[snapshot.worker_id] = snapshot
