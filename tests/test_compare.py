@@ -7,7 +7,7 @@ import sys
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import RunConfig
-from concurrency_explorer.core.compare import available_modes, compare, plan
+from concurrency_explorer.core.compare import Comparison, available_modes, compare, plan
 from concurrency_explorer.core.engines import availability
 
 
@@ -44,6 +44,13 @@ def test_compare_measures_every_engine_against_the_baseline():
         assert record["speedup"] == round(baseline["wall_s"] / record["wall_s"], 3)
     cold, warm = records[2], records[3]
     assert cold["pool"]["warm"] is False and warm["pool"]["warm"] is True
+    comparison = Comparison(base, ["thread", "pool-process"])
+    for record in records:
+        comparison.add_record(record)
+    for row, record in zip(comparison.rows(), records, strict=True):
+        latencies = [w["start_latency_s"] for w in record["workers"]]
+        assert row["start_latency_s"] == max(latencies)
+        assert row["wall_s"] == record["wall_s"] and row["speedup"] == record["speedup"]
 
 
 def test_cli_compare_json_is_a_list_of_records(capsys):

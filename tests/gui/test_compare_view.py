@@ -149,3 +149,20 @@ def test_the_shortcut_starts_a_comparison_that_esc_stops(qtbot):
         qtbot.keyClick(window.configPanel, Qt.Key.Key_Escape)
     assert blocker.args == [False]
     assert len(window.controller.history) == 1
+
+
+def test_the_end_of_a_comparison_says_the_best_and_the_pool_cold_and_warm():
+    from concurrency_explorer.core import RunConfig
+    from concurrency_explorer.core.compare import Comparison, compare
+
+    base = RunConfig.build(mode="process", workers=2, counts=[10, 10])
+    comparison = Comparison(base, ["pool-process"])
+    for record in compare(base, ["pool-process"], timeout_s=60):
+        comparison.add_record(record)
+    text = compare_view.ended_text(comparison, completed=True)
+    rows = {row["label"]: row for row in comparison.rows()}
+    cold = rows["pool-process"]["start_latency_s"] * 1000
+    warm = rows["pool-process (warm)"]["start_latency_s"] * 1000
+    assert f"{cold:.1f} ms cold, {warm:.1f} ms warm" in text
+    assert text.startswith("Comparison done: fastest pool-process")
+    assert "ended early after 3 of 3" in compare_view.ended_text(comparison, completed=False)

@@ -167,10 +167,18 @@ class Comparison(RunSequence):
                 "speedup": r.get("speedup"),
                 "speedup_basis": r.get("speedup_basis"),
                 "ideal_speedup": r["compare"]["ideal_speedup"],
+                "start_latency_s": slowest_start_s(r),
                 "ok": bool(r.get("ok")),
             }
             for r in self.records
         ]
+
+
+def slowest_start_s(record: dict[str, Any]) -> float | None:
+    """The slowest worker's start latency (start request to its first message)."""
+    values = [w.get("start_latency_s") for w in record["workers"]]
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
 
 
 def compare(

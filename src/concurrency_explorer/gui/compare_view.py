@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.compare import BASELINE_MODE, Comparison, unavailable_modes
+from ..core.compare import BASELINE_MODE, Comparison, slowest_start_s, unavailable_modes
 from ..core.config import ConfigError
 from ..core.engines import get_engine_class
 from ..core.sweep import cores
@@ -47,13 +47,6 @@ COMPARE_TIP = (
 COLUMNS = ("engine", "wall s", "speedup", "ideal", "start ms", "result")
 BAR_HEIGHT = 0.6
 COLOURS = {"baseline": "#7f8c8d", "ok": "#2471a3", "failed": "#c0392b"}
-
-
-def max_start_ms(record: dict[str, Any]) -> float | None:
-    """The slowest worker's start latency in ms (start request to first message)."""
-    values = [w.get("start_latency_s") for w in record["workers"]]
-    known = [v for v in values if v is not None]
-    return max(known) * 1000 if known else None
 
 
 class CompareView(QWidget):
@@ -138,8 +131,9 @@ class CompareView(QWidget):
             self.statusLabel.setText(f"Cannot compare: {exc}")
             return False
         self.comparison = comparison
+        self.show_comparison(comparison)  # the table first: the tab fits it when shown
         self.main.viewTabs.setCurrentWidget(self)
-        self.show_comparison(comparison)
+        self._fit_table()
         self.statusLabel.setText(
             f"Comparing {len(comparison.labels)} runs of {base.workers} {base.kind} workers: "
             + ", ".join(comparison.labels) + ". Esc stops the comparison."
@@ -195,10 +189,15 @@ class CompareView(QWidget):
         self.draw()
 
     def _on_chart_ready(self, _chart: QWidget) -> None:
+        self._fit_table()
+        self.draw()
+
+    def _fit_table(self) -> None:
+        """Give the table the width of its columns; the chart takes the rest."""
+        self.table.resizeColumnsToContents()
         table_width = self.table.horizontalHeader().length() + self.table.frameWidth() * 2 + 4
         total = sum(self._charts.sizes()) or self.width()
         self._charts.setSizes([table_width, max(240, total - table_width)])
-        self.draw()
 
     def _build_chart(self) -> QWidget:
         """The chart and its items, made once; later runs only set their data."""
@@ -272,7 +271,7 @@ def row_cells(label: str, record: dict[str, Any] | None) -> list[str]:
     if record is None:
         return [label, "…", "", "", "", "waiting"]
     wall, speedup = record.get("wall_s"), record.get("speedup")
-    start = max_start_ms(record)
+    start = slowest_start_s(record)
     if record.get("ok"):
         result = "ok"
     elif record.get("stop", {}).get("requested"):
@@ -284,7 +283,7 @@ def row_cells(label: str, record: dict[str, Any] | None) -> list[str]:
         "-" if wall is None else f"{wall:.3f}",
         "-" if speedup is None else f"{speedup:.2f}x",
         f"{record['compare']['ideal_speedup']}x",
-        "-" if start is None else f"{start:.1f}",
+        "-" if start is None else f"{start * 1000:.1f}",
         result,
     ]
 
@@ -304,11 +303,19 @@ def ended_text(comparison: Comparison, completed: bool) -> str:
     if not measured:
         return "Comparison done, but no speedup could be measured (the baseline failed)."
     best = max(measured, key=lambda r: r["speedup"])
-    return (
+    text = (
         f"Comparison done: fastest {best['label']} at {best['speedup']:.2f}x "
         f"(ideal {comparison.ideal}x with {comparison.base.workers} workers on {cores()} "
         "cores). Grey: the baseline; dashed: the ideal."
     )
+    starts = {r["label"]: r["start_latency_s"] for r in rows}
+    cold, warm = starts.get("pool-process"), starts.get("pool-process (warm)")
+    if cold is not None and warm is not None:
+        text += (
+            f" Process pool start: {cold * 1000:.1f} ms cold, {warm * 1000:.1f} ms warm "
+            "(its processes were already running)."
+        )
+    return text
 
 
 def install(window: Any) -> None:
