@@ -33,21 +33,9 @@ def _modes() -> list[tuple[str, str | None]]:
 
 
 MODES = _modes()
-# Seen once, on CI only (never in 20+ runs here, loaded or not): during the Dask run,
-# "QBasicTimer::start: Timers cannot be started from another thread", with no Qt
-# object of ours reachable from Dask's threads (its scheduler runs in this process).
-# Ignored for this case only, while tests/conftest.py lists each such warning with
-# the Python stack that emitted it at the end of the session, so the cause shows.
-_DASK_THREAD_WARNING = pytest.mark.qt_log_ignore(
-    r"QBasicTimer::start: Timers cannot be started from another thread"
-)
-MODE_PARAMS = [
-    pytest.param(m, s, id=f"{m}-{s}", marks=[_DASK_THREAD_WARNING] if m == "dask" else [])
-    for m, s in MODES
-]
 
 
-@pytest.mark.parametrize(("mode", "method"), MODE_PARAMS)
+@pytest.mark.parametrize(("mode", "method"), MODES, ids=[f"{m}-{s}" for m, s in MODES])
 def test_each_mode_and_method_runs_to_the_end(qtbot, mode, method):
     window = make_window(qtbot)
     configure(window, mode=mode, method=method, workers=2, counts="10,20")

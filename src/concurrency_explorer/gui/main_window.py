@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import get_engine_class
 from ..core.runner import Run
-from . import extensions
+from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .results_view import ResultsView
 from .run_controller import BASELINE, TICK_MS, RunController
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        gc_guard.install()  # Qt objects in reference cycles die on this thread only
         self.setObjectName("mainWindow")
         self.setWindowTitle(TITLE)
         self.setAccessibleName(TITLE)
