@@ -131,24 +131,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"result queue bound; 0 = unbounded (default: {DEFAULT_QUEUE_SIZE})",
     )
-    parser.add_argument(
-        "--step-iterations",
-        default=None,
-        metavar="N",
-        help="cpu kind: decrement iterations per step (default: 20000)",
-    )
-    parser.add_argument(
-        "--step-sleep",
-        default=None,
-        metavar="SECONDS",
-        help="io kind: sleep per step (default: 0.001)",
-    )
-    parser.add_argument(
-        "--step-bytes",
-        default=None,
-        metavar="N",
-        help="nogil kind: bytes hashed per step (default: 1048576)",
-    )
+    add_step_arguments(parser)
     parser.add_argument(
         "--pool-size",
         default=None,
@@ -196,6 +179,31 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+STEP_FLAGS = (  # flag, RunConfig field, help
+    ("--step-iterations", "step_iterations", "cpu kind: decrements per step (default: 20000)"),
+    ("--step-sleep", "step_sleep_s", "io kind: sleep per step, in seconds (default: 0.001)"),
+    ("--step-bytes", "step_bytes", "nogil kind: bytes hashed per step (default: 1048576)"),
+)  # fmt: skip
+
+
+def add_step_arguments(parser: argparse.ArgumentParser) -> None:
+    """The size of one countdown step, per kind: every subcommand that runs workers."""
+    for flag, field, help_text in STEP_FLAGS:
+        metavar = "SECONDS" if field == "step_sleep_s" else "N"
+        parser.add_argument(flag, default=None, metavar=metavar, help=help_text)
+
+
+def step_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The step flags given, as RunConfig fields (validated by the core)."""
+    options: dict[str, Any] = {}
+    for flag, field, _help in STEP_FLAGS:
+        parse = parse_float if field == "step_sleep_s" else parse_int
+        value = parse(flag, getattr(args, flag[2:].replace("-", "_")))
+        if value is not None:
+            options[field] = value
+    return options
+
+
 def parse_int(name: str, text: str | None) -> int | None:
     if text is None:
         return None
@@ -231,15 +239,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     for item in args.fault:
         wid, _, fault = item.partition(":")
         faults[parse_int("--fault worker id", wid) or 0] = fault
-    extra: dict[str, Any] = {}
-    for flag, dest, key, parse in (
-        ("--step-iterations", "step_iterations", "step_iterations", parse_int),
-        ("--step-sleep", "step_sleep", "step_sleep_s", parse_float),
-        ("--step-bytes", "step_bytes", "step_bytes", parse_int),
-    ):
-        value = parse(flag, getattr(args, dest))
-        if value is not None:
-            extra[key] = value
+    extra = step_options(args)
     if args.mode not in mode_names():
         raise ConfigError(f"unknown mode {args.mode!r}; expected one of {', '.join(mode_names())}")
     return RunConfig.build(

@@ -12,7 +12,7 @@ from ..core.engines import mode_names
 from ..core.environment import start_methods
 from ..core.sweep import Sweep, run_sequence
 from ..core.workers import KINDS
-from .run_cmd import parse_float, parse_int
+from .run_cmd import add_step_arguments, parse_int, step_options
 
 DEFAULT_SWEEP_COUNT = 400
 
@@ -51,9 +51,7 @@ def add_parser(subparsers: Any) -> None:
         "--queue-size", default=str(DEFAULT_QUEUE_SIZE), metavar="N",
         help=f"result queue bound (default: {DEFAULT_QUEUE_SIZE})",
     )  # fmt: skip
-    parser.add_argument("--step-iterations", default=None, metavar="N", help="cpu: loop per step")
-    parser.add_argument("--step-sleep", default=None, metavar="SECONDS", help="io: sleep per step")
-    parser.add_argument("--step-bytes", default=None, metavar="N", help="nogil: bytes per step")
+    add_step_arguments(parser)
     parser.add_argument(
         "--json", action="store_true",
         help="print one JSON list of {workers, wall_s, speedup, ideal, ...} on stdout",
@@ -67,15 +65,7 @@ def sweep_from_args(args: argparse.Namespace) -> Sweep:
         raise ConfigError(f"unknown mode {args.mode!r}; expected one of {', '.join(mode_names())}")
     count = parse_int("--count", args.count)
     max_workers = parse_int("--max-workers", args.max_workers)
-    extra: dict[str, Any] = {}
-    for flag, dest, key, parse in (
-        ("--step-iterations", "step_iterations", "step_iterations", parse_int),
-        ("--step-sleep", "step_sleep", "step_sleep_s", parse_float),
-        ("--step-bytes", "step_bytes", "step_bytes", parse_int),
-    ):
-        value = parse(flag, getattr(args, dest))
-        if value is not None:
-            extra[key] = value
+    extra = step_options(args)
     base = RunConfig.build(
         mode=args.mode,
         start_method=args.start_method,
