@@ -95,3 +95,15 @@ def test_cli_compare_python_runs_the_threads_under_it(capsys):
     assert other["speedup"] == round(records[0]["wall_s"] / other["wall_s"], 3)
     assert main(["compare", "--python", "/no/such/python"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_warm_up_readies_the_forkserver_before_the_baseline():
+    from multiprocessing import forkserver
+
+    from concurrency_explorer.core.compare import warm_up
+    from concurrency_explorer.core.engines.mp import host_start_method
+
+    assert warm_up().result(timeout=60) is None
+    if host_start_method() == "forkserver":
+        server = getattr(forkserver, "_forkserver", None)
+        assert getattr(server, "_forkserver_pid", None), "the forkserver is running"
