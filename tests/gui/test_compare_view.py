@@ -166,3 +166,14 @@ def test_the_end_of_a_comparison_says_the_best_and_the_pool_cold_and_warm():
     assert f"{cold:.1f} ms cold, {warm:.1f} ms warm" in text
     assert text.startswith("Comparison done: fastest pool-process")
     assert "ended early after 3 of 3" in compare_view.ended_text(comparison, completed=False)
+
+
+@pytest.mark.skipif(not availability()["dask"][0], reason="needs dask")
+def test_the_scheduler_field_goes_to_the_dask_run_of_a_comparison(qtbot):
+    window = make_window(qtbot)
+    configure(window, mode="process", workers=2, count=5)
+    window.configPanel.schedulerEdit.setText("not-an-address")
+    view = window.compareView
+    assert not view.start_comparison(["dask"]), "the address is checked before any run"
+    assert "--scheduler must look like tcp://HOST:PORT" in view.statusLabel.text()
+    assert not window.controller.is_running

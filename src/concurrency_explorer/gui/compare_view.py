@@ -138,7 +138,10 @@ class CompareView(QWidget):
             return False
         try:
             base = self.main.configPanel.config()
-            comparison = Comparison(base, modes, python=self.main.configPanel.python_path())
+            panel = self.main.configPanel
+            comparison = Comparison(
+                base, modes, python=panel.python_path(), scheduler=panel.scheduler_address()
+            )
         except (ConfigError, ValueError) as exc:
             self.statusLabel.setText(f"Cannot compare: {exc}")
             return False

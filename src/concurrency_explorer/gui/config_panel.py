@@ -342,6 +342,10 @@ class ConfigPanel(QGroupBox):
         """The interpreter in the Python field (whatever the mode), or None when empty."""
         return self.pythonEdit.text().strip() or None
 
+    def scheduler_address(self) -> str | None:
+        """The Dask scheduler in its field (whatever the mode), or None when empty."""
+        return self.schedulerEdit.text().strip() or None
+
     def counts(self) -> tuple[int, ...]:
         return parse_counts(
             self.countsEdit.text(), self.countSpin.value(), self.workersSpin.value()
