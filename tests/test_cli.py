@@ -110,3 +110,40 @@ def test_real_entry_point_bad_usage_has_no_traceback():
     )  # fmt: skip
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+LEAN_RUN_PROBE = """
+import sys
+from concurrency_explorer.cli import main
+main(["run", "--mode", "process", "--workers", "1", "--count", "1"])
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_run_imports_neither_other_commands_nor_other_engines():
+    """A run pays only for its own command and engine: the CLI overhead benchmark
+    (benchmarks/overhead.py) counts every import against bare multiprocessing."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    out = subprocess.run(
+        [sys.executable, "-c", LEAN_RUN_PROBE], capture_output=True, text=True, env=env,
+        timeout=120, check=True,
+    ).stdout.splitlines()[-1].split()  # fmt: skip
+    heavy = [
+        m
+        for m in out
+        if m.split(".")[0] in ("asyncio", "distributed", "dask", "PySide6", "pyqtgraph")
+        or m in ("concurrent.futures.process", "concurrency_explorer.cli.compare_cmd")
+        or m.startswith(("concurrency_explorer.core.scenarios", "concurrency_explorer.gui"))
+        or (
+            m.startswith("concurrency_explorer.core.engines.")
+            and m.rsplit(".", 1)[1] not in ("base", "mp")
+        )
+    ]
+    assert heavy == [], f"imported for a process run: {heavy}"
+
+
+def test_help_lists_every_command():
+    from concurrency_explorer.cli import SUBCOMMANDS, build_parser
+
+    text = build_parser(["--help"]).format_help()
+    assert all(name in text for name in SUBCOMMANDS)

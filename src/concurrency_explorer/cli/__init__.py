@@ -1,22 +1,33 @@
 """The headless command line: the same core as the window, no Qt imported.
 
 Subcommands live in one module each and are listed in ``SUBCOMMANDS``; each has
-``add_parser(subparsers)`` and ``handle(args) -> int``. Exit codes: 0 success,
-1 a worker failed, 2 bad usage (one line on stderr, no traceback).
+``add_parser(subparsers)`` and ``handle(args) -> int``. Only the module of the
+command given is imported (all of them for ``--help``): ``run`` does not pay for
+what ``compare`` or ``scenario`` import. Exit codes: 0 success, 1 a worker failed,
+2 bad usage (one line on stderr, no traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+from collections.abc import Sequence
 from types import ModuleType
 
 from .. import __version__
 from ..core.config import ConfigError
-from . import compare_cmd, info_cmd, run_cmd, scenario_cmd, self_test, sweep_cmd
+from . import self_test
 
 PROG = "concurrency-explorer"
-SUBCOMMANDS: list[ModuleType] = [run_cmd, info_cmd, sweep_cmd, scenario_cmd, compare_cmd]
+#: command -> its module in this package, in the order ``--help`` lists them
+SUBCOMMANDS: dict[str, str] = {
+    "run": "run_cmd",
+    "info": "info_cmd",
+    "sweep": "sweep_cmd",
+    "scenario": "scenario_cmd",
+    "compare": "compare_cmd",
+}
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -32,7 +43,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules(argv: Sequence[str] | None = None) -> list[ModuleType]:
+    """The module of the command in ``argv``: every command's for help or a mistyped
+    command (argparse lists the choices), none when there is no command (the window)."""
+    names: list[str] = [] if argv is not None else list(SUBCOMMANDS)
+    for arg in argv or ():
+        if arg in SUBCOMMANDS:
+            names = [arg]
+            break
+        if arg in ("-h", "--help") or not arg.startswith("-"):
+            names = list(SUBCOMMANDS)
+            break
+    return [importlib.import_module(f".{SUBCOMMANDS[name]}", __name__) for name in names]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv`` (all commands when it is None)."""
     parser = _Parser(
         prog=PROG,
         description=(
@@ -43,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     self_test.add_arguments(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in SUBCOMMANDS:
+    for module in command_modules(argv):
         module.add_parser(subparsers)
     return parser
 
@@ -61,7 +87,7 @@ def usage_error(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
+    parser = build_parser(args_list)
     try:
         args = parser.parse_args(args_list)
     except UsageError as exc:

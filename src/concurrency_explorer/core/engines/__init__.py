@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from .asyncio_engine import AsyncioEngine
+import importlib
+
 from .base import Engine, UnitStatus
-from .dask_engine import DaskEngine
-from .interpreter import InterpreterEngine
-from .mp import ProcessEngine, SequentialEngine, ThreadEngine
-from .pools import PoolProcessEngine, PoolThreadEngine
 
 __all__ = [
     "Engine",
@@ -18,7 +15,18 @@ __all__ = [
     "register",
 ]
 
-_ENGINES: dict[str, type[Engine]] = {}
+# mode -> the class, or "module:Class" until first asked for: a command that runs
+# processes does not pay for importing asyncio, concurrent.futures or Dask's hooks
+_ENGINES: dict[str, type[Engine] | str] = {
+    "sequential": "mp:SequentialEngine",
+    "thread": "mp:ThreadEngine",
+    "process": "mp:ProcessEngine",
+    "pool-thread": "pools:PoolThreadEngine",
+    "pool-process": "pools:PoolProcessEngine",
+    "asyncio": "asyncio_engine:AsyncioEngine",
+    "interpreter": "interpreter:InterpreterEngine",
+    "dask": "dask_engine:DaskEngine",
+}
 
 
 def register(engine: type[Engine]) -> type[Engine]:
@@ -27,30 +35,21 @@ def register(engine: type[Engine]) -> type[Engine]:
     return engine
 
 
-for _engine in (
-    SequentialEngine,
-    ThreadEngine,
-    ProcessEngine,
-    PoolThreadEngine,
-    PoolProcessEngine,
-    AsyncioEngine,
-    InterpreterEngine,
-    DaskEngine,
-):
-    register(_engine)
-
-
 def mode_names() -> list[str]:
     return list(_ENGINES)
 
 
 def get_engine_class(mode: str) -> type[Engine]:
     try:
-        return _ENGINES[mode]
+        entry = _ENGINES[mode]
     except KeyError:
         raise ValueError(f"unknown mode {mode!r}") from None
+    if isinstance(entry, str):
+        module, _, name = entry.partition(":")
+        entry = _ENGINES[mode] = getattr(importlib.import_module(f".{module}", __name__), name)
+    return entry
 
 
 def availability() -> dict[str, tuple[bool, str]]:
     """Every registered mode with (available, reason if not)."""
-    return {mode: engine.availability() for mode, engine in _ENGINES.items()}
+    return {mode: get_engine_class(mode).availability() for mode in _ENGINES}
