@@ -47,6 +47,19 @@ def test_local_cluster_runs_the_tasks_and_closes():
 
 
 @needs_dask
+def test_closing_while_the_cluster_starts_does_not_wait_for_it():
+    """Closing the window at once must not freeze it while a cluster boots: the
+    wait for the boot, then the teardown, happen on the teardown thread."""
+    run = Run(RunConfig.build(mode="dask", workers=2, count=10_000_000))
+    run.start()
+    t = time.monotonic()
+    run.close(timeout=0.1)
+    assert time.monotonic() - t < 2.0
+    assert run.finished
+    assert dask_engine.wait_for_teardowns(180), "the cluster was not closed after its boot"
+
+
+@needs_dask
 def test_stop_ends_dask_tasks_cooperatively():
     run = Run(RunConfig.build(mode="dask", workers=2, count=10_000_000))
     run.start()

@@ -83,6 +83,7 @@ class DaskEngine(Engine):
         self.scheduler: str | None = None
         self.n_workers = 1
         self._boot: Future[dict[int, Any]] | None = None
+        self._closing = False
         self._client: Any = None
         self._cluster: Any = None
         self._topic = ""
@@ -239,15 +240,18 @@ class DaskEngine(Engine):
         return self._cancel(worker_id)
 
     def close(self) -> None:
-        if self._boot is not None:
-            with contextlib.suppress(Exception):
-                self._boot.result(timeout=120)
-        client, cluster = self._client, self._cluster
-        self._client = self._cluster = None
-        if client is None and cluster is None:
+        boot = self._boot
+        if boot is None or self._closing:
             return
+        self._closing = True
 
         def teardown() -> None:
+            # a cluster still starting (Stop or closing the window at once) is waited
+            # for here, on this thread: never on the caller's (GUI) thread
+            with contextlib.suppress(Exception):
+                boot.result(timeout=120)
+            client, cluster = self._client, self._cluster
+            self._client = self._cluster = None
             try:
                 if client is not None:
                     if self._topic:
