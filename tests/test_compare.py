@@ -7,7 +7,13 @@ import sys
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import RunConfig
-from concurrency_explorer.core.compare import Comparison, available_modes, compare, plan
+from concurrency_explorer.core.compare import (
+    Comparison,
+    available_modes,
+    beyond_ideal,
+    compare,
+    plan,
+)
 from concurrency_explorer.core.engines import availability
 
 
@@ -107,3 +113,16 @@ def test_warm_up_readies_the_forkserver_before_the_baseline():
     if host_start_method() == "forkserver":
         server = getattr(forkserver, "_forkserver", None)
         assert getattr(server, "_forkserver_pid", None), "the forkserver is running"
+
+
+def _row(label: str, speedup: float | None, ideal: int = 2) -> dict:
+    return {"label": label, "speedup": speedup, "ideal_speedup": ideal}
+
+
+def test_a_speedup_beyond_the_ideal_is_explained_as_start_up_not_parallelism():
+    rows = [_row("sequential", 1.0, 1), _row("process", 1.9), _row("pool-process (warm)", 5.58)]
+    note = beyond_ideal(rows)
+    assert note is not None
+    assert "pool-process (warm) 5.58x" in note and "process 1.9" not in note
+    assert "too short" in note
+    assert beyond_ideal([_row("sequential", 1.0, 1), _row("process", 2.1), _row("x", None)]) is None

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from ..core.compare import compare
+from ..core.compare import beyond_ideal, compare, rows_of
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import availability, mode_names
 from .run_cmd import config_from_args, parse_float
@@ -104,6 +104,10 @@ def handle(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if args.json:
         print(json.dumps(records))
+    else:
+        note = beyond_ideal(rows_of(records))
+        if note:
+            print(note)
     return 1 if any(not r["ok"] for r in records) else 0
 
 

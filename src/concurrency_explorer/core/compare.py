@@ -193,19 +193,51 @@ class Comparison(RunSequence):
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per finished run, what a chart or a table shows."""
-        return [
-            {
-                "label": r["compare"]["label"],
-                "mode": r["config"]["mode"],
-                "wall_s": r.get("wall_s"),
-                "speedup": r.get("speedup"),
-                "speedup_basis": r.get("speedup_basis"),
-                "ideal_speedup": r["compare"]["ideal_speedup"],
-                "start_latency_s": slowest_start_s(r),
-                "ok": bool(r.get("ok")),
-            }
-            for r in self.records
-        ]
+        return rows_of(self.records)
+
+
+def rows_of(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per annotated record (see ``annotate``): label, wall, speedups, start."""
+    return [
+        {
+            "label": r["compare"]["label"],
+            "mode": r["config"]["mode"],
+            "wall_s": r.get("wall_s"),
+            "speedup": r.get("speedup"),
+            "speedup_basis": r.get("speedup_basis"),
+            "ideal_speedup": r["compare"]["ideal_speedup"],
+            "start_latency_s": slowest_start_s(r),
+            "ok": bool(r.get("ok")),
+        }
+        for r in records
+    ]
+
+
+#: a measured speedup this far above the ideal is not noise
+BEYOND_IDEAL_MARGIN = 1.1
+
+
+def beyond_ideal(rows: list[dict[str, Any]]) -> str | None:
+    """Why some runs beat the ideal speedup, in one sentence; None when none did.
+
+    N workers cannot do the same work more than N times (capped by the cores)
+    faster than one after another. When a run seems to, the baseline paid for
+    something the run did not: a host process started for it, imports, a cold
+    cache. That is start-up, not parallelism: the workload is too short.
+    """
+    over = [
+        r for r in rows
+        if r["speedup"] is not None and r["ideal_speedup"] > 1
+        and r["speedup"] > r["ideal_speedup"] * BEYOND_IDEAL_MARGIN
+    ]  # fmt: skip
+    if not over:
+        return None
+    names = ", ".join(f"{r['label']} {r['speedup']:.2f}x" for r in over)
+    return (
+        f"Faster than the ideal ({names}): the baseline paid start-up the others did "
+        "not (its host process, imports), so this workload is too short to measure "
+        "parallelism. Raise the count until every run lasts a second or more."
+    )
 
 
 def slowest_start_s(record: dict[str, Any]) -> float | None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..core.compare import (
     BASELINE_MODE,
     Comparison,
+    beyond_ideal,
     slowest_start_s,
     unavailable_modes,
     warm_up,
@@ -354,6 +355,9 @@ def ended_text(comparison: Comparison, completed: bool) -> str:
             f" Process pool start: {cold * 1000:.1f} ms cold, {warm * 1000:.1f} ms warm "
             "(its processes were already running)."
         )
+    note = beyond_ideal(rows)
+    if note:
+        text += " " + note
     return text
 
 
