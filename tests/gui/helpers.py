@@ -19,6 +19,33 @@ def make_window(qtbot: Any) -> MainWindow:
     return window
 
 
+def shown_window(
+    qtbot: Any,
+    mode: str = "thread",
+    workers: int = 2,
+    count: int = 60,
+    kind: str = "cpu",
+    tab: str | None = None,
+) -> MainWindow:
+    """A window on screen (charts build on first show), configured, on ``tab``."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.configPanel
+    choose(panel.modeCombo, mode)
+    panel.workersSpin.setValue(workers)
+    panel.countSpin.setValue(count)
+    choose(panel.kindCombo, kind)
+    if tab is not None:
+        select_tab(window, tab)
+    return window
+
+
+def select_tab(window: MainWindow, title: str) -> None:
+    tabs = window.viewTabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == title))
+
+
 def choose(combo: QComboBox, data: str) -> None:
     index = combo.findData(data)
     assert index >= 0, f"{data!r} is not offered by {combo.objectName()}"

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel
 from concurrency_explorer.gui import MainWindow
 from concurrency_explorer.gui.lazy_plot import LazyPlot
 
+from .helpers import select_tab, shown_window
+
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -118,25 +120,8 @@ def test_lazy_plot_builds_once_on_first_show_also_in_a_dock(qtbot):
     assert isinstance(dock, QDockWidget)
 
 
-def select(window, title):
-    tabs = window.viewTabs
-    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == title))
-
-
-def configured_window(qtbot, mode="process", workers=2, count=60, kind="cpu"):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    panel = window.configPanel
-    panel.modeCombo.setCurrentIndex(panel.modeCombo.findData(mode))
-    panel.workersSpin.setValue(workers)
-    panel.countSpin.setValue(count)
-    panel.kindCombo.setCurrentIndex(panel.kindCombo.findData(kind))
-    return window
-
-
 def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
-    window = configured_window(qtbot, kind="io", count=40)
+    window = shown_window(qtbot, mode="process", kind="io", count=40)
     ticks = []
     window.controller.updated.connect(lambda run, messages: ticks.append(len(messages)))
     with qtbot.waitSignal(window.controller.finished, timeout=60_000) as blocker:
@@ -146,7 +131,7 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
     for view in (window.timelineView, window.queueView, window.cpuView):
         assert view.chart.widget is None, f"{view.objectName()} was built before it was shown"
 
-    select(window, "Timeline")
+    select_tab(window, "Timeline")
     timeline = window.timelineView
     assert timeline.chart.widget is not None
     assert len(timeline.lanes) == 2
@@ -156,13 +141,13 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
         assert x[0] == pytest.approx(worker["started_at_s"], abs=1e-6)
         assert x[-1] == pytest.approx(worker["ended_at_s"], abs=1e-6)
 
-    select(window, "Queue")
+    select_tab(window, "Queue")
     queue = window.queueView
     x, _ = queue.drainedCurve.getData()
     assert len(x) == len(ticks) == len(queue.ticks), "every tick of the run is drawn"
     assert f"{record['queue']['messages']:,} messages" in queue.statsLabel.text()
 
-    select(window, "CPU cores")
+    select_tab(window, "CPU cores")
     cpu = window.cpuView
     x, _y = cpu.curves[0].getData()
     assert x is not None and len(x) == len(window.cpuMonitor.times) > 0
@@ -170,14 +155,14 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
 
 
 def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
-    window = configured_window(qtbot, count=10_000_000)
+    window = shown_window(qtbot, mode="process", count=10_000_000)
     run = window.start_run()
     assert run is not None
     monitor = window.cpuMonitor
     # the workers' CPU is sampled while no chart shows it
     qtbot.waitUntil(lambda: all(len(monitor.worker_cpu[w]) >= 2 for w in (0, 1)), timeout=60_000)
     assert window.timelineView.chart.widget is None
-    select(window, "Timeline")
+    select_tab(window, "Timeline")
     lanes = window.timelineView.lanes
     assert len(lanes) == 2
     for lane in lanes:
@@ -193,7 +178,7 @@ def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
 
 
 def test_sweep_started_from_another_tab_draws_its_points_when_shown(qtbot):
-    window = configured_window(qtbot, mode="thread", count=20)
+    window = shown_window(qtbot, mode="thread", count=20)
     view = window.sweepView
     view.maxWorkersSpin.setValue(2)
     view.countSpin.setValue(20)

@@ -13,22 +13,9 @@ from concurrency_explorer.core.environment import start_methods
 from concurrency_explorer.gui import MainWindow
 from concurrency_explorer.gui import queue_view as queue_mod
 
+from .helpers import shown_window
+
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
-
-
-def make_window(qtbot, mode="thread", workers=2, count=60, kind="cpu", tab=None):
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
-    panel = window.configPanel
-    panel.modeCombo.setCurrentIndex(panel.modeCombo.findData(mode))
-    panel.workersSpin.setValue(workers)
-    panel.countSpin.setValue(count)
-    panel.kindCombo.setCurrentIndex(panel.kindCombo.findData(kind))
-    if tab is not None:
-        tabs = window.viewTabs
-        tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == tab))
-    return window
 
 
 def finish(qtbot, window):
@@ -39,7 +26,7 @@ def finish(qtbot, window):
 
 def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
     monkeypatch.setattr(queue_mod, "TICK_HISTORY", 8)
-    window = make_window(qtbot, kind="io", count=10_000_000, tab="Queue")
+    window = shown_window(qtbot, kind="io", count=10_000_000, tab="Queue")
     view = window.queueView
     curves = (view.rateCurve, view.depthCurve, view.drainedCurve)
     ticks = []
@@ -61,7 +48,7 @@ def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
 
 
 def test_sweep_runs_one_run_at_a_time_and_plots_against_the_ideal(qtbot):
-    window = make_window(qtbot, mode="thread", count=20, tab="Sweep")
+    window = shown_window(qtbot, mode="thread", count=20, tab="Sweep")
     view = window.sweepView
     view.maxWorkersSpin.setValue(3)
     view.countSpin.setValue(20)
@@ -86,7 +73,7 @@ def test_sweep_runs_one_run_at_a_time_and_plots_against_the_ideal(qtbot):
 
 
 def test_stop_ends_a_sweep_early(qtbot):
-    window = make_window(qtbot, mode="thread", tab="Sweep")
+    window = shown_window(qtbot, mode="thread", tab="Sweep")
     view = window.sweepView
     view.maxWorkersSpin.setValue(4)
     view.countSpin.setValue(1_000_000)
@@ -100,7 +87,7 @@ def test_stop_ends_a_sweep_early(qtbot):
 
 
 def test_startup_view_shows_a_bar_per_worker_and_method(qtbot):
-    window = make_window(qtbot, mode="process", count=5, tab="Start-up cost")
+    window = shown_window(qtbot, mode="process", count=5, tab="Start-up cost")
     view = window.startupView
     view.workersSpin.setValue(2)
     bars = view.bars
@@ -117,7 +104,7 @@ def test_startup_view_shows_a_bar_per_worker_and_method(qtbot):
 
 
 def test_history_lists_every_run_and_compares_two(qtbot):
-    window = make_window(qtbot, mode="thread", count=30, tab="History")
+    window = shown_window(qtbot, mode="thread", count=30, tab="History")
     finish(qtbot, window)
     window.configPanel.modeCombo.setCurrentIndex(window.configPanel.modeCombo.findData("process"))
     finish(qtbot, window)
@@ -133,7 +120,7 @@ def test_history_lists_every_run_and_compares_two(qtbot):
 
 
 def test_exports_write_the_core_files_and_pngs(qtbot, tmp_path):
-    window = make_window(qtbot, mode="process", count=40, tab="Timeline")
+    window = shown_window(qtbot, mode="process", count=40, tab="Timeline")
     actions = window.exportActions
     assert not actions.actions["csv"].isEnabled()
     with pytest.raises(LookupError):
