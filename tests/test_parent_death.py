@@ -26,6 +26,7 @@ import pytest
 from concurrency_explorer.core.engines import get_engine_class, mode_names
 from concurrency_explorer.core.environment import start_methods
 from procutil import (
+    alive,
     descendants,
     guarded,
     is_forkserver,
@@ -132,3 +133,38 @@ def test_kill_9_of_the_window_leaves_no_process(tmp_path, mode, method):
         kill_tree(tree + descendants(gui.pid) + tagged(token))
         gui.kill()
         gui.communicate(timeout=10)
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_sigterm_or_sigint_closes_the_window_as_quit_does(tmp_path, signame):
+    """A logout or ``kill PID`` mid-run: the run is stopped, every worker reaped,
+    and the app exits 0, with no resource tracker complaint about leaked semaphores."""
+    import signal
+
+    from concurrency_explorer.core import RunConfig
+    from concurrency_explorer.core.experiment import save_experiment
+
+    config = RunConfig.build(mode="process", workers=2, count=100_000_000)
+    experiment = save_experiment(tmp_path / "long.json", config)
+    token = uuid.uuid4().hex
+    gui = start_gui(token, str(experiment), str(tmp_path / "config"))
+    tree: list[psutil.Process] = []
+    try:
+
+        def running() -> bool:
+            units = units_of(descendants(gui.pid), gui.pid)
+            return len(units) == 2 and all(guarded(p) for p in units)
+
+        wait_for(running, 90, "2 armed worker processes under the window")
+        tree = descendants(gui.pid)
+        gui.send_signal(getattr(signal, signame))
+        _out, err = gui.communicate(timeout=20)
+        assert gui.returncode == 0, err[-2000:]
+        assert "leaked" not in err, err[-2000:]
+        wait_for(lambda: not [p for p in tree if alive(p)], 10, "every child to end")
+    finally:
+        kill_tree(tree + descendants(gui.pid) + tagged(token))
+        if gui.poll() is None:
+            gui.kill()
+            gui.communicate(timeout=10)

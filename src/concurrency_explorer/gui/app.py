@@ -11,7 +11,7 @@ ORG_NAME = "ConcurrencyExplorer"
 def run_gui(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from . import excepthook, startup_probe
+    from . import excepthook, startup_probe, unix_signals
     from .app_icon import DESKTOP_FILE_NAME, app_icon
     from .lazy_plot import preload_after_first_paint
     from .main_window import MainWindow
@@ -27,6 +27,7 @@ def run_gui(argv: list[str] | None = None) -> int:
     window = MainWindow()
     apply_preferences(window, app_settings())
     app.aboutToQuit.connect(window.controller.shutdown)
+    unix_signals.install(app, window)  # SIGTERM/SIGINT close the window as Quit does
     startup_probe.install(window)
     preload_after_first_paint(window)  # charts ready before anyone opens their tab
     window.show()
