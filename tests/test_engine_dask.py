@@ -183,3 +183,31 @@ def test_a_script_that_exits_right_after_a_dask_run_waits_for_the_teardown(tmp_p
     assert "Traceback" not in done.stderr, done.stderr  # no daemon thread killed mid-close
     pids = json.loads(done.stdout)
     assert len(pids) == 2 and not any(psutil.pid_exists(p) for p in pids)
+
+
+class _FailedFuture:
+    status = "error"
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def done(self) -> bool:
+        return True
+
+    def cancelled(self) -> bool:
+        return False
+
+    def exception(self) -> BaseException:
+        return self.error
+
+
+def test_a_cluster_that_cannot_import_the_package_is_told_how_to_fix_it():
+    """Dask's own words ('the Scheduler and Client have different environments') do not
+    say what to do; a scheduler or worker started by hand without the package gets this."""
+    engine = dask_engine.DaskEngine(None, 16)
+    error = RuntimeError("Error during deserialization of the task graph. This frequently")
+    status = engine._status(0, _FailedFuture(error))
+    assert status.failure.startswith(dask_engine.IMPORT_HINT)
+    assert "PYTHONPATH" in status.failure and "deserialization" in status.failure
+    other = engine._status(1, _FailedFuture(ValueError("boom")))
+    assert dask_engine.IMPORT_HINT not in other.failure

@@ -33,6 +33,10 @@ from ..workers import WorkerSpec
 from .base import Engine, UnitStatus
 
 INSTALL_HINT = "needs Dask: pip install 'concurrency-explorer[dask]'"
+IMPORT_HINT = (
+    "the Dask scheduler and workers cannot import concurrency_explorer: install it where "
+    "they run, or start them with PYTHONPATH set to this app's src folder"
+)
 CONNECT_TIMEOUT_S = 15
 EXIT_WAIT_S = 30.0  # at interpreter exit, how long a closing cluster may still take
 _MESSAGE_TYPES = {cls.__name__: cls for cls in protocol.MESSAGE_TYPES}
@@ -212,6 +216,8 @@ class DaskEngine(Engine):
         if future.status == "error":
             error = future.exception()
             reason = f"the Dask task failed: {type(error).__name__}: {error}"
+            if "deserializ" in str(error):
+                reason = f"{IMPORT_HINT} ({reason})"
             return UnitStatus((wid,), None, False, None, failure=reason, messages_may_lag=True)
         result = self._results.get(wid)
         if result is None:
