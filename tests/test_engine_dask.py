@@ -211,3 +211,24 @@ def test_a_cluster_that_cannot_import_the_package_is_told_how_to_fix_it():
     assert "PYTHONPATH" in status.failure and "deserialization" in status.failure
     other = engine._status(1, _FailedFuture(ValueError("boom")))
     assert dask_engine.IMPORT_HINT not in other.failure
+
+
+@needs_dask
+def test_a_local_cluster_leaves_port_8787_to_other_clusters():
+    """Dask's default HTTP port belongs to whatever cluster a Dask user already runs:
+    taking it (or warning that it is taken) is not ours to do."""
+    import socket
+
+    holder = socket.socket()
+    try:
+        holder.bind(("127.0.0.1", 8787))
+        holder.listen()
+    except OSError:
+        pass  # something else holds it already: the same situation
+    try:
+        run = run_to_completion(RunConfig.build(mode="dask", workers=1, counts=[3]), timeout_s=180)
+        assert run.ok, run.record()["workers"]
+        assert "127.0.0.1" in run.record()["dask"]["scheduler"]
+    finally:
+        holder.close()
+    assert dask_engine.wait_for_teardowns(60)

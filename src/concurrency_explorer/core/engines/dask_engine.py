@@ -140,7 +140,10 @@ class DaskEngine(Engine):
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None if importlib.util.find_spec("bokeh") is None else ":0",
+                # the scheduler's HTTP server (dashboard with bokeh, /health and /metrics
+                # without) on a free loopback port: None would mean 8787, taken by any
+                # other Dask cluster on this machine (a warning, then another port)
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster, timeout=CONNECT_TIMEOUT_S)
