@@ -112,3 +112,50 @@ def test_cli_json_names_the_interpreter_that_ran_the_workers(capsys):
     record = json.loads(capsys.readouterr().out)
     assert record["worker_environment"]["executable"]
     assert record["worker_environment"]["python"] == _version_of(OTHER)
+
+
+def _stuck_wrapper(tmp_path, token: str) -> str:
+    """A 'python' that is a shell script whose child keeps the pipes and never answers."""
+    script = tmp_path / "python-wrapper"
+    script.write_text(f"#!/bin/sh\nsleep 300 # {token}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def _sleepers(token: str) -> list[int]:
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        if token in " ".join(proc.info["cmdline"] or []) and proc.pid != os.getpid():
+            found.append(proc.pid)
+    return found
+
+
+def test_stop_ends_a_wrapper_that_never_answers_and_its_children(tmp_path):
+    """Stop escalates to the host's whole process group: a wrapper script's child held
+    the pipes open, so the run never ended and the child outlived the app."""
+    token = f"stuck-{os.getpid()}-{time.monotonic_ns()}"
+    python = _stuck_wrapper(tmp_path, token)
+    run = Run(RunConfig.build(mode="thread", workers=2, count=10, python=python))
+    run.start()
+    time.sleep(0.5)
+    assert stop_and_wait(run) < 5.0
+    assert run.finished
+    deadline = time.monotonic() + 5
+    while _sleepers(token) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _sleepers(token) == []
+
+
+def test_an_interpreter_that_does_not_answer_fails_the_run_with_a_reason(tmp_path, monkeypatch):
+    from concurrency_explorer.core.engines import stdio
+
+    monkeypatch.setattr(stdio, "ANSWER_TIMEOUT_S", 1.0)
+    token = f"silent-{os.getpid()}-{time.monotonic_ns()}"
+    python = _stuck_wrapper(tmp_path, token)
+    run = run_to_completion(RunConfig.build(mode="thread", workers=1, count=5, python=python))
+    errors = [(w["error"] or {}).get("message", "") for w in run.record()["workers"]]
+    assert not run.ok
+    assert any("did not answer within 1 s" in e for e in errors), errors
+    assert _sleepers(token) == []

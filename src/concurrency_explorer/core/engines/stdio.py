@@ -12,8 +12,10 @@ import contextlib
 import json
 import os
 import queue
+import signal
 import subprocess
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future
 from pathlib import Path
@@ -27,6 +29,9 @@ from .base import Engine, UnitStatus
 
 PACKAGE_PARENT = str(Path(_package_init).resolve().parents[1])
 STDERR_LINES = 20  # the host's last lines of stderr, kept for a failure message
+# a host says which Python it is before anything else; silence this long means the
+# path is not a Python that runs our host (a wrapper script stuck in a child, say)
+ANSWER_TIMEOUT_S = 20.0
 _MESSAGE_TYPES = {cls.__name__: cls for cls in protocol.MESSAGE_TYPES}
 
 
@@ -55,6 +60,8 @@ class StdioHostEngine(Engine):
         self._readers: list[threading.Thread] = []
         self._stderr: deque[str] = deque(maxlen=STDERR_LINES)
         self._environment: dict[str, Any] | None = None
+        self._spawned_at = 0.0
+        self._no_answer = False
         self._worker_ids: tuple[int, ...] = ()
 
     def open(self) -> None:
@@ -75,8 +82,12 @@ class StdioHostEngine(Engine):
         env = dict(os.environ)
         env.pop("PYTHONHOME", None)
         env.pop("PYTHONPATH", None)  # the app's paths are for the app's Python
+        self._spawned_at = time.monotonic()
         proc = subprocess.Popen(
             [self.python, "-c", BOOT, PACKAGE_PARENT],
+            # a group of its own: Stop and close reach whatever the interpreter starts
+            # (a wrapper script's child keeps the pipes open after the wrapper is gone)
+            start_new_session=True,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -126,11 +137,23 @@ class StdioHostEngine(Engine):
             reason = f"cannot start {self.python}: {type(error).__name__}: {error}"
             return [UnitStatus(ids, None, False, None, reason)]
         proc = self._launch.result()
+        if (
+            self._environment is None
+            and not self._no_answer
+            and time.monotonic() - self._spawned_at > ANSWER_TIMEOUT_S
+        ):
+            self._no_answer = True
+            self._signal_group(signal.SIGKILL)
         # alive until the process ended AND its stdout was read to the end
         alive = proc.poll() is None or self._readers[0].is_alive()
         code = None if alive else proc.returncode
         failure = None
-        if code:
+        if self._no_answer:
+            failure = (
+                f"{self.python} did not answer within {ANSWER_TIMEOUT_S:.0f} s "
+                "(is it a Python interpreter?); it was killed"
+            )
+        elif code:
             last = next((line for line in reversed(self._stderr) if line.strip()), "")
             failure = (
                 f"the host under {self.python} exited with code {code} "
@@ -148,18 +171,22 @@ class StdioHostEngine(Engine):
             except (OSError, ValueError):
                 pass
 
-    def _signal(self, method: str) -> list[int]:
+    def _signal_group(self, number: int) -> list[int]:
+        """Signal the host's whole process group (the host may be gone, its children not)."""
         proc = self._proc
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return []
-        getattr(proc, method)()
+        try:
+            os.killpg(proc.pid, number)
+        except (ProcessLookupError, PermissionError):
+            return []
         return [proc.pid]
 
     def terminate(self, worker_id: int | None = None) -> list[int]:
-        return self._signal("terminate")
+        return self._signal_group(signal.SIGTERM)
 
     def kill(self, worker_id: int | None = None) -> list[int]:
-        return self._signal("kill")
+        return self._signal_group(signal.SIGKILL)
 
     def close(self) -> None:
         if self._launch is not None:
@@ -175,6 +202,7 @@ class StdioHostEngine(Engine):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=2.0)
+        self._signal_group(signal.SIGKILL)  # what the host left behind in its group
         for reader in self._readers:
             reader.join(timeout=2.0)
         for stream in (proc.stdin, proc.stdout, proc.stderr):
