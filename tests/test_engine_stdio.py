@@ -102,6 +102,12 @@ def test_an_interpreter_that_cannot_run_the_host_is_reported(tmp_path, capsys):
 def test_python_is_checked_and_refused_for_other_modes(tmp_path):
     with pytest.raises(ConfigError, match="no such file"):
         RunConfig.build(mode="thread", workers=1, python=str(tmp_path / "nope"))
+    with pytest.raises(ConfigError, match="is a folder, not a program"):
+        RunConfig.build(mode="thread", workers=1, python=str(tmp_path))
+    plain = tmp_path / "python3"
+    plain.write_text("")
+    with pytest.raises(ConfigError, match="is not executable"):
+        RunConfig.build(mode="thread", workers=1, python=str(plain))
     with pytest.raises(ConfigError, match="takes no other Python"):
         RunConfig.build(mode="process", workers=1, python=sys.executable)
 

@@ -63,11 +63,14 @@ def _float(name: str, value: Any, low: float, high: float) -> float:
 def _check_python(path: Any) -> None:
     """A usable interpreter path, judged without running it (validation stays cheap)."""
     if not isinstance(path, str) or not path.strip():
-        raise ConfigError("--python must be the path of a Python interpreter")
+        raise ConfigError("the Python interpreter (--python) must be a file's path")
+    shown = path[:200]
+    if os.path.isdir(path):
+        raise ConfigError(f"the Python interpreter {shown} is a folder, not a program")
     if not os.path.isfile(path):
-        raise ConfigError(f"--python: no such file: {path[:200]}")
+        raise ConfigError(f"the Python interpreter {shown}: no such file")
     if not os.access(path, os.X_OK):
-        raise ConfigError(f"--python: not executable: {path[:200]}")
+        raise ConfigError(f"the Python interpreter {shown} is not executable (chmod +x?)")
 
 
 def takes_start_method(mode: str) -> bool:
