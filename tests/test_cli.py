@@ -147,3 +147,17 @@ def test_help_lists_every_command():
 
     text = build_parser(["--help"]).format_help()
     assert all(name in text for name in SUBCOMMANDS)
+
+
+def test_without_a_display_the_window_says_so_in_one_line():
+    """Qt would print a paragraph about platform plugins and abort (SIGABRT, rc 134)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    env["PYTHONPATH"] = str(SRC)
+    result = subprocess.run(
+        [sys.executable, "-m", "concurrency_explorer"], capture_output=True, text=True,
+        env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "no display" in result.stderr and "QT_QPA_PLATFORM=offscreen" in result.stderr
