@@ -71,6 +71,34 @@ def test_page_down_and_up_move_like_slides_and_load_the_configuration(qtbot):
     assert window.findChild(QAction, "nextScenarioAction").shortcut().toString() == "PgDown"
 
 
+def test_page_down_in_a_spin_box_is_the_spin_box_s_own(qtbot):
+    """QA: PageDown in the Count box turned the slide and replaced the whole setup."""
+    window = shown_window(qtbot)
+    browser = window.scenarioBrowser
+    spin = window.configPanel.countSpin
+    spin.setValue(1234)
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    qtbot.keyClick(spin, Qt.Key.Key_PageDown)
+    assert browser.scenarioCombo.currentIndex() == 0, "the slide did not turn"
+    assert spin.value() == 1224  # a page of a spin box: ten steps down
+
+
+def test_browsing_keeps_a_workers_panel_the_person_changed(qtbot):
+    window = shown_window(qtbot)
+    browser = window.scenarioBrowser
+    panel = window.configPanel
+    browser.next()  # lesson 2 loads its workload: the talk flow
+    assert panel.config().counts == (10, 20)
+    panel.workersSpin.setValue(5)  # now the person prepares an experiment
+    panel.countsEdit.setText("")
+    panel.countSpin.setValue(777)
+    browser.next()
+    assert browser.current.id == "gil-cpu"
+    assert panel.config().workers == 5 and panel.config().counts == (777,) * 5
+    assert "kept" in window.statusBar().currentMessage()
+
+
 def test_run_page_threads_shows_console_verdict_and_bars_without_freezing(qtbot):
     window = shown_window(qtbot)
     browser = window.scenarioBrowser

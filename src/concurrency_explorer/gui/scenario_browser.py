@@ -12,17 +12,28 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +73,7 @@ class ScenarioBrowser(QWidget):
         self.results: dict[str, ScenarioResult] = {}
         self.errors: dict[str, str] = {}
         self.runner = ScenarioRunner(self)
+        self._loaded: dict[str, Any] | None = None  # the panel as the last lesson left it
 
         self.scenarioCombo = _named(
             QComboBox(), "scenarioCombo", "Scenario", "Every lesson of the page, in order."
@@ -218,17 +230,34 @@ class ScenarioBrowser(QWidget):
         self.titleLabel.setText(f"{index + 1} / {len(self.scenarios)}  {s.title}")
         self.explanationLabel.setText(s.explanation)
         if load_config:
-            self._load_config(s)
+            self._load_config(s, keep_edits=True)
         self.refresh_code()
         self._show_result(s.id)
         self._sync(self.runner.is_running)
         self.scenarioChanged.emit(s.id)
 
-    def _load_config(self, s: Scenario) -> None:
+    def _load_config(self, s: Scenario, *, keep_edits: bool = False) -> None:
+        """Put the lesson's workload in the Workers panel. Browsing (``keep_edits``)
+        leaves a panel the person changed since the last lesson alone: paging through
+        slides must not silently throw away an experiment being prepared."""
         window = self.window_
         if s.config is None or window is None or window.controller.is_running:
             return
-        window.configPanel.set_config(s.config)
+        panel = window.configPanel
+        if keep_edits and self._loaded is not None and self._panel_config() != self._loaded:
+            window.statusBar().showMessage(
+                "Your Workers settings were kept; Run scenario (F9) uses the lesson's own.",
+                8000,
+            )
+            return
+        panel.set_config(s.config)
+        self._loaded = self._panel_config()
+
+    def _panel_config(self) -> dict[str, Any] | None:
+        try:
+            return self.window_.configPanel.config().to_dict()
+        except Exception:  # a half-typed field: the person is editing
+            return {"editing": True}
 
     # -- running -----------------------------------------------------------------
 
@@ -405,6 +434,30 @@ def _action(window: MainWindow, name: str, text: str, keys: str, tip: str, slot:
     return action
 
 
+def _slide_key(key: Qt.Key, turn: Any) -> Any:
+    """PageDown/PageUp turn the slide, except in a field being edited: there the key
+    is the field's own (a spin box steps by ten, a text box scrolls a page)."""
+
+    down = key == Qt.Key.Key_PageDown
+
+    def slot() -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QAbstractSpinBox):
+            if not focus.isReadOnly():
+                focus.stepBy(-10 if down else 10)  # what the key does in a spin box
+            return
+        if isinstance(focus, QPlainTextEdit | QTextEdit):
+            action = QAbstractSlider.SliderAction
+            bar = focus.verticalScrollBar()
+            bar.triggerAction(action.SliderPageStepAdd if down else action.SliderPageStepSub)
+            return
+        if isinstance(focus, QLineEdit):
+            return  # a one-line field: the key means nothing there, least of all "next slide"
+        turn()
+
+    return slot
+
+
 def install(window: MainWindow) -> None:
     """Add the browser as a dock, its actions to the Run and View menus."""
     browser = ScenarioBrowser(window)
@@ -414,9 +467,11 @@ def install(window: MainWindow) -> None:
     window.scenarioDock = dock  # type: ignore[attr-defined]
     actions = [
         _action(window, "nextScenarioAction", "Next scenario", "PgDown",
-                "Next lesson, like the next slide (PageDown)", browser.next),
+                "Next lesson, like the next slide (PageDown)",
+                _slide_key(Qt.Key.Key_PageDown, browser.next)),
         _action(window, "prevScenarioAction", "Previous scenario", "PgUp",
-                "Previous lesson, like the previous slide (PageUp)", browser.previous),
+                "Previous lesson, like the previous slide (PageUp)",
+                _slide_key(Qt.Key.Key_PageUp, browser.previous)),
         _action(window, "runScenarioAction", "Run scenario", "F9", browser.runButton.toolTip(),
                 browser.run_current),
         _action(window, "copyCodeAction", "Copy code", "Ctrl+Shift+C",
