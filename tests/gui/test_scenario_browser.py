@@ -172,6 +172,22 @@ def test_code_view_copy_and_save_a_script_that_runs_standalone(qtbot, tmp_path):
     assert "4 io workers, mode thread" in proc.stdout
 
 
+def test_a_configuration_without_a_script_cannot_be_saved_as_one(qtbot, tmp_path):
+    """QA: 'Save code as .py' wrote a file holding only '# No script for ...'."""
+    from .helpers import choose
+
+    window = shown_window(qtbot)
+    browser = window.scenarioBrowser
+    browser.sourceCombo.setCurrentIndex(browser.sourceCombo.findData("config"))
+    choose(window.configPanel.modeCombo, "asyncio")
+    assert browser.codeView.toPlainText().startswith("# No script for this configuration")
+    assert not browser.saveButton.isEnabled() and not browser.copyButton.isEnabled()
+    assert browser.save_code(tmp_path / "x.py") is None
+    assert list(tmp_path.iterdir()) == []
+    choose(window.configPanel.modeCombo, "thread")
+    assert browser.saveButton.isEnabled()
+
+
 def test_saving_to_a_missing_folder_says_so(qtbot, tmp_path):
     window = shown_window(qtbot)
     browser = window.scenarioBrowser

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 SOURCE_SCENARIO, SOURCE_CONFIG = "scenario", "config"
+NO_SCRIPT_PREFIX = "# No script for this configuration: "
 
 
 def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> Any:
@@ -335,11 +336,16 @@ class ScenarioBrowser(QWidget):
             try:
                 return script_for_config(self.window_.configPanel.config())
             except (ConfigError, NoScript) as exc:
-                return f"# No script for this configuration: {exc}\n"
+                return f"{NO_SCRIPT_PREFIX}{exc}\n"
         return self.current.code()
 
     def refresh_code(self) -> None:
-        self.codeView.setPlainText(self.code_text())
+        text = self.code_text()
+        self.codeView.setPlainText(text)
+        # nothing to copy or save when the configuration has no standalone script
+        has_script = not text.startswith(NO_SCRIPT_PREFIX)
+        self.copyButton.setEnabled(has_script)
+        self.saveButton.setEnabled(has_script)
 
     def copy_code(self) -> None:
         QGuiApplication.clipboard().setText(self.codeView.toPlainText())
@@ -352,6 +358,9 @@ class ScenarioBrowser(QWidget):
 
     def save_code(self, path: str | Path | None = None) -> Path | None:
         """Save the shown script (atomic write); asks for a file name when none is given."""
+        if not self.saveButton.isEnabled():  # the keyboard shortcut, with nothing to save
+            self.statusLabel.setText("No standalone script for this configuration to save.")
+            return None
         if path is None:
             chosen, _ = QFileDialog.getSaveFileName(
                 self, "Save script", self.default_file_name(), "Python script (*.py)"
