@@ -134,12 +134,11 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
     select_tab(window, "Timeline")
     timeline = window.timelineView
     assert timeline.chart.widget is not None
-    assert len(timeline.lanes) == 2
-    for lane, worker in zip(timeline.lanes, record["workers"], strict=True):
-        x, _y = lane.bar.getData()
-        assert x is not None and len(x) == 4
-        assert x[0] == pytest.approx(worker["started_at_s"], abs=1e-6)
-        assert x[-1] == pytest.approx(worker["ended_at_s"], abs=1e-6)
+    assert len(timeline.spans) == 2
+    for spans, worker in zip(timeline.spans, record["workers"], strict=True):
+        _colour, start, end = spans[-1]
+        assert start == pytest.approx(worker["started_at_s"], abs=1e-6)
+        assert end == pytest.approx(worker["ended_at_s"], abs=1e-6)
 
     select_tab(window, "Queue")
     queue = window.queueView
@@ -163,16 +162,15 @@ def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
     qtbot.waitUntil(lambda: all(len(monitor.worker_cpu[w]) >= 2 for w in (0, 1)), timeout=60_000)
     assert window.timelineView.chart.widget is None
     select_tab(window, "Timeline")
-    lanes = window.timelineView.lanes
-    assert len(lanes) == 2
-    for lane in lanes:
-        x, _ = lane.bar.getData()
-        assert x is not None and len(x) == 4, "a running worker has its bar at once"
-        x, _ = lane.cpu.getData()
-        assert len(x) >= 3, "the CPU fill from before the tab was shown"
+    timeline = window.timelineView
+    assert len(timeline.spans) == 2
+    for spans in timeline.spans:
+        assert spans and spans[-1][0] == "#2471a3", "a running worker has its bar at once"
+    for lane in timeline.cpu:
+        assert len(lane.times) >= 2, "the CPU fill from before the tab was shown"
     # and it keeps drawing while the run goes on
-    drawn = len(lanes[0].cpu.getData()[0])
-    qtbot.waitUntil(lambda: len(lanes[0].cpu.getData()[0]) > drawn, timeout=60_000)
+    drawn = len(timeline.cpu[0].times)
+    qtbot.waitUntil(lambda: len(timeline.cpu[0].times) > drawn, timeout=60_000)
     with qtbot.waitSignal(window.controller.finished, timeout=30_000):
         window.stop_run()
 

@@ -32,22 +32,36 @@ def finish(qtbot, window):
     return blocker.args[0]
 
 
+def bar(view, lane: int) -> tuple[str, float, float]:
+    """The lane's run bar (the last span): colour, start, end."""
+    return view.spans[lane][-1]
+
+
+def painted(view, colour: str):
+    """The area the path item of ``colour`` covers, in data coordinates."""
+    return view.shapes[colour].path().boundingRect()
+
+
 @pytest.mark.parametrize("mode", ["thread", "process"])
 def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
     window = run_window(qtbot, mode)
     view = window.timelineView
     record = finish(qtbot, window)
-    assert len(view.lanes) == 2
-    items = [(lane.startup, lane.bar, lane.cpu) for lane in view.lanes]
-    for lane, worker in zip(view.lanes, record["workers"], strict=True):
-        x, _y = lane.bar.getData()
-        assert x is not None and len(x) == 4
-        assert x[0] == pytest.approx(worker["started_at_s"], abs=1e-6)
-        assert x[-1] == pytest.approx(worker["ended_at_s"], abs=1e-6)
-    assert view.lanes[0].bar.opts["fillBrush"].color().name() == "#1e8449"  # done: green
-    # a second run of the same size reuses every item (setData only)
+    assert len(view.spans) == 2
+    items = (dict(view.shapes), view.cpuFill)
+    for lane, worker in enumerate(record["workers"]):
+        colour, start, end = bar(view, lane)
+        assert colour == "#1e8449"  # done: green
+        assert start == pytest.approx(worker["started_at_s"], abs=1e-6)
+        assert end == pytest.approx(worker["ended_at_s"], abs=1e-6)
+    # the green path item really covers both lanes' bars, up to the last end
+    area = painted(view, "#1e8449")
+    last_end = max(w["ended_at_s"] for w in record["workers"])
+    assert area.right() == pytest.approx(last_end, abs=1e-6)
+    assert area.top() < -1 + 0.5 and area.bottom() > -0.5  # both lanes (y = 0 and -1)
+    # a second run of the same size reuses every item (setPath only)
     finish(qtbot, window)
-    assert [(lane.startup, lane.bar, lane.cpu) for lane in view.lanes] == items
+    assert (dict(view.shapes), view.cpuFill) == items
     labels = [text for _, text in window.timelineView.item.getAxis("left")._tickLevels[0]]
     assert labels[0].startswith("worker 0")
 
@@ -60,20 +74,26 @@ def test_timeline_cpu_fill_shows_the_sampled_share(qtbot):
     qtbot.waitUntil(lambda: all(len(monitor.worker_cpu[w]) >= 2 for w in (0, 1)), timeout=60_000)
     with qtbot.waitSignal(window.controller.finished, timeout=30_000):
         window.stop_run()
-    x, _ = window.timelineView.lanes[0].cpu.getData()
-    assert x is not None and len(x) >= 3
-    assert len(x) == len(monitor.worker_cpu[0]) + 1  # step edges around each sample
+    view = window.timelineView
+    lane = view.cpu[0]
+    assert len(lane.times) >= 2
+    assert lane.times == [t for t, _pct in monitor.worker_cpu[0]]  # every sample drawn
+    assert not view.cpuFill.path().isEmpty()
+    assert view.cpuFill.path().boundingRect().right() == pytest.approx(lane.times[-1])
 
 
-def test_lanes_grow_and_shrink_without_new_items_for_known_lanes(qtbot):
+def test_lanes_follow_the_run_size_with_the_same_items(qtbot):
     window = run_window(qtbot, "thread", workers=3, count=30)
     finish(qtbot, window)
-    first = list(window.timelineView.lanes)
+    view = window.timelineView
+    items = dict(view.shapes)
+    assert len(view.spans) == 3
     window.configPanel.workersSpin.setValue(1)
     finish(qtbot, window)
-    assert window.timelineView.lanes == first  # kept, surplus lanes cleared
-    x, _ = first[2].bar.getData()
-    assert x is None or len(x) == 0
+    assert view.shapes == items
+    assert len(view.spans) == 1
+    area = painted(view, "#1e8449")
+    assert area.top() > -0.5, "no bar left over in the lanes of the bigger run"
 
 
 def test_cpu_view_plots_every_core_from_bounded_buffers(qtbot, monkeypatch):

@@ -9,8 +9,13 @@ the worker's CPU share of one core, sampled at
 their fills add up to about one lane between them: they take turns, each
 crawling at 1/N speed. *Processes* each fill their lane when a core is free.
 
-Plot items are created once per lane and reused run after run (``setData`` only),
-fed from bounded buffers at the monitor's 10 Hz. The chart (and pyqtgraph) is built
+The chart's items are made once, however many workers: one filled Qt path per
+state colour (all lanes' bars of that colour) and one for all CPU fills, painted by
+Qt in C++. Each 10 Hz sample of the monitor replaces their paths (``setPath``, the
+``setData`` of plain Qt items); CPU samples are copied incrementally into bounded
+per-lane buffers, lane labels are rewritten twice a second and the time axis grows
+in steps. Per-lane pyqtgraph curves cost 30-40 ms a redraw with 16 lanes and made
+the window's 30 ms poll tick 60-400 ms late. The chart (and pyqtgraph) is built
 the first time the tab is shown (``LazyPlot``); it then draws the current run from
 the Run and the monitor's buffers.
 """
@@ -20,7 +25,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
 from ..core.metrics import WorkerState
 from ..core.runner import Run
@@ -35,62 +42,104 @@ if TYPE_CHECKING:
 BAR_LO, BAR_HI = -0.42, -0.30  # state bar, relative to the lane's centre
 CPU_LO, CPU_HI = -0.26, 0.42  # CPU fill: CPU_LO = 0 %, CPU_HI = 100 % of one core
 WAIT_COLOUR = "#d5d8dc"  # before the worker's start was requested (host starting, queued)
+CPU_BRUSH = (36, 113, 163, 150)
+CPU_PEN = "#1b4f72"
 RATE_WINDOW_S = 0.5  # steps/s is measured over the latest half second
+LABEL_EVERY_S = 0.5  # lane labels (CPU %, core, steps/s) are rewritten at most 2x a second
+X_GROWTH = 1.25  # while running, the time axis grows in steps of 25 %, not every redraw
+MAX_LANE_SAMPLES = 512  # drawn CPU samples per lane; more are merged pairwise (bounded)
+
+Span = tuple[str, float, float]  # colour, start, end (seconds since the run's t0)
 
 
-def _rect(a: float, b: float, lo: float, hi: float) -> tuple[list[float], list[float]]:
-    return [a, a, b, b], [lo, hi, hi, lo]
+def lane_spans(worker: WorkerState, t0: float, now: float) -> list[Span]:
+    """The state bar of one lane: waiting, starting and running/final spans, in order."""
+    spans: list[Span] = []
+    asked = worker.t_request if worker.t_request is not None else worker.t_started
+    waited_until = asked if asked is not None else (None if worker.final else now)
+    if waited_until is not None and waited_until > t0:
+        spans.append((WAIT_COLOUR, 0.0, waited_until - t0))
+    if worker.t_request is not None and worker.t_started is not None:
+        spans.append((STATE_COLOURS["starting"], worker.t_request - t0, worker.t_started - t0))
+    if worker.t_started is not None:
+        end = worker.t_end if worker.t_end is not None else now
+        colour = STATE_COLOURS.get(worker.state, "#000")
+        spans.append((colour, worker.t_started - t0, end - t0))
+    return spans
 
 
-class Lane:
-    """The plot items of one worker's lane (made once, then only ``setData``)."""
+class LaneCpu:
+    """One lane's CPU samples, copied from the monitor incrementally and kept bounded.
 
-    def __init__(self, plot: pg.PlotItem) -> None:
-        import pyqtgraph as pg
+    The monitor's deque is read only from the newest end down to what is already
+    here, so a redraw costs the new samples, not the whole history. Past
+    ``MAX_LANE_SAMPLES`` neighbouring samples are merged (mean share, later time):
+    a long run keeps its whole history at a coarser step, as wide as the chart.
+    """
 
-        self.waiting = plot.plot([], [], pen=None, brush=pg.mkBrush(WAIT_COLOUR))
-        self.startup = plot.plot([], [], pen=None, brush=pg.mkBrush(STATE_COLOURS["starting"]))
-        self.bar = plot.plot([], [], pen=None, brush=pg.mkBrush(STATE_COLOURS["running"]))
-        self.cpu = plot.plot(
-            [], [], stepMode="center", pen=pg.mkPen("#1b4f72", width=1),
-            brush=pg.mkBrush(36, 113, 163, 150),
-        )  # fmt: skip
-        self._colour = STATE_COLOURS["running"]
+    def __init__(self) -> None:
+        self.times: list[float] = []  # end of each sample's interval
+        self.percent: list[float] = []
+        self.first_width = 0.1  # the first sample's interval (no earlier sample to bound it)
+
+    def update(self, samples: Any) -> bool:
+        """Take new ``(t, percent)`` samples from ``samples``; True if any were new."""
+        if not samples:
+            return False
+        last = self.times[-1] if self.times else float("-inf")
+        fresh = []
+        for t, pct in reversed(samples):
+            if t <= last:
+                break
+            fresh.append((t, pct))
+        if not fresh:
+            return False
+        if not self.times and len(fresh) > 1:
+            self.first_width = fresh[-2][0] - fresh[-1][0]
+        for t, pct in reversed(fresh):
+            self.times.append(t)
+            self.percent.append(min(100.0, max(0.0, pct)))
+        if len(self.times) > MAX_LANE_SAMPLES:
+            self._halve()
+        return True
+
+    def _halve(self) -> None:
+        times, pct = self.times, self.percent
+        starts = [times[0] - self.first_width, *times[:-1]]
+        odd = len(times) % 2  # the newest sample stays as it is when the count is odd
+        pairs = len(times) - odd
+        merged = []
+        for i in range(0, pairs, 2):  # weighted by duration: the filled area is kept
+            a, b = times[i] - starts[i], times[i + 1] - starts[i + 1]
+            merged.append((pct[i] * a + pct[i + 1] * b) / (a + b) if a + b > 0 else pct[i])
+        self.first_width = times[1] - starts[0]
+        self.times = times[1:pairs:2] + times[pairs:]
+        self.percent = merged + pct[pairs:]
+
+    def area(self) -> float:
+        """CPU used, in percent-seconds: what the fill covers (kept by merging)."""
+        starts = [self.times[0] - self.first_width, *self.times[:-1]] if self.times else []
+        return sum(p * (t - s) for p, t, s in zip(self.percent, self.times, starts, strict=True))
+
+    def outline(self, y: float) -> tuple[Any, Any]:
+        """The step outline of this lane at height ``y``: x and y arrays (numpy)."""
+        import numpy as np
+
+        t = np.asarray(self.times, dtype=float)
+        edges = np.empty(t.size + 1)
+        edges[1:] = t
+        edges[0] = t[0] - self.first_width
+        heights = y + CPU_LO + (CPU_HI - CPU_LO) * np.asarray(self.percent) / 100.0
+        xs = np.repeat(edges, 2)  # e0 e0 e1 e1 ... en en
+        ys = np.empty(xs.size)
+        ys[0] = ys[-1] = y + CPU_LO  # down to the lane's floor at both ends
+        ys[1:-1] = np.repeat(heights, 2)
+        return xs, ys
 
     def clear(self) -> None:
-        for item in (self.waiting, self.startup, self.bar, self.cpu):
-            item.setData([], [])
-        self.cpu.setData([0.0, 0.0], [0.0], stepMode="center")
-
-    def show(self, y: float, worker: WorkerState, t0: float, now: float, cpu: Any) -> None:
-        asked = worker.t_request if worker.t_request is not None else worker.t_started
-        waited_until = asked if asked is not None else (None if worker.final else now)
-        if waited_until is not None and waited_until > t0:
-            xs, ys = _rect(0.0, waited_until - t0, y + BAR_LO, y + BAR_HI)
-            self.waiting.setData(xs, ys, fillLevel=y + BAR_LO)
-        if worker.t_request is not None and worker.t_started is not None:
-            xs, ys = _rect(worker.t_request - t0, worker.t_started - t0, y + BAR_LO, y + BAR_HI)
-            self.startup.setData(xs, ys, fillLevel=y + BAR_LO)
-        if worker.t_started is not None:
-            end = worker.t_end if worker.t_end is not None else now
-            xs, ys = _rect(worker.t_started - t0, end - t0, y + BAR_LO, y + BAR_HI)
-            colour = STATE_COLOURS.get(worker.state, "#000")
-            if colour != self._colour:
-                import pyqtgraph as pg
-
-                self._colour = colour
-                self.bar.setBrush(pg.mkBrush(colour))
-            self.bar.setData(xs, ys, fillLevel=y + BAR_LO)
-        if cpu:
-            import numpy as np
-
-            points = np.asarray(cpu, dtype=float)
-            t, pct = points[:, 0], np.clip(points[:, 1], 0.0, 100.0)
-            edges = np.empty(t.size + 1)
-            edges[1:] = t
-            edges[0] = t[0] - (t[1] - t[0] if t.size > 1 else 0.1)
-            heights = y + CPU_LO + (CPU_HI - CPU_LO) * pct / 100.0
-            self.cpu.setData(edges, heights, stepMode="center", fillLevel=y + CPU_LO)
+        self.times.clear()
+        self.percent.clear()
+        self.first_width = 0.1
 
 
 def steps_per_second(worker: WorkerState, now: float) -> float | None:
@@ -129,7 +178,14 @@ class TimelineView(QWidget):
         self.chart = LazyPlot(self._build_chart, "timelinePlot")
         self.chart.ready.connect(self._on_chart_ready)
         self.item: pg.PlotItem | None = None  # the chart's plot, once built
-        self.lanes: list[Lane] = []
+        # the chart's few graphics items, made once when it is built: one filled path per
+        # state colour (every lane's bar of that colour), one for all CPU fills
+        self.shapes: dict[str, QGraphicsPathItem] = {}
+        self.cpuFill: QGraphicsPathItem | None = None
+        self.spans: list[list[Span]] = []  # per lane, what its bar shows now
+        self.cpu: list[LaneCpu] = []  # per lane, the CPU samples drawn
+        self._x_max = 0.0
+        self._labels_at = float("-inf")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.explainLabel)
@@ -156,18 +212,37 @@ class TimelineView(QWidget):
         item.showGrid(x=True, alpha=0.2)
         item.setMouseEnabled(y=False)
         item.getAxis("left").setWidth(230)
+        item.disableAutoRange()  # ranges are set here: autorange would walk every item
         return plot
 
     def _on_chart_ready(self, plot: Any) -> None:
         self.item = plot.getPlotItem()
+        self._make_items(self.item)
         if self.run is not None:
             self._lay_out_lanes(self.run)
         self.refresh(force=True)
 
+    def _make_items(self, plot: pg.PlotItem) -> None:
+        """Plain Qt path items: painted in C++, and their number does not grow with workers."""
+        import pyqtgraph as pg
+
+        colours = [WAIT_COLOUR, *dict.fromkeys(STATE_COLOURS.values())]
+        for colour in colours:
+            shape = QGraphicsPathItem()
+            shape.setPen(QPen(Qt.PenStyle.NoPen))
+            shape.setBrush(pg.mkBrush(colour))
+            plot.addItem(shape, ignoreBounds=True)
+            self.shapes[colour] = shape
+        self.cpuFill = QGraphicsPathItem()
+        self.cpuFill.setPen(pg.mkPen(CPU_PEN, width=1))  # cosmetic: 1 px at any zoom
+        self.cpuFill.setBrush(pg.mkBrush(*CPU_BRUSH))
+        self.cpuFill.setZValue(1)
+        plot.addItem(self.cpuFill, ignoreBounds=True)
+
     # -- feeding -----------------------------------------------------------------
 
     def show_run(self, run: Run) -> None:
-        """Lanes for a new run: reuse existing items, make only the missing ones."""
+        """A new run: same items, its lanes drawn from the start."""
         self.run = run
         if self.item is not None:
             self._lay_out_lanes(run)
@@ -176,11 +251,11 @@ class TimelineView(QWidget):
 
     def _lay_out_lanes(self, run: Run) -> None:
         assert self.item is not None
-        while len(self.lanes) < len(run.workers):
-            self.lanes.append(Lane(self.item))
-        for lane in self.lanes:
-            lane.clear()
         n = len(run.workers)
+        self.cpu = [LaneCpu() for _ in range(n)]
+        self.spans = [[] for _ in range(n)]
+        self._x_max = 0.0
+        self._labels_at = float("-inf")
         self.item.setYRange(-(n - 1) - 0.5, 0.5, padding=0.02)
 
     def finish(self) -> None:
@@ -206,22 +281,78 @@ class TimelineView(QWidget):
         now = time.perf_counter()
         if run.finished and run.t_end is not None:
             now = run.t_end
-        ticks = []
+        self.spans = [lane_spans(worker, run.t0, now) for worker in run.workers]
+        self._draw_bars()
+        self._draw_cpu(run)
+        final = force or run.finished
+        if final or now - self._labels_at >= LABEL_EVERY_S:
+            self._labels_at = now
+            self._draw_labels(run, now)
+        self._fit_time_axis(max(1.0, now - run.t0) * 1.02, exact=final)
+        self._dirty = False
+
+    def _draw_bars(self) -> None:
+        paths = {colour: QPainterPath() for colour in self.shapes}
+        height = BAR_HI - BAR_LO
+        for i, spans in enumerate(self.spans):
+            bottom = -float(i) + BAR_LO
+            for colour, start, end in spans:
+                path = paths.get(colour)
+                if path is not None and end > start:
+                    path.addRect(QRectF(start, bottom, end - start, height))
+        for colour, shape in self.shapes.items():
+            shape.setPath(paths[colour])
+
+    def _draw_cpu(self, run: Run) -> None:
+        changed = False
+        for lane, worker in zip(self.cpu, run.workers, strict=False):
+            changed |= lane.update(self.monitor.worker_cpu.get(worker.worker_id))
+        if not changed and not self._dirty:
+            return
+        import numpy as np
+        import pyqtgraph as pg
+
+        xs, ys, connect = [], [], []
+        for i, lane in enumerate(self.cpu):
+            if lane.times:
+                x, y = lane.outline(-float(i))
+                xs.append(x)
+                ys.append(y)
+                joins = np.ones(x.size, dtype=bool)
+                joins[-1] = False  # lanes are separate shapes
+                connect.append(joins)
+        assert self.cpuFill is not None
+        if xs:
+            path = pg.arrayToQPath(np.concatenate(xs), np.concatenate(ys), np.concatenate(connect))
+        else:
+            path = QPainterPath()
+        self.cpuFill.setPath(path)
+
+    def _draw_labels(self, run: Run, now: float) -> None:
+        assert self.item is not None
+        ticks = [(-float(i), self._lane_label(w, now)) for i, w in enumerate(run.workers)]
+        self.item.getAxis("left").setTicks([ticks, []])
         total_cpu = 0.0
         measured = 0
-        for i, worker in enumerate(run.workers):
-            y = -float(i)
-            cpu = self.monitor.worker_cpu.get(worker.worker_id)
-            self.lanes[i].show(y, worker, run.t0, now, list(cpu) if cpu else None)
-            ticks.append((y, self._lane_label(worker, now)))
+        for worker in run.workers:
             snapshot = self.monitor.current.get(worker.worker_id)
             if snapshot is not None and snapshot.percent is not None:
                 total_cpu += snapshot.percent
                 measured += 1
-        self.item.getAxis("left").setTicks([ticks, []])
-        self.item.setXRange(0, max(1.0, now - run.t0) * 1.02, padding=0)
         self._explain(run, total_cpu, measured)
-        self._dirty = False
+
+    def _fit_time_axis(self, span: float, exact: bool) -> None:
+        """Grow the time axis in steps while running; fit it exactly at the end."""
+        assert self.item is not None
+        if exact:
+            target = span
+        elif span > self._x_max:
+            target = span * X_GROWTH
+        else:
+            return
+        if target != self._x_max:
+            self._x_max = target
+            self.item.setXRange(0, target, padding=0)
 
     def _lane_label(self, worker: WorkerState, now: float) -> str:
         snapshot = self.monitor.current.get(worker.worker_id)

@@ -1,0 +1,63 @@
+"""The timeline's lane model: state spans and bounded, incremental CPU buffers."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import pytest
+
+from concurrency_explorer.core.metrics import WorkerState
+from concurrency_explorer.gui import timeline_view as tv
+
+
+def test_lane_spans_wait_start_and_run_in_order():
+    worker = WorkerState(worker_id=0, count=5, remaining=0, state="done")
+    worker.t_request, worker.t_started, worker.t_end = 10.5, 10.75, 12.0
+    spans = tv.lane_spans(worker, t0=10.0, now=20.0)
+    assert spans == [
+        (tv.WAIT_COLOUR, 0.0, 0.5),
+        (tv.STATE_COLOURS["starting"], 0.5, 0.75),
+        (tv.STATE_COLOURS["done"], 0.75, 2.0),
+    ]
+
+
+def test_lane_spans_a_running_worker_reaches_now():
+    worker = WorkerState(worker_id=1, count=5, remaining=3, state="running")
+    worker.t_started = 10.25
+    assert tv.lane_spans(worker, t0=10.0, now=11.0) == [
+        (tv.WAIT_COLOUR, 0.0, 0.25),
+        (tv.STATE_COLOURS["running"], 0.25, 1.0),
+    ]
+
+
+def test_lane_cpu_takes_only_new_samples():
+    samples = deque([(0.1, 50.0), (0.2, 150.0)], maxlen=3)
+    lane = tv.LaneCpu()
+    assert lane.update(samples)
+    assert lane.percent == [50.0, 100.0]  # clipped to one core
+    assert not lane.update(samples)  # nothing new: nothing to redraw
+    samples.append((0.3, 20.0))
+    samples.append((0.4, 30.0))  # the deque dropped (0.1, 50.0): already copied
+    assert lane.update(samples)
+    assert lane.times == [0.1, 0.2, 0.3, 0.4]
+    x, y = lane.outline(-1.0)
+    assert list(x) == pytest.approx([0.0, 0.0, 0.1, 0.1, 0.2, 0.2, 0.3, 0.3, 0.4, 0.4])
+    floor = -1.0 + tv.CPU_LO
+    assert y[0] == pytest.approx(floor) and y[-1] == pytest.approx(floor)
+    assert y[3] == pytest.approx(-1.0 + tv.CPU_HI)  # the 100 % sample fills the lane
+
+
+def test_lane_cpu_stays_bounded_and_keeps_the_whole_run(monkeypatch):
+    monkeypatch.setattr(tv, "MAX_LANE_SAMPLES", 8)
+    lane = tv.LaneCpu()
+    samples: deque[tuple[float, float]] = deque(maxlen=4)
+    for i in range(1, 41):
+        samples.append((i / 10, 100.0 if i % 2 else 0.0))
+        lane.update(samples)
+    assert len(lane.times) <= 8
+    assert lane.times[-1] == pytest.approx(4.0)
+    x, _y = lane.outline(0.0)
+    assert x[0] == pytest.approx(0.0)  # still starts where the first sample's interval did
+    # merged samples keep the CPU used: 40 samples of 0.1 s at 0 % and 100 % alternately
+    assert lane.area() == pytest.approx(20 * 0.1 * 100.0)
+    assert all(0.0 <= p <= 100.0 for p in lane.percent)
