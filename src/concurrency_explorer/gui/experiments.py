@@ -151,9 +151,13 @@ class Experiments(QObject):
                 settings.remove(KEY_LAST)  # from an older version: forget it
 
     def save_window(self) -> None:
+        """The normal layout: quitting in presentation mode saves the one from before it."""
+        presentation = getattr(self.window_, "presentation", None)
+        normal = presentation.normal_layout() if presentation is not None else None
+        geometry, state = normal or (self.window_.saveGeometry(), self.window_.saveState())
         settings = app_settings()
-        settings.setValue(KEY_GEOMETRY, self.window_.saveGeometry())
-        settings.setValue(KEY_STATE, self.window_.saveState())
+        settings.setValue(KEY_GEOMETRY, geometry)
+        settings.setValue(KEY_STATE, state)
 
     # -- events: drops and close -------------------------------------------------
 

@@ -32,6 +32,7 @@ from ..core.engines import get_engine_class
 from ..core.runner import Run
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
+from .elided_label import ElidedLabel
 from .results_view import ResultsView
 from .run_controller import BASELINE, TICK_MS, RunController
 from .worker_rows import WorkersView
@@ -161,11 +162,11 @@ class MainWindow(QMainWindow):
         splitter.setSizes([360, 840])
         self.setCentralWidget(splitter)
 
-        self.statusLabel = QLabel("Ready")
+        self.statusLabel = ElidedLabel("Ready")
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Status")
         self.statusBar().addWidget(self.statusLabel, 1)
-        self.tickLatenessLabel = QLabel("Window tick: idle")
+        self.tickLatenessLabel = ElidedLabel("Window tick: idle")
         self.tickLatenessLabel.setObjectName("tickLatenessLabel")
         self.tickLatenessLabel.setAccessibleName("Window responsiveness")
         self.tickLatenessLabel.setToolTip(LATENESS_TIP)

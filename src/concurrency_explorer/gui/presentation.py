@@ -7,9 +7,9 @@ are remembered (QSettings, see ``settings``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from .settings import app_settings
 
@@ -28,6 +28,7 @@ COLOURS = {
     "light": ("#ffffff", "#000000", "#ffffff", "#0033cc", "#ffffff", "#0033cc", "#e8e8e8"),
 }
 PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts
+DOCK_SHARE = 0.28  # of the screen width for the Scenarios dock when presenting
 MIN_SCALE, MAX_SCALE, STEP = 0.6, 4.0, 1.15
 
 
@@ -79,7 +80,7 @@ def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None
             f" QToolTip {{ color: {text}; background: {base}; border: 1px solid {text}; }}"
         )
     if presenting:
-        rules.append("QProgressBar { min-height: 2.4em; font-weight: bold; }")
+        rules.append("QProgressBar { min-height: 2.4em; min-width: 7em; font-weight: bold; }")
     return "\n".join(rules)
 
 
@@ -106,6 +107,9 @@ class Presentation(QObject):
         self.normal_scale = self.scale
         self.presenting = False
         self._was_maximized = False
+        self._normal_layout: tuple[QByteArray, QByteArray] | None = None
+        self._dock_minimum: tuple[int, int] | None = None
+        self._normal_rect = QRect()
         font, palette, sheet = self.base_font, self.base_palette, self.base_stylesheet
 
         def restore() -> None:  # the looks are application-wide: undo them with the window
@@ -123,28 +127,70 @@ class Presentation(QObject):
     # -- actions -----------------------------------------------------------------
 
     def toggle(self, on: bool | None = None) -> None:
-        """Enter or leave presentation mode (F11)."""
+        """Enter or leave presentation mode (F11); leaving puts the layout back exactly."""
         on = (not self.presenting) if on is None else on
         if on == self.presenting:
             return
         self.presenting = on
         w = self.window_
         if on:
+            self._normal_layout = (w.saveGeometry(), w.saveState())
+            self._normal_rect = w.geometry()
             self.normal_scale = self.scale
             self.scale = max(self.scale, PRESENTATION_SCALE)
             self._was_maximized = w.isMaximized()
+            self.apply()
             w.showFullScreen()
-            dock = getattr(w, "scenarioDock", None)
-            if dock is not None and dock.isVisible():  # the lesson gets most of the screen
-                width = w.screen().availableGeometry().width() if w.screen() else w.width()
-                w.resizeDocks([dock], [int(width * 0.6)], Qt.Orientation.Horizontal)
+            self._size_dock()
         else:
             self.scale = self.normal_scale
+            self.apply()
             if self._was_maximized:
                 w.showMaximized()
             else:
                 w.showNormal()
-        self.apply()
+            self._restore_layout()
+            # A window manager leaves full screen asynchronously: put it back once more.
+            QTimer.singleShot(0, self, self._restore_layout)
+
+    def normal_layout(self) -> tuple[QByteArray, QByteArray] | None:
+        """Geometry and dock state from before presentation mode (None when not presenting).
+
+        Saved on quit instead of the presentation layout, which is never the normal one.
+        """
+        return self._normal_layout if self.presenting else None
+
+    def _size_dock(self) -> None:
+        """The bars keep most of the width; the lesson gets a readable column."""
+        w = self.window_
+        dock = getattr(w, "scenarioDock", None)
+        if dock is None or not dock.isVisible() or dock.isFloating():
+            return
+        screen = w.screen()
+        width = int(
+            (screen.availableGeometry().width() if screen is not None else w.width()) * DOCK_SHARE
+        )
+        # Its widest row (the Code tab's buttons) may be cut rather than squeeze the bars.
+        self._dock_minimum = (dock.minimumWidth(), dock.widget().minimumWidth())
+        narrow = min(width, dock.widget().minimumSizeHint().width())
+        dock.widget().setMinimumWidth(narrow)
+        dock.setMinimumWidth(narrow)
+        w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+
+    def _restore_layout(self) -> None:
+        if self.presenting or self._normal_layout is None:
+            return
+        _geometry, state = self._normal_layout
+        w = self.window_
+        dock = getattr(w, "scenarioDock", None)
+        if dock is not None and self._dock_minimum is not None:
+            dock.setMinimumWidth(self._dock_minimum[0])  # their own minimum again
+            dock.widget().setMinimumWidth(self._dock_minimum[1])
+            self._dock_minimum = None
+        w.restoreState(state)
+        if not self._was_maximized:
+            # Exactly where it was: restoreGeometry would fit it to the screen it knows.
+            w.setGeometry(self._normal_rect)
 
     def bigger(self) -> None:
         self.set_scale(self.scale * STEP)
@@ -209,7 +255,19 @@ def _action(window: MainWindow, name: str, text: str, keys: list[str], tip: str)
     return action
 
 
+def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
+    """Combo boxes ask for ``chars`` characters, not their longest item.
+
+    A long item (a scenario title) at presentation font size otherwise made a dock, and
+    so the window, wider than the screen; the popup list still shows whole items.
+    """
+    for combo in window.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(chars)
+
+
 def install(window: MainWindow) -> None:
+    let_combos_shrink(window)
     presentation = Presentation(window)
     window.presentation = presentation  # type: ignore[attr-defined]
     view = window.menus["View"]

@@ -63,6 +63,7 @@ class WorkerRow:
         self.state.setObjectName(f"workerState{index}")
         self.state.setAccessibleName(f"Worker {index} state")
         self.state.setMinimumWidth(150)
+        self.state.setWordWrap(True)  # big fonts wrap the state, never widen the window
         self.bar.setMinimumWidth(120)
         grid.addWidget(self.label, index, 0)
         grid.addWidget(self.bar, index, 1)
