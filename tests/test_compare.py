@@ -126,3 +126,17 @@ def test_a_speedup_beyond_the_ideal_is_explained_as_start_up_not_parallelism():
     assert "pool-process (warm) 5.58x" in note and "process 1.9" not in note
     assert "too short" in note
     assert beyond_ideal([_row("sequential", 1.0, 1), _row("process", 2.1), _row("x", None)]) is None
+    assert "1 worker 1.30x" in (beyond_ideal([_row("1 worker", 1.3, 1)]) or "")
+
+
+def test_a_sweep_point_beyond_the_ideal_is_explained_as_noise():
+    from concurrency_explorer.core.sweep import beyond_ideal_note
+
+    points = [
+        {"workers": 1, "speedup": 1.255, "ideal": 1},
+        {"workers": 2, "speedup": 2.0, "ideal": 2},
+        {"workers": 3, "speedup": None, "ideal": 2},
+    ]
+    note = beyond_ideal_note(points)
+    assert note is not None and "1 worker 1.25x" in note and "2 workers" not in note
+    assert "slower" in note and "quiet machine" in note

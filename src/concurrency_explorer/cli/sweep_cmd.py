@@ -10,7 +10,7 @@ from typing import Any
 from ..core.config import DEFAULT_QUEUE_SIZE, MAX_WORKERS, ConfigError, RunConfig
 from ..core.engines import mode_names
 from ..core.environment import start_methods
-from ..core.sweep import Sweep, run_sequence
+from ..core.sweep import Sweep, beyond_ideal_note, run_sequence
 from ..core.workers import KINDS
 from .run_cmd import add_step_arguments, parse_int, step_options
 
@@ -100,4 +100,7 @@ def handle(args: argparse.Namespace) -> int:
         for p in points:
             speed = "-" if p["speedup"] is None else f"{p['speedup']:.2f}"
             print(f"{p['workers']:>7}  {p['wall_s']:>8.3f}  {speed:>7}  {p['ideal']:>5}")
+        note = beyond_ideal_note(points)
+        if note:
+            print(note)
     return 0 if all(p["ok"] for p in points) and sweep.records[0].get("ok") else 1

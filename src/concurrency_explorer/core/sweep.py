@@ -117,6 +117,21 @@ class Sweep(RunSequence):
         return points
 
 
+def beyond_ideal_note(points: list[dict[str, Any]]) -> str | None:
+    """The sweep's points that beat the ideal, explained (see core/compare.py)."""
+    from .compare import BASELINE_WAS_SLOWED, beyond_ideal
+
+    rows = [
+        {
+            "label": f"{p['workers']} worker{'s' * (p['workers'] != 1)}",
+            "speedup": p["speedup"],
+            "ideal_speedup": p["ideal"],
+        }
+        for p in points
+    ]
+    return beyond_ideal(rows, BASELINE_WAS_SLOWED)
+
+
 def work_span_s(record: dict[str, Any]) -> float | None:
     """First start request (or start) to last end, in seconds; None if unknown."""
     starts = [

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import MAX_WORKERS, ConfigError
-from ..core.sweep import Sweep, cores
+from ..core.sweep import Sweep, beyond_ideal_note, cores
 from .lazy_plot import LazyPlot
 from .sequence_driver import SequenceDriver
 
@@ -162,9 +162,11 @@ class SweepView(QWidget):
         points = sweep.points()
         if completed and points:
             best = max(points, key=lambda p: p["speedup"] or 0)
+            note = beyond_ideal_note(points)
             self.statusLabel.setText(
                 f"Sweep done: best {best['speedup'] or 0:.2f}x with {best['workers']} workers "
                 f"(ideal {best['ideal']}x). Dashed: the ideal; red: measured."
+                + (f" {note}" if note else "")
             )
         else:
             self.statusLabel.setText(f"Sweep ended early after {len(sweep.records)} runs.")
