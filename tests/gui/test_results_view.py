@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from concurrency_explorer.gui.results_view import cpu_share, record_html, speedup_text
+from concurrency_explorer.gui.results_view import (
+    cpu_share,
+    record_html,
+    responsiveness_text,
+    speedup_text,
+)
 
 
 def record(mode: str = "process", basis: str = "estimated", **extra: Any) -> dict[str, Any]:
@@ -64,3 +69,33 @@ def test_html_has_table_stop_words_and_latency_in_ms():
     html = record_html(record(stop={"requested": True, "escalation": "terminate"}), notes=["note!"])
     assert "12.3" in html and "got SIGTERM" in html and "note!" in html
     assert "never filled up" in html
+
+
+def lateness(p99: float, worst: float, ticks: int = 200) -> dict[str, float]:
+    return {"ticks": float(ticks), "last": 0.0, "p50": 1.0, "p99": p99, "max": worst}
+
+
+def test_a_window_that_kept_time_was_not_starved():
+    text = responsiveness_text(lateness(9, 20), 30)
+    assert "kept time (p99 9 ms, at most 20 ms late over 200 ticks)" in text
+    assert "could not starve" in text
+    assert "pause" not in text
+
+
+def test_a_late_window_is_not_called_unstarved():
+    # the QA case: "at most 1984 ms late ... so they could not starve its GUI thread"
+    text = responsiveness_text(lateness(165, 1984), 30, load=3.4, cores=2)
+    assert "could not starve" not in text
+    assert "often late (p99 165 ms, at most 1984 ms late" in text
+    assert "the window itself was slow to draw" in text
+    assert "load 3.4 on 2 cores" in text
+
+
+def test_one_long_pause_is_named_even_when_p99_is_fine():
+    text = responsiveness_text(lateness(12, 1984), 30)
+    assert "kept time" in text
+    assert "The one 1984 ms pause was the window's own work" in text
+
+
+def test_a_run_too_short_to_tick_says_so():
+    assert "nothing to measure" in responsiveness_text(lateness(0, 0, ticks=0), 30)

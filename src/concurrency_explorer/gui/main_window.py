@@ -8,6 +8,7 @@ signals (see ``extensions.py``); none of them needs to edit this file.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -33,7 +34,7 @@ from ..core.runner import Run
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
-from .results_view import ResultsView
+from .results_view import ResultsView, responsiveness_text
 from .run_controller import BASELINE, TICK_MS, RunController
 from .worker_rows import WorkersView
 
@@ -372,11 +373,8 @@ class MainWindow(QMainWindow):
             self.workersView.refresh(run)
         self._show_lateness()
         stats = self.controller.lateness_summary()
-        notes = [
-            f"Window responsiveness: the 30 ms poll timer was at most {stats['max']:.0f} ms "
-            f"late (p99 {stats['p99']:.0f} ms over {stats['ticks']:.0f} ticks): the workers "
-            "ran outside the window's process, so they could not starve its GUI thread."
-        ]
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+        notes = [responsiveness_text(stats, TICK_MS, load, os.cpu_count())]
         self.resultsView.show_record(record, notes)
         self.viewTabs.setCurrentWidget(self.resultsView)
         self.statusLabel.setText(self._finished_text(record))
