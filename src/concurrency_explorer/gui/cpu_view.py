@@ -32,6 +32,7 @@ class CpuView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("cpuSummary")
         self.summary.setAccessibleName("CPU summary")
+        self.summary.setWordWrap(True)  # one line per core would widen the window past the screen
         self.chart = LazyPlot(self._build_charts, "cpuCharts")
         self.chart.ready.connect(lambda _charts: self.refresh())
         layout = QVBoxLayout(self)

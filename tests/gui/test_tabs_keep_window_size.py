@@ -1,0 +1,24 @@
+"""Showing a chart tab never changes the window's size (it grew past a 1366 px screen)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import shown_window
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
+
+
+def test_selecting_every_tab_keeps_the_window_size(qtbot):
+    window = shown_window(qtbot)
+    window.resize(1284, 700)
+    qtbot.wait(50)
+    size = window.size()
+    tabs = window.viewTabs
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        window.cpuView.summary.setText(
+            "64 cores · now " + " · ".join(f"core {c} 100%" for c in range(64)) + " · 64 busy"
+        )
+        qtbot.wait(30)  # charts build on first show
+        assert window.size() == size, f"the {tabs.tabText(i)} tab resized the window"
