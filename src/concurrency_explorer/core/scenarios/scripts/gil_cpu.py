@@ -9,7 +9,7 @@ import multiprocessing
 import threading
 import time
 
-STEPS = 400
+STEPS = 1000
 ITERATIONS = 20_000
 
 
