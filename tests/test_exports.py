@@ -192,3 +192,13 @@ def test_cli_refuses_an_unwritable_path_before_running(flag, tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "does not exist" in err[0]
+
+
+def test_a_failed_write_names_the_chosen_file_not_the_temporary_one(tmp_path):
+    """QA: exporting onto a folder said '.../.x.csv.v6d1gedo.tmp: Is a directory'."""
+    (tmp_path / "x.csv").mkdir()
+    with pytest.raises(IsADirectoryError) as caught:
+        exports.write_atomic(tmp_path / "x.csv", "a\n")
+    assert caught.value.filename == str(tmp_path / "x.csv")
+    assert ".tmp" not in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]

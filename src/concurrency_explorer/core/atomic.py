@@ -13,15 +13,27 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, newline: str | No
 
     ``newline=""`` writes line endings untouched (CSV brings its own ``\r\n``)."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _about(exc, target) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise _about(exc, target) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return target
+
+
+def _about(exc: OSError, target: Path) -> OSError:
+    """The same error, naming the file the person chose, not our temporary one."""
+    return type(exc)(exc.errno, exc.strerror, str(target))
