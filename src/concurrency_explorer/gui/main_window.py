@@ -376,8 +376,12 @@ class MainWindow(QMainWindow):
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         notes = [responsiveness_text(stats, TICK_MS, load, os.cpu_count())]
         self.resultsView.show_record(record, notes)
-        self.viewTabs.setCurrentWidget(self.resultsView)
-        self.statusLabel.setText(self._finished_text(record))
+        # The tab the person chose stays (a presenter may be showing a chart); say where.
+        elsewhere = self.viewTabs.currentWidget() is not self.resultsView
+        self.statusLabel.setText(
+            self._finished_text(record)
+            + (" The numbers are in the Results tab." if elsewhere else "")
+        )
         if self.controller.phase == BASELINE and self.controller.is_running:
             return  # the chosen run starts next
         self.phaseLabel.setText(self._finished_text(record))

@@ -1,0 +1,17 @@
+"""A finished run leaves the chosen tab on screen (a presenter's chart stays up)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import run_and_wait, shown_window
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
+
+
+def test_the_tab_the_person_chose_stays_after_a_run(qtbot):
+    window = shown_window(qtbot, mode="thread", workers=2, count=10, tab="Timeline")
+    run_and_wait(qtbot, window)
+    assert window.viewTabs.currentWidget() is window.timelineView
+    assert "Results tab" in window.statusLabel.text()
+    assert window.resultsView.toPlainText().strip(), "the results were filled in all the same"
