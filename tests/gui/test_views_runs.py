@@ -143,6 +143,8 @@ def test_exports_write_the_core_files_and_pngs(qtbot, tmp_path):
     for name in ("window.png", "chart.png"):
         image = QImage(str(tmp_path / name))
         assert not image.isNull() and image.width() > 100
+    tab = window.viewTabs.currentWidget()  # the whole tab (every plot), at twice its size
+    assert QImage(str(tmp_path / "chart.png")).width() >= 2 * tab.width()
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "chart.png", "r.json", "t.json", "w.csv", "window.png"
     ]  # fmt: skip

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core import exports
@@ -107,11 +106,9 @@ class ExportActions(QObject):
         return exports.write_atomic(path, text)
 
     def current_chart(self) -> QWidget:
-        """The chart in the current tab (its first plot), or the tab itself."""
-        tab = self.main.viewTabs.currentWidget()
-        pg = sys.modules.get("pyqtgraph")  # not imported yet: no chart was ever built
-        plots = tab.findChildren(pg.PlotWidget) if tab is not None and pg is not None else []
-        return plots[0] if plots else (tab or self.main)
+        """The current tab: every plot in it (Queue has two, CPU cores two) with its
+        heading, which says what was run. Only the window when no tab is shown."""
+        return self.main.viewTabs.currentWidget() or self.main
 
     def ask_and_export(self, kind: str) -> None:
         text, _keys, file_filter, suffix, _tip = KINDS[kind]
@@ -128,13 +125,26 @@ class ExportActions(QObject):
         self.main.statusBar().showMessage(f"Saved {written}", 5000)
 
 
+PNG_SCALE = 2.0  # slides and reports: a chart tab is a few hundred pixels on screen
+
+
+def crisp_grab(widget: QWidget) -> QPixmap:
+    """``widget`` drawn at ``PNG_SCALE`` times the screen's pixel density."""
+    ratio = max(widget.devicePixelRatioF(), PNG_SCALE)
+    pixmap = QPixmap(widget.size() * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(widget.palette().window().color())
+    widget.render(pixmap)
+    return pixmap
+
+
 def save_png(widget: QWidget, path: str | os.PathLike[str]) -> Path:
     """``widget.grab()`` as PNG, via a temp file and ``os.replace``."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
     os.close(fd)
     try:
-        if not widget.grab().save(tmp, "PNG"):
+        if not crisp_grab(widget).save(tmp, "PNG"):
             raise OSError(f"could not write a PNG to {target}")
         os.replace(tmp, target)
     except BaseException:
