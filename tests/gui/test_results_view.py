@@ -99,3 +99,10 @@ def test_one_long_pause_is_named_even_when_p99_is_fine():
 
 def test_a_run_too_short_to_tick_says_so():
     assert "nothing to measure" in responsiveness_text(lateness(0, 0, ticks=0), 30)
+
+
+def test_a_stopped_run_claims_no_speedup():
+    """QA: stopped runs read 'Speedup estimated (1.44x)', and History compared them."""
+    stopped = record(ok=False, stop={"requested": True, "escalation": "event"})
+    text = speedup_text(stopped)
+    assert "No speedup" in text and "1.90x" not in text

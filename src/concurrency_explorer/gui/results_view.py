@@ -50,6 +50,11 @@ def speedup_text(record: dict[str, Any]) -> str:
     speedup, basis = record.get("speedup"), record.get("speedup_basis")
     if not speedup or not wall:
         return ""
+    if not record.get("ok"):
+        return (
+            "No speedup for a run that did not finish: only the same work, done to the end, "
+            "compares with one after another."
+        )
     if basis == "measured":
         baseline = speedup * wall
         return (
