@@ -9,7 +9,12 @@ import psutil
 import pytest
 
 from concurrency_explorer.core.config import RunConfig
-from concurrency_explorer.core.cpu_sampler import CpuSampler, thread_core
+from concurrency_explorer.core.cpu_sampler import (
+    CpuSampler,
+    split_shared,
+    steps_between,
+    thread_core,
+)
 from concurrency_explorer.core.runner import Run
 
 
@@ -64,3 +69,42 @@ def test_finished_workers_report_nothing():
 def test_thread_core_reads_this_threads_core():
     core = thread_core(psutil.Process().pid, threading.get_native_id())
     assert core is None or 0 <= core < psutil.cpu_count()
+
+
+def test_steps_between_counts_only_the_interval():
+    samples = [(1.0, 10), (2.0, 8), (3.0, 5), (4.0, 5), (5.0, 1)]
+    assert steps_between(samples, 10, 1.5, 3.5) == 5  # 10 left at 1.5, 5 at 3.5
+    assert steps_between(samples, 10, 2.0, 3.5) == 3  # 8 -> 5
+    assert steps_between(samples, 10, 3.0, 4.5) == 0  # it did not move: another's turn
+    assert steps_between(samples, 12, 0.0, 1.0) == 2  # from its count to its first sample
+    assert steps_between(samples, 10, 5.0, 6.0) == 0
+    assert steps_between([], 10, 0.0, 1.0) == 0
+
+
+def test_split_shared_follows_the_steps():
+    assert split_shared(90.0, {0: 30, 1: 0, 2: 60}) == {0: 30.0, 1: 0.0, 2: 60.0}
+    assert split_shared(90.0, {0: 0, 1: 0}) == {0: 45.0, 1: 45.0}  # nothing seen: even
+
+
+def _spin(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def test_workers_on_one_thread_get_the_cpu_of_their_own_turns():
+    """Two 'coroutines' on this very thread: the one that stepped gets the thread's CPU."""
+    pid, tid = psutil.Process().pid, threading.get_native_id()
+    run = Run(RunConfig.build(mode="asyncio", workers=2, count=100, kind="cpu"))
+    for worker in run.workers:
+        worker.state, worker.pid, worker.thread_id = "running", pid, tid
+    sampler = CpuSampler()
+    assert [w.percent for w in sampler.workers(run)] == [None, None]  # nothing to compare
+    _spin(0.2)
+    run.workers[0].samples.append((time.perf_counter(), 90))  # only worker 0 stepped
+    first = {w.worker_id: w.percent for w in sampler.workers(run)}
+    assert first[0] > 20.0 and first[1] == 0.0
+    _spin(0.2)
+    run.workers[1].samples.append((time.perf_counter(), 95))  # now worker 1's turn
+    second = {w.worker_id: w.percent for w in sampler.workers(run)}
+    assert second[1] > 20.0 and second[0] == 0.0

@@ -9,6 +9,12 @@ Processes are measured per process. Threads (which run in one host process) are
 measured per native thread with ``Process.threads()``: that is the GIL made
 visible. Four CPU-bound threads each get about a quarter of *one* core, however
 many cores the machine has; four processes share all the cores.
+
+Workers that share one thread (asyncio coroutines, one-after-another workers, pool
+tasks on one pool thread) cannot be told apart by the OS: the thread's CPU is split
+between them by the steps each reported in the sample interval (progress messages
+carry the worker's own ``perf_counter`` stamps), so each coroutine's lane shows when
+*it* ran: they take turns on one thread.
 """
 
 from __future__ import annotations
@@ -47,6 +53,35 @@ def thread_core(pid: int, tid: int) -> int | None:
         return None
 
 
+def steps_between(samples: Any, count: int, t_from: float, t_to: float) -> int:
+    """Steps a worker reported done in ``(t_from, t_to]`` from its ``(t, remaining)`` samples."""
+    at_end: int | None = None
+    at_start = count  # no sample at or before t_from: it had not started counting
+    for t, remaining in reversed(samples):
+        if t > t_to:
+            continue
+        if at_end is None:
+            at_end = remaining
+        if t <= t_from:
+            at_start = remaining
+            break
+    if at_end is None:
+        return 0
+    return max(0, at_start - at_end)
+
+
+def split_shared(percent: float, steps: dict[int, int]) -> dict[int, float]:
+    """One thread's CPU % split between the workers on it, by the steps each made.
+
+    No steps seen at all (progress not yet arrived, or work between steps): an even
+    split, the most any one sample can honestly say.
+    """
+    total = sum(steps.values())
+    if total <= 0:
+        return {wid: percent / len(steps) for wid in steps}
+    return {wid: percent * n / total for wid, n in steps.items()}
+
+
 class CpuSampler:
     """Samples per-core load and per-worker CPU; keeps only the previous sample."""
 
@@ -81,21 +116,22 @@ class CpuSampler:
         """CPU % and core of every running worker of ``run`` (a core ``Run``)."""
         now = time.perf_counter()
         threads_by_pid: dict[int, dict[int, float]] = {}
-        out = []
+        # per (pid, tid): its CPU seconds, core and the workers on it (usually one)
+        measured: dict[tuple[int, int], tuple[float, int | None, list[Any]]] = {}
         for worker in run.workers:
             pid = worker.pid
             if pid is None or worker.final:
-                out.append(WorkerCpu(worker.worker_id, None, None))
                 continue
             proc = self._process(pid)
             if proc is None:
-                out.append(WorkerCpu(worker.worker_id, None, None))
                 continue
             try:
                 if run.config.mode == "process":
-                    times = proc.cpu_times()
-                    percent = self._percent((pid, 0), now, times.user + times.system)
-                    core = proc.cpu_num() if hasattr(proc, "cpu_num") else None
+                    key = (pid, 0)
+                    if key not in measured:
+                        times = proc.cpu_times()
+                        core = proc.cpu_num() if hasattr(proc, "cpu_num") else None
+                        measured[key] = (times.user + times.system, core, [])
                 else:
                     if pid not in threads_by_pid:
                         threads_by_pid[pid] = {
@@ -103,17 +139,27 @@ class CpuSampler:
                         }
                     tid = worker.thread_id
                     cpu_s = threads_by_pid[pid].get(tid) if tid is not None else None
-                    if cpu_s is None:
-                        out.append(WorkerCpu(worker.worker_id, None, None))
+                    if tid is None or cpu_s is None:
                         continue
-                    percent = self._percent((pid, tid), now, cpu_s)
-                    core = thread_core(pid, tid)
+                    key = (pid, tid)
+                    if key not in measured:
+                        measured[key] = (cpu_s, thread_core(pid, tid), [])
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 self._procs.pop(pid, None)
-                out.append(WorkerCpu(worker.worker_id, None, None))
                 continue
-            out.append(WorkerCpu(worker.worker_id, percent, core))
-        return out
+            measured[key][2].append(worker)
+        found: dict[int, tuple[float | None, int | None]] = {}
+        for key, (cpu_s, core, members) in measured.items():
+            last = self._last.get(key)
+            percent = self._percent(key, now, cpu_s)
+            if percent is None or last is None or len(members) == 1:
+                for worker in members:
+                    found[worker.worker_id] = (percent, core)
+                continue
+            steps = {w.worker_id: steps_between(w.samples, w.count, last[0], now) for w in members}
+            for wid, share in split_shared(percent, steps).items():
+                found[wid] = (share, core)
+        return [WorkerCpu(w.worker_id, *found.get(w.worker_id, (None, None))) for w in run.workers]
 
     def forget(self) -> None:
         """Drop per-process state (between runs); per-core priming is kept."""
