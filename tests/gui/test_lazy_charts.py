@@ -42,13 +42,19 @@ window.close()
 """
 
 
-def test_window_paints_without_pyqtgraph_or_numpy():
+def run_probe(code: str) -> str:
+    """``code`` in a fresh interpreter, offscreen; its stdout (it must exit 0)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(SRC))
     result = subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    lines = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    return result.stdout
+
+
+def test_window_paints_without_pyqtgraph_or_numpy():
+    out = run_probe(PROBE)
+    lines = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
     assert lines["painted"] == "-", "the first paint imported " + lines["painted"]
     assert "pyqtgraph" in lines["timeline"], "showing a chart tab builds its chart"
 
@@ -85,12 +91,8 @@ window.close()
 
 
 def test_the_app_imports_pyqtgraph_in_a_thread_after_the_first_paint():
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(SRC))
-    result = subprocess.run(
-        [sys.executable, "-c", PRELOAD_PROBE], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    assert "at first paint: (False, False)" in result.stdout, result.stdout
+    out = run_probe(PRELOAD_PROBE)
+    assert "at first paint: (False, False)" in out, out
 
 
 def test_lazy_plot_builds_once_on_first_show_also_in_a_dock(qtbot):
