@@ -61,3 +61,15 @@ def test_lane_cpu_stays_bounded_and_keeps_the_whole_run(monkeypatch):
     # merged samples keep the CPU used: 40 samples of 0.1 s at 0 % and 100 % alternately
     assert lane.area() == pytest.approx(20 * 0.1 * 100.0)
     assert all(0.0 <= p <= 100.0 for p in lane.percent)
+
+
+def test_lane_cpu_outline_is_rebuilt_only_for_new_samples():
+    samples = deque([(0.1, 50.0), (0.2, 60.0)])
+    lane = tv.LaneCpu()
+    lane.update(samples)
+    first = lane.outline(0.0)
+    assert lane.outline(0.0)[0] is first[0]  # nothing new: the same arrays
+    samples.append((0.3, 70.0))
+    lane.update(samples)
+    assert lane.outline(0.0)[0].size == first[0].size + 2
+    assert lane.outline(-1.0)[1][0] == pytest.approx(-1.0 + tv.CPU_LO)  # another lane: rebuilt

@@ -94,6 +94,10 @@ def test_lanes_follow_the_run_size_with_the_same_items(qtbot):
     assert len(view.spans) == 1
     area = painted(view, "#1e8449")
     assert area.top() > -0.5, "no bar left over in the lanes of the bigger run"
+    view.clear()  # what Reset asks for: an empty chart, the same items
+    assert view.shapes == items
+    assert all(shape.path().isEmpty() for shape in view.shapes.values())
+    assert view.cpuFill.path().isEmpty()
 
 
 def test_cpu_view_plots_every_core_from_bounded_buffers(qtbot, monkeypatch):
