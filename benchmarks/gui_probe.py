@@ -19,6 +19,7 @@ import json
 import time
 
 INTERVAL_MS = 30
+SCENARIOS = ("idle", "processes2", "threads4", "threads4_timeline")
 
 
 def _scenario_config(name: str, count: int, step_iterations: int):
@@ -30,7 +31,7 @@ def _scenario_config(name: str, count: int, step_iterations: int):
         return RunConfig.build(
             mode="process", workers=2, count=count, kind="cpu", step_iterations=step_iterations
         )
-    if name == "threads4":
+    if name in ("threads4", "threads4_timeline"):
         return RunConfig.build(
             mode="thread", workers=4, count=count, kind="cpu", step_iterations=step_iterations
         )
@@ -87,9 +88,14 @@ class CoreHarness:
 
 
 class WindowHarness:
-    """The real window: configured through its panel, started with its Run button."""
+    """The real window: configured through its panel, started with its Run button.
 
-    def __init__(self, config) -> None:
+    ``tab``: the view tab shown during the run (a chart tab is built before Run).
+    """
+
+    def __init__(self, config, tab: str | None = None) -> None:
+        from PySide6.QtWidgets import QApplication
+
         from concurrency_explorer.gui import MainWindow
 
         self.window = MainWindow()
@@ -97,7 +103,12 @@ class WindowHarness:
         if config is not None:
             self.window.configPanel.set_config(config)
         self.window.measureBaselineCheck.setChecked(False)
+        if tab is not None:
+            tabs = self.window.viewTabs
+            titles = [tabs.tabText(i).replace("&", "") for i in range(tabs.count())]
+            tabs.setCurrentIndex(titles.index(tab))
         self.window.show()
+        QApplication.processEvents()  # a chart tab builds on show: not part of the run
 
     def start(self) -> None:
         if self.config is not None:
@@ -135,7 +146,8 @@ def measure(
             harness_name = "core"
         else:
             harness_name = "window"
-    harness = WindowHarness(config) if harness_name == "window" else CoreHarness(config)
+    tab = "Timeline" if scenario.endswith("_timeline") else None
+    harness = WindowHarness(config, tab) if harness_name == "window" else CoreHarness(config)
     stamps: list[float] = []
     probe = QTimer()
     probe.setTimerType(Qt.TimerType.PreciseTimer)
@@ -160,7 +172,7 @@ def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scenario", required=True, choices=("idle", "processes2", "threads4"))
+    parser.add_argument("--scenario", required=True, choices=SCENARIOS)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--step-iterations", type=int, default=20_000)

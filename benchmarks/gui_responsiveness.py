@@ -2,7 +2,8 @@
 
 Each measurement is a fresh process (``benchmarks.gui_probe``) with a 30 ms probe
 timer beside the window's poll loop. The baseline is the same probe with nothing
-running (``idle``), interleaved with the two loaded scenarios. Lateness samples
+running (``idle``), interleaved with the loaded scenarios; one of them shows the
+Timeline tab (its live chart) while 4 cpu threads run. Lateness samples
 are pooled over the rounds; p50 and p99 are reported (goals from issue 4).
 """
 
@@ -14,8 +15,14 @@ import math
 from .context import BenchContext
 from .harness import Figure, interleave, run_python
 
-GOALS = {"processes2": "<= 25", "threads4": "<= 50"}
-LABELS = {"idle": "idle", "processes2": "2 cpu processes", "threads4": "4 cpu threads"}
+# issue 5: the window stays within issue 4's targets with its charts shown
+GOALS = {"processes2": "<= 25", "threads4": "<= 50", "threads4_timeline": "<= 50"}
+LABELS = {
+    "idle": "idle",
+    "processes2": "2 cpu processes",
+    "threads4": "4 cpu threads",
+    "threads4_timeline": "4 cpu threads, Timeline shown",
+}
 
 
 def percentile(values: list[float], q: float) -> float | None:
