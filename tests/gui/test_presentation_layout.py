@@ -7,7 +7,7 @@ import pytest
 from concurrency_explorer.gui.experiments import KEY_GEOMETRY, KEY_STATE
 from concurrency_explorer.gui.settings import app_settings
 
-from .helpers import shown_window
+from .helpers import run_and_wait, shown_window
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 QA_SCREEN_WIDTH = 1600  # the projector-sized screen the defect was found on
@@ -35,3 +35,19 @@ def test_presentation_fits_the_screen_and_leaving_restores_the_layout(qtbot):
     assert window.size() == size
     assert dock.width() == dock_width
     assert settings.value(KEY_GEOMETRY) is not None
+
+
+def test_tabs_shown_while_presenting_do_not_widen_the_window_after(qtbot):
+    window = shown_window(qtbot, mode="thread", workers=2, count=10)
+    window.resize(1500, 950)
+    run_and_wait(qtbot, window)  # History lists a run: its long title is in two combos
+    size = window.size()
+    window.presentation.toggle(True)
+    tabs = window.viewTabs
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        qtbot.wait(20)
+    window.presentation.toggle(False)
+    qtbot.wait(50)
+    assert window.minimumSizeHint().width() <= size.width()
+    assert window.size() == size

@@ -160,6 +160,9 @@ class HistoryView(QWidget):
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
         combo.setToolTip(accessible)
+        # a run's title is long: as wide as it, the combo made the window wider than the screen
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
         return combo
 
     def refresh(self) -> None:

@@ -36,6 +36,8 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from . import chart_theme
+
 PRELOAD_THREAD_NAME = "chart-preload"
 
 
@@ -59,6 +61,7 @@ class LazyPlot(QWidget):
         """The real widget, built now if it was not yet."""
         if self.widget is None:
             widget = self._build()
+            chart_theme.style(widget)  # the theme's colours, not pyqtgraph's
             if not widget.objectName():
                 widget.setObjectName(self._name)
             widget.setParent(self)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLayout, QWidget
 
+from . import chart_theme
 from .settings import app_settings
 
 TYPE_CHECKING = False
@@ -22,18 +23,23 @@ THEMES = {
     "dark": "High contrast, dark",
     "light": "High contrast, light",
 }
-# (window, text, base, highlight, highlighted text, bar chunk, button)
+# (window, text, base, highlight, highlighted text, bar chunk, button, placeholder)
+# Bar text is one colour over chunk and groove: the chunk keeps >= 4.5:1 with it.
 COLOURS = {
-    "dark": ("#000000", "#ffffff", "#101010", "#ffd600", "#000000", "#00e5ff", "#1c1c1c"),
-    "light": ("#ffffff", "#000000", "#ffffff", "#0033cc", "#ffffff", "#0033cc", "#e8e8e8"),
-}
+    "dark": (
+        "#000000", "#ffffff", "#101010", "#ffd600", "#000000", "#1565c0", "#1c1c1c", "#a0a0a0",
+    ),
+    "light": (
+        "#ffffff", "#000000", "#ffffff", "#0033cc", "#ffffff", "#64b5f6", "#e8e8e8", "#606060",
+    ),
+}  # fmt: skip
 PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts
 DOCK_SHARE = 0.28  # of the screen width for the Scenarios dock when presenting
 MIN_SCALE, MAX_SCALE, STEP = 0.6, 4.0, 1.15
 
 
 def palette_for(theme: str) -> QPalette:
-    window, text, base, highlight, high_text, _chunk, button = COLOURS[theme]
+    window, text, base, highlight, high_text, _chunk, button, placeholder = COLOURS[theme]
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: window,
@@ -47,7 +53,7 @@ def palette_for(theme: str) -> QPalette:
         QPalette.ColorRole.ToolTipText: text,
         QPalette.ColorRole.Highlight: highlight,
         QPalette.ColorRole.HighlightedText: high_text,
-        QPalette.ColorRole.PlaceholderText: text,
+        QPalette.ColorRole.PlaceholderText: placeholder,  # a hint, not a typed value
         QPalette.ColorRole.BrightText: highlight,
     }
     for role, colour in roles.items():
@@ -72,7 +78,7 @@ def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None
             f" #scenarioVerdict {{ font-size: {point_size * 1.15:.1f}pt; }}"
         )
     if theme in COLOURS:
-        _window, text, base, _highlight, _high, chunk, _button = COLOURS[theme]
+        _window, text, base, _highlight, _high, chunk, _button, _hint = COLOURS[theme]
         rules.append(
             f"QProgressBar {{ border: 2px solid {text}; background: {base}; color: {text};"
             f" text-align: center; }}"
@@ -187,6 +193,11 @@ class Presentation(QObject):
             dock.setMinimumWidth(self._dock_minimum[0])  # their own minimum again
             dock.widget().setMinimumWidth(self._dock_minimum[1])
             self._dock_minimum = None
+        # Hidden tab pages keep the minimum sizes of the big fonts until laid out again.
+        for widget in w.findChildren(QWidget):
+            widget.updateGeometry()  # drops the size its layout item cached
+            if widget.layout() is not None:
+                _invalidate(widget.layout())
         w.restoreState(state)
         if not self._was_maximized:
             # Exactly where it was: restoreGeometry would fit it to the screen it knows.
@@ -232,6 +243,10 @@ class Presentation(QObject):
         browser = getattr(self.window_, "scenarioBrowser", None)
         if browser is not None:
             browser.refresh_fonts()
+        chart_theme.set_theme(self.theme, self.window_)
+        workers = getattr(self.window_, "workersView", None)
+        if workers is not None:
+            workers.recolour()
         settings = app_settings()
         settings.setValue("view/theme", self.theme)
         settings.setValue("view/fontScale", self.normal_scale)
@@ -242,6 +257,15 @@ class Presentation(QObject):
                 if self.presenting
                 else f"Text size {self.scale:.0%} ({THEMES[self.theme]})"
             )
+
+
+def _invalidate(layout: QLayout) -> None:
+    """``layout`` and its nested layouts (``invalidate`` alone keeps theirs)."""
+    layout.invalidate()
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item is not None and item.layout() is not None:
+            _invalidate(item.layout())
 
 
 def _action(window: MainWindow, name: str, text: str, keys: list[str], tip: str) -> QAction:

@@ -8,7 +8,9 @@ of Qt calls).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QLabel,
     QProgressBar,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 from ..core.metrics import WorkerState
 from ..core.runner import Run
 
-STATE_COLOURS = {
+STATE_COLOURS = {  # lanes and chart marks (gui/timeline_view.py)
     "pending": "#7f8c8d",
     "starting": "#8e44ad",
     "running": "#2471a3",
@@ -28,6 +30,25 @@ STATE_COLOURS = {
     "stopped": "#7f8c8d",
     "failed": "#c0392b",
 }
+# State text: >= 4.5:1 on a light window (first) and on a dark one (second)
+STATE_TEXT_COLOURS = {
+    "pending": ("#5d6d7e", "#b0b0b0"),
+    "starting": ("#8e44ad", "#d7a6ff"),
+    "running": ("#2471a3", "#6cb6ff"),
+    "stalled": ("#a04000", "#ffb74d"),
+    "done": ("#1e8449", "#69f0ae"),
+    "stopped": ("#5d6d7e", "#b0b0b0"),
+    "failed": ("#c0392b", "#ff8a80"),
+}
+
+
+def state_colour(state: str) -> str:
+    """The state's colour for the current palette (dark window: the light variant)."""
+    light, dark = STATE_TEXT_COLOURS.get(state, ("#000000", "#ffffff"))
+    window = QApplication.palette().color(QPalette.ColorRole.Window)
+    return dark if window.lightnessF() < 0.5 else light
+
+
 EMPTY_HINT = (
     "Press Run (Ctrl+R or F5). One bar per worker appears here; bars that move at the "
     "same moment are workers running at the same time."
@@ -90,14 +111,17 @@ class WorkerRow:
             self.state.setText(text)
         if worker.state != self._state:
             self._state = worker.state
-            colour = STATE_COLOURS.get(worker.state, "#000")
-            self.state.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            self.recolour()
             tip = STATE_TIPS.get(worker.state, "")
             if worker.error:
                 error = worker.error
                 tip = f"{error['type']}: {error['message']}\n\n{error['traceback']}"
             self.state.setToolTip(tip.strip())
             self.bar.setToolTip(tip.strip())
+
+    def recolour(self) -> None:
+        if self._state:
+            self.state.setStyleSheet(f"color: {state_colour(self._state)}; font-weight: bold;")
 
 
 def _who_text(worker: WorkerState, processes: bool) -> str:
@@ -166,3 +190,8 @@ class WorkersView(QScrollArea):
 
     def clear(self) -> None:
         self._build([])
+
+    def recolour(self) -> None:
+        """The theme changed: state colours that read on the new background."""
+        for row in self.rows:
+            row.recolour()
