@@ -36,6 +36,7 @@ from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
 from .results_view import ResultsView, responsiveness_text
 from .run_controller import BASELINE, TICK_MS, RunController
+from .wording import workers_phrase
 from .worker_rows import WorkersView
 
 TITLE = "Concurrency Explorer"
@@ -340,7 +341,7 @@ class MainWindow(QMainWindow):
                 f"Step 1 of 2: timing the same {n} workers one after another (the baseline "
                 "for a measured speedup)…"
             )
-        return f"Running {n} {run.engine.label}…"
+        return f"Running {workers_phrase(run.config, run.engine.label)}…"
 
     def _on_started(self, run: Run) -> None:
         self.workersView.show_run(run)

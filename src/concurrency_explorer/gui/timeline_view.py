@@ -33,6 +33,7 @@ from ..core.metrics import WorkerState
 from ..core.runner import Run
 from .cpu_monitor import CpuMonitor, monitor_for
 from .lazy_plot import LazyPlot
+from .wording import ran_phrase
 from .worker_rows import STATE_COLOURS
 
 TYPE_CHECKING = False
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 
 BAR_LO, BAR_HI = -0.42, -0.30  # state bar, relative to the lane's centre
 CPU_LO, CPU_HI = -0.26, 0.42  # CPU fill: CPU_LO = 0 %, CPU_HI = 100 % of one core
+LEGEND = (
+    "Grey = waiting (host starting, or queued), purple = starting, blue = running, "
+    "green = done; the fill = share of one core."
+)  # the colours of lane_spans, named
 WAIT_COLOUR = "#d5d8dc"  # before the worker's start was requested (host starting, queued)
 CPU_BRUSH = (36, 113, 163, 150)
 CPU_PEN = "#1b4f72"
@@ -177,8 +182,7 @@ class TimelineView(QWidget):
         self.monitor = monitor
         self.run: Run | None = None
         self.explainLabel = QLabel(
-            "Press Run: each worker gets a lane. Purple = starting, blue = running; the filled "
-            "area is the share of one core it got (a full lane = one whole core)."
+            f"Press Run: each worker gets a lane. {LEGEND} A full lane = one whole core."
         )
         self.explainLabel.setObjectName("timelineExplain")
         self.explainLabel.setWordWrap(True)
@@ -389,7 +393,6 @@ class TimelineView(QWidget):
 
     def _explain(self, run: Run, total_cpu: float, measured: int) -> None:
         mode, kind = run.config.mode, run.config.kind
-        n = run.config.workers
         if measured and not run.finished:
             cores = total_cpu / 100.0
             text = f"All {measured} running workers together now use {cores:.2f} cores. "
@@ -408,11 +411,7 @@ class TimelineView(QWidget):
             else:
                 text += f"{kind} work releases the GIL while it waits, so threads overlap."
         elif run.finished:
-            text = (
-                f"{n} workers ran {mode}"
-                + (f" ({run.config.effective_start_method})" if mode == "process" else "")
-                + f" in {run.wall_s:.2f} s. Purple = start-up cost; the fill = share of one core."
-            )
+            text = f"{ran_phrase(run.config)} in {run.wall_s:.2f} s. {LEGEND}"
         else:
             text = "Starting workers…"
         if text != self.explainLabel.text():

@@ -33,6 +33,7 @@ STATE_COLOURS = {  # lanes and chart marks (gui/timeline_view.py)
 # State text: >= 4.5:1 on a light window (first) and on a dark one (second)
 STATE_TEXT_COLOURS = {
     "pending": ("#5d6d7e", "#b0b0b0"),
+    "waiting": ("#5d6d7e", "#b0b0b0"),
     "starting": ("#8e44ad", "#d7a6ff"),
     "running": ("#2471a3", "#6cb6ff"),
     "stalled": ("#a04000", "#ffb74d"),
@@ -55,6 +56,7 @@ EMPTY_HINT = (
 )
 STATE_TIPS = {
     "pending": "Not asked to start yet.",
+    "waiting": "Waits for the workers before it: one after another, one at a time.",
     "starting": "Asked to start; its first message has not arrived (start latency).",
     "running": "Counting down and reporting progress.",
     "stalled": "Running, but silent for longer than the watchdog allows.",
@@ -93,8 +95,12 @@ class WorkerRow:
         self._text = ""
         self._state = ""
 
-    def show_state(self, worker: WorkerState, processes: bool) -> None:
-        """Update only what changed: each Qt call here happens up to 64 times a tick."""
+    def show_state(self, worker: WorkerState, processes: bool, queued: bool = False) -> None:
+        """Update only what changed: each Qt call here happens up to 64 times a tick.
+
+        ``queued``: workers run one after another, so one not started yet is waiting
+        its turn, not starting.
+        """
         done = worker.count - worker.remaining
         if self.bar.value() != done:
             self.bar.setValue(done)
@@ -103,16 +109,19 @@ class WorkerRow:
         if who != self._who:
             self._who = who
             self.label.setText(f"worker {worker.worker_id}\n{_who_text(worker, processes)}")
-        text = f"{worker.state} · {worker.remaining:,} left"
+        shown = worker.state
+        if queued and shown == "starting" and worker.t_started is None:
+            shown = "waiting"
+        text = f"{shown} · {worker.remaining:,} left"
         if worker.error:
             text = f"{worker.state}: {worker.error['type']} · {worker.remaining:,} left"
         if text != self._text:
             self._text = text
             self.state.setText(text)
-        if worker.state != self._state:
-            self._state = worker.state
+        if shown != self._state:
+            self._state = shown
             self.recolour()
-            tip = STATE_TIPS.get(worker.state, "")
+            tip = STATE_TIPS.get(shown, "")
             if worker.error:
                 error = worker.error
                 tip = f"{error['type']}: {error['message']}\n\n{error['traceback']}"
@@ -144,6 +153,7 @@ class WorkersView(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rows: list[WorkerRow] = []
         self._processes = True  # does the current run's engine make a process per worker?
+        self._queued = False  # do the current run's workers run one after another?
         self._retired_updates = 0
         self._build([])
 
@@ -173,6 +183,7 @@ class WorkersView(QScrollArea):
     def show_run(self, run: Run) -> None:
         """New rows for a new run."""
         self._processes = run.engine.uses_start_method
+        self._queued = run.config.mode == "sequential"
         self._build([w.count for w in run.workers])
         self.refresh(run)
 
@@ -184,7 +195,7 @@ class WorkersView(QScrollArea):
         inner.setUpdatesEnabled(False)
         try:
             for row, worker in zip(self.rows, run.workers, strict=False):
-                row.show_state(worker, self._processes)
+                row.show_state(worker, self._processes, self._queued)
         finally:
             inner.setUpdatesEnabled(True)
 
