@@ -95,20 +95,26 @@ class WorkerRow:
         self._text = ""
         self._state = ""
 
-    def show_state(self, worker: WorkerState, processes: bool, queued: bool = False) -> None:
+    def show_state(
+        self, worker: WorkerState, processes: bool, queued: bool = False, where: str | None = None
+    ) -> None:
         """Update only what changed: each Qt call here happens up to 64 times a tick.
 
         ``queued``: workers run one after another, so one not started yet is waiting
-        its turn, not starting.
+        its turn, not starting. ``where``: the Dask worker's address, if it runs on one.
         """
         done = worker.count - worker.remaining
         if self.bar.value() != done:
             self.bar.setValue(done)
             self.value_updates += 1
-        who = (worker.pid, worker.thread_id)
+        who = (worker.pid, worker.thread_id, where)
         if who != self._who:
             self._who = who
-            self.label.setText(f"worker {worker.worker_id}\n{_who_text(worker, processes)}")
+            text = _who_text(worker, processes)
+            if where and worker.pid is not None:
+                text = f"{where} · pid {worker.pid}"  # issue 10: the Dask worker and its pid
+            self.label.setText(f"worker {worker.worker_id}\n{text}")
+            self.label.setToolTip(f"Ran on the Dask worker {where}" if where else "")
         shown = worker.state
         if queued and shown == "starting" and worker.t_started is None:
             shown = "waiting"
@@ -188,6 +194,12 @@ class WorkersView(QScrollArea):
         self.refresh(run)
 
     def refresh(self, run: Run) -> None:
+        where: dict[int, str] = {}
+        if run.config.mode == "dask":
+            extras = run.engine.worker_extras()
+            where = {
+                wid: str(e["dask_worker"]) for wid, e in extras.items() if e.get("dask_worker")
+            }
         # QProgressBar.setValue repaints the bar at once (0.4-0.8 ms each, 64 a tick);
         # with updates off it only records the value, and turning them on again asks
         # for one ordinary repaint of the rows, done with the window's next paint.
@@ -195,7 +207,7 @@ class WorkersView(QScrollArea):
         inner.setUpdatesEnabled(False)
         try:
             for row, worker in zip(self.rows, run.workers, strict=False):
-                row.show_state(worker, self._processes, self._queued)
+                row.show_state(worker, self._processes, self._queued, where.get(worker.worker_id))
         finally:
             inner.setUpdatesEnabled(True)
 
