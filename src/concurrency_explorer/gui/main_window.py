@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -79,6 +79,8 @@ each worker's own CPU and sleep time.</p>
 
 class MainWindow(QMainWindow):
     """Constructible with no arguments; everything else hangs off ``controller``."""
+
+    wasReset = Signal()  # Reset pressed: views of the current run clear themselves
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -301,6 +303,7 @@ class MainWindow(QMainWindow):
         self.phaseLabel.clear()
         self.statusLabel.setText("Ready")
         self.tickLatenessLabel.setText("Window tick: idle")
+        self.wasReset.emit()
 
     def show_concepts(self) -> None:
         box = QMessageBox(self)

@@ -28,6 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
+IDLE_TEXT = "Press Run: the queue's traffic shows here."
 TICK_HISTORY = 4000  # ticks kept (about 2 minutes at 30 ms)
 RATE_WINDOW_S = 0.5
 
@@ -44,7 +45,7 @@ class QueueView(QWidget):
         self.ticks: deque[tuple[float, int, float]] = deque(maxlen=TICK_HISTORY)
         self.max_drained = 0
         self.depth_basis = "none"
-        self.statsLabel = QLabel("Press Run: the queue's traffic shows here.")
+        self.statsLabel = QLabel(IDLE_TEXT)
         self.statsLabel.setObjectName("queueStats")
         self.statsLabel.setAccessibleName("Queue counters")
         self.statsLabel.setWordWrap(True)
@@ -102,7 +103,12 @@ class QueueView(QWidget):
         item.showGrid(x=True, y=True, alpha=0.2)
         return plot
 
-    def show_run(self, run: Run) -> None:
+    def clear(self) -> None:
+        """Reset: no run, empty charts (the next run starts them again)."""
+        self.show_run(None)
+        self.statsLabel.setText(IDLE_TEXT)
+
+    def show_run(self, run: Run | None) -> None:
         self.run = run
         self.ticks.clear()
         self.max_drained = 0
@@ -159,3 +165,4 @@ def install(window: Any) -> None:
     view = QueueView(window.controller, monitor_for(window))
     window.queueView = view
     window.add_view(view, "Queue")
+    window.wasReset.connect(view.clear)

@@ -46,6 +46,7 @@ LEGEND = (
     "Grey = waiting (host starting, or queued), purple = starting, blue = running, "
     "green = done; the fill = share of one core."
 )  # the colours of lane_spans, named
+IDLE_TEXT = f"Press Run: each worker gets a lane. {LEGEND} A full lane = one whole core."
 WAIT_COLOUR = "#d5d8dc"  # before the worker's start was requested (host starting, queued)
 CPU_BRUSH = (36, 113, 163, 150)
 CPU_PEN = "#1b4f72"
@@ -181,9 +182,7 @@ class TimelineView(QWidget):
         self.setAccessibleName("Timeline")
         self.monitor = monitor
         self.run: Run | None = None
-        self.explainLabel = QLabel(
-            f"Press Run: each worker gets a lane. {LEGEND} A full lane = one whole core."
-        )
+        self.explainLabel = QLabel(IDLE_TEXT)
         self.explainLabel.setObjectName("timelineExplain")
         self.explainLabel.setWordWrap(True)
         self.chart = LazyPlot(self._build_chart, "timelinePlot")
@@ -280,6 +279,7 @@ class TimelineView(QWidget):
             self.cpuFill.setPath(QPainterPath())
         if self.item is not None:
             self.item.getAxis("left").setTicks([[], []])
+        self.explainLabel.setText(IDLE_TEXT)
 
     def finish(self) -> None:
         self._dirty = True
@@ -423,4 +423,5 @@ def install(window: Any) -> None:
     window.timelineView = view
     window.controller.started.connect(view.show_run)
     window.controller.finished.connect(lambda _record: view.finish())
+    window.wasReset.connect(view.clear)
     window.add_view(view, "Timeline")
