@@ -63,8 +63,12 @@ def shutdown_pools() -> None:
 
 
 def settle(timeout: float = 10.0) -> None:
-    """Let exited children be reaped and feeder threads end before measuring."""
+    """Let exited children be reaped and feeder threads end before measuring (and a
+    closing Dask cluster finish: its teardown thread is not a leak, it is on its way)."""
     shutdown_pools()
+    dask_engine = sys.modules.get("concurrency_explorer.core.engines.dask_engine")
+    if dask_engine is not None:
+        assert dask_engine.wait_for_teardowns(60), "a Dask cluster did not close"
     me = psutil.Process()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -142,6 +146,6 @@ def test_soak_200_runs_leave_nothing_behind():
     assert not failures, failures[:5]
     assert after["children"] == 0
     assert after["threads"] == before["threads"], figures
-    assert after["os_threads"] == before["os_threads"], figures
+    assert after["os_threads"] <= before["os_threads"], figures  # none left running
     assert after["fds"] <= before["fds"] + FD_SLACK, figures
     assert growth <= RSS_GROWTH_LIMIT, figures
