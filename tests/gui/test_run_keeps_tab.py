@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import run_and_wait, shown_window
+from .helpers import run_and_wait, select_tab, shown_window
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 
@@ -15,3 +15,14 @@ def test_the_tab_the_person_chose_stays_after_a_run(qtbot):
     assert window.viewTabs.currentWidget() is window.timelineView
     assert "Results tab" in window.statusLabel.text()
     assert window.resultsView.toPlainText().strip(), "the results were filled in all the same"
+
+
+def test_a_sweep_leaves_the_tab_the_person_moved_to(qtbot):
+    window = shown_window(qtbot, mode="thread", workers=2, count=10, tab="Sweep")
+    view = window.sweepView
+    view.maxWorkersSpin.setValue(2)
+    view.countSpin.setValue(10)
+    with qtbot.waitSignal(view.driver.ended, timeout=120_000):
+        assert view.start_sweep()
+        select_tab(window, "CPU cores")  # the presenter shows the cores meanwhile
+    assert window.viewTabs.currentWidget() is window.cpuView

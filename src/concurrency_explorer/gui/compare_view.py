@@ -191,7 +191,6 @@ class CompareView(QWidget):
         )
 
     def _on_progress(self, record: dict[str, Any]) -> None:
-        self.main.viewTabs.setCurrentWidget(self)  # the window shows Results after each run
         if self.comparison is not None:
             self.show_comparison(self.comparison)
 

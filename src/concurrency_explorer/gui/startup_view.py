@@ -109,6 +109,7 @@ class StartupView(QWidget):
         self.show_latencies([])
         self.summaryLabel.setText(f"Running the same workload under {', '.join(self.methods)}…")
         self.driver.start(sequence)
+        self.main.viewTabs.setCurrentWidget(self)  # once, at the start; then the person's choice
         self._sync(True)
         return True
 
@@ -137,7 +138,6 @@ class StartupView(QWidget):
         self.plot.getPlotItem().setXRange(-0.6, len(self.methods) - 0.4, padding=0)
 
     def _on_progress(self, record: dict[str, Any]) -> None:
-        self.main.viewTabs.setCurrentWidget(self)  # the window shows Results after each run
         self.records.append(record)
         rows = startup_latencies(self.records)
         self.show_latencies(rows)

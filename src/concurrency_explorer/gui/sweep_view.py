@@ -67,13 +67,15 @@ class SweepView(QWidget):
         self.statusLabel = QLabel("Mode, start method and kind come from the Workers panel.")
         self.statusLabel.setObjectName("sweepStatus")
         self.statusLabel.setWordWrap(True)
-        controls = QHBoxLayout()
+        controls = QHBoxLayout()  # two short rows in one: narrow enough for big fonts
         controls.addWidget(QLabel("up to"))
         controls.addWidget(self.maxWorkersSpin)
         controls.addWidget(QLabel("workers, count"))
         controls.addWidget(self.countSpin)
-        controls.addWidget(self.sweepButton)
         controls.addStretch(1)
+        run_row = QHBoxLayout()
+        run_row.addWidget(self.sweepButton)
+        run_row.addStretch(1)
 
         self.idealCurve: Any = None  # the curves, once the plot is built
         self.measuredCurve: Any = None
@@ -82,6 +84,7 @@ class SweepView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(controls)
+        layout.addLayout(run_row)
         layout.addWidget(self.statusLabel)
         layout.addWidget(self.chart, 1)
         self.driver.progressed.connect(self._on_progress)
@@ -139,11 +142,11 @@ class SweepView(QWidget):
             f"{base.mode} workers. Esc stops it."
         )
         self.driver.start(sweep)
+        self.main.viewTabs.setCurrentWidget(self)  # once, at the start; then the person's choice
         self._sync(True)
         return True
 
     def _on_progress(self, record: dict[str, Any]) -> None:
-        self.main.viewTabs.setCurrentWidget(self)  # the window shows Results after each run
         sweep = self.sweep
         if sweep is None:
             return
