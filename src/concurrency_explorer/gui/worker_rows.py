@@ -105,7 +105,12 @@ class WorkerRow:
         """
         done = worker.count - worker.remaining
         if self.bar.value() != done:
+            # QProgressBar.setValue repaints at once (0.4-0.8 ms, up to 64 bars a tick);
+            # with the bar's updates off it only takes the value, and turning them on
+            # queues an ordinary repaint of this bar alone, drawn with the next frame.
+            self.bar.setUpdatesEnabled(False)
             self.bar.setValue(done)
+            self.bar.setUpdatesEnabled(True)
             self.value_updates += 1
         who = (worker.pid, worker.thread_id, where)
         if who != self._who:
@@ -200,16 +205,8 @@ class WorkersView(QScrollArea):
             where = {
                 wid: str(e["dask_worker"]) for wid, e in extras.items() if e.get("dask_worker")
             }
-        # QProgressBar.setValue repaints the bar at once (0.4-0.8 ms each, 64 a tick);
-        # with updates off it only records the value, and turning them on again asks
-        # for one ordinary repaint of the rows, done with the window's next paint.
-        inner = self.widget()
-        inner.setUpdatesEnabled(False)
-        try:
-            for row, worker in zip(self.rows, run.workers, strict=False):
-                row.show_state(worker, self._processes, self._queued, where.get(worker.worker_id))
-        finally:
-            inner.setUpdatesEnabled(True)
+        for row, worker in zip(self.rows, run.workers, strict=False):
+            row.show_state(worker, self._processes, self._queued, where.get(worker.worker_id))
 
     def clear(self) -> None:
         self._build([])
