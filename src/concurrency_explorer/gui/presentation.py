@@ -127,6 +127,7 @@ class Presentation(QObject):
                 app.setFont(font)
             if app.palette() != palette:
                 app.setPalette(palette)
+            chart_theme.set_theme("system")  # charts of a next window start plain
 
         window.destroyed.connect(restore)
 
