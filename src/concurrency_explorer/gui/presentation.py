@@ -265,8 +265,9 @@ def _invalidate(layout: QLayout) -> None:
     layout.invalidate()
     for i in range(layout.count()):
         item = layout.itemAt(i)
-        if item is not None and item.layout() is not None:
-            _invalidate(item.layout())
+        nested = item.layout() if item is not None else None
+        if isinstance(nested, QLayout):  # a spacer item answers with itself here
+            _invalidate(nested)
 
 
 def _action(window: MainWindow, name: str, text: str, keys: list[str], tip: str) -> QAction:
