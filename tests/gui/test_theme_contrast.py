@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 from concurrency_explorer.gui import presentation
 from concurrency_explorer.gui.worker_rows import STATE_TEXT_COLOURS, state_colour
@@ -37,6 +39,8 @@ def test_bar_text_and_hints_read_well(theme):
 
 
 def test_dark_theme_recolours_states_and_charts(qtbot):
+    # an earlier test's window, deleted now, would put its own looks back mid-test
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     window = shown_window(qtbot, mode="thread", workers=2, count=10, tab="CPU cores")
     cpu_chart = window.cpuView.chart.widget
     assert cpu_chart is not None  # built light, before the theme changed

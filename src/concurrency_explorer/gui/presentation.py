@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QLayout, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLayout, QSpacerItem, QWidget
 
 from . import chart_theme
 from .settings import app_settings
@@ -197,8 +197,11 @@ class Presentation(QObject):
         # Hidden tab pages keep the minimum sizes of the big fonts until laid out again.
         for widget in w.findChildren(QWidget):
             widget.updateGeometry()  # drops the size its layout item cached
-            if widget.layout() is not None:
-                _invalidate(widget.layout())
+            layout = widget.layout()
+            # (a layout whose address Qt reused can come back as another wrapper: skip it)
+            if isinstance(layout, QLayout) and not isinstance(layout, QSpacerItem):
+                layout.invalidate()
+                layout.activate()  # re-measures its nested layouts too, even when hidden
         w.restoreState(state)
         if not self._was_maximized:
             # Exactly where it was: restoreGeometry would fit it to the screen it knows.
@@ -258,16 +261,6 @@ class Presentation(QObject):
                 if self.presenting
                 else f"Text size {self.scale:.0%} ({THEMES[self.theme]})"
             )
-
-
-def _invalidate(layout: QLayout) -> None:
-    """``layout`` and its nested layouts (``invalidate`` alone keeps theirs)."""
-    layout.invalidate()
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        nested = item.layout() if item is not None else None
-        if isinstance(nested, QLayout):  # a spacer item answers with itself here
-            _invalidate(nested)
 
 
 def _action(window: MainWindow, name: str, text: str, keys: list[str], tip: str) -> QAction:

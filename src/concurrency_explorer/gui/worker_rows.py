@@ -37,7 +37,7 @@ STATE_TEXT_COLOURS = {
     "starting": ("#8e44ad", "#d7a6ff"),
     "running": ("#2471a3", "#6cb6ff"),
     "stalled": ("#a04000", "#ffb74d"),
-    "done": ("#1e8449", "#69f0ae"),
+    "done": ("#17703b", "#69f0ae"),
     "stopped": ("#5d6d7e", "#b0b0b0"),
     "failed": ("#c0392b", "#ff8a80"),
 }
