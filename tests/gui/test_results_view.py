@@ -94,7 +94,16 @@ def test_a_late_window_is_not_called_unstarved():
 def test_one_long_pause_is_named_even_when_p99_is_fine():
     text = responsiveness_text(lateness(12, 1984), 30)
     assert "kept time" in text
-    assert "The one 1984 ms pause was the window's own work" in text
+    assert "Its slowest tick (1984 ms late) was a pause of the window's own" in text
+
+
+def test_a_short_run_is_not_called_often_late_for_one_slow_tick():
+    # 23 ticks: the p99 is the slowest tick (here the run's first), not a pattern
+    text = responsiveness_text(lateness(52, 52, ticks=23), 30)
+    assert "often late" not in text
+    assert "Its slowest tick (52 ms late)" in text
+    slow = {"ticks": 23.0, "last": 0.0, "p50": 80.0, "p99": 120.0, "max": 120.0}
+    assert "often late" in responsiveness_text(slow, 30)  # most ticks late: it was
 
 
 def test_a_run_too_short_to_tick_says_so():
