@@ -73,3 +73,10 @@ def test_lane_cpu_outline_is_rebuilt_only_for_new_samples():
     lane.update(samples)
     assert lane.outline(0.0)[0].size == first[0].size + 2
     assert lane.outline(-1.0)[1][0] == pytest.approx(-1.0 + tv.CPU_LO)  # another lane: rebuilt
+
+
+def test_thin_lanes_share_their_labels():
+    assert tv.label_step(4, 400) == 1  # 100 px a lane: every lane labelled
+    assert tv.label_step(64, 256) == 4  # 4 px a lane: every 4th, 16 px apart
+    assert tv.label_step(64, 0) == 1  # not laid out yet
+    assert tv.label_step(1, 10) == 1

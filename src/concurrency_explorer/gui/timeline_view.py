@@ -22,6 +22,7 @@ the Run and the monitor's buffers.
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -53,6 +54,7 @@ CPU_PEN = "#1b4f72"
 RATE_WINDOW_S = 0.5  # steps/s is measured over the latest half second
 LABEL_EVERY_S = 0.5  # lane labels (CPU %, core, steps/s) are rewritten at most 2x a second
 X_GROWTH = 1.25  # while running, the time axis grows in steps of 25 %, not every redraw
+LABEL_LINE_PX = 16  # a lane label needs this much height; thinner lanes share labels
 MAX_LANE_SAMPLES = 512  # drawn CPU samples per lane; more are merged pairwise (bounded)
 
 Span = tuple[str, float, float]  # colour, start, end (seconds since the run's t0)
@@ -153,6 +155,14 @@ class LaneCpu:
         self.percent.clear()
         self.first_width = 0.1
         self._outline = None
+
+
+def label_step(lanes: int, height_px: float) -> int:
+    """Label every lane, or every k-th one when the lanes are too thin for a line of text."""
+    if lanes <= 1 or height_px <= 0:
+        return 1
+    pitch = height_px / lanes
+    return max(1, math.ceil(LABEL_LINE_PX / pitch))
 
 
 def steps_per_second(worker: WorkerState, now: float) -> float | None:
@@ -357,7 +367,12 @@ class TimelineView(QWidget):
 
     def _draw_labels(self, run: Run, now: float) -> None:
         assert self.item is not None
-        ticks = [(-float(i), self._lane_label(w, now)) for i, w in enumerate(run.workers)]
+        step = label_step(len(run.workers), self.item.getViewBox().height())
+        ticks = [
+            (-float(i), self._lane_label(w, now))
+            for i, w in enumerate(run.workers)
+            if i % step == 0
+        ]
         self.item.getAxis("left").setTicks([ticks, []])
         total_cpu = 0.0
         measured = 0
