@@ -18,7 +18,10 @@ once, so ``starting`` allows ``STARTING_BUDGET_S``.
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 import uuid
+from collections.abc import Iterator
 
 import psutil
 import pytest
@@ -107,17 +110,21 @@ def test_kill_9_of_the_cli_leaves_no_process(mode, method, moment):
 GUI_CASES = [("process", m) for m in start_methods()] + [("thread", None)]
 
 
-@pytest.mark.gui
-@pytest.mark.parametrize(("mode", "method"), GUI_CASES, ids=[f"{m}-{s}" for m, s in GUI_CASES])
-def test_kill_9_of_the_window_leaves_no_process(tmp_path, mode, method):
+@contextlib.contextmanager
+def window_mid_run(
+    tmp_path, mode: str, method: str | None, workers: int
+) -> Iterator[tuple[subprocess.Popen[str], list[psutil.Process], str]]:
+    """The window, started on a long run, once its workers are armed: (window, its
+    process tree, the token in the environment of all it starts). Whatever is left of
+    them is killed afterwards."""
     from concurrency_explorer.core import RunConfig
     from concurrency_explorer.core.experiment import save_experiment
 
-    config = RunConfig.build(mode=mode, start_method=method, workers=WORKERS, count=100_000_000)
+    config = RunConfig.build(mode=mode, start_method=method, workers=workers, count=100_000_000)
     experiment = save_experiment(tmp_path / "long.json", config)
     token = uuid.uuid4().hex
     gui = start_gui(token, str(experiment), str(tmp_path / "config"))
-    expected = WORKERS if mode == "process" else 1
+    expected = workers if mode == "process" else 1
     tree: list[psutil.Process] = []
     try:
 
@@ -127,12 +134,20 @@ def test_kill_9_of_the_window_leaves_no_process(tmp_path, mode, method):
 
         wait_for(running, 90, f"{expected} armed worker processes under the window")
         tree = descendants(gui.pid)
-        left = survivors_after_kill(gui, tree, token, within_s=ARMED_BUDGET_S)
-        assert not left, f"still alive {ARMED_BUDGET_S} s after kill -9 of the window: {left}"
+        yield gui, tree, token
     finally:
         kill_tree(tree + descendants(gui.pid) + tagged(token))
-        gui.kill()
+        if gui.poll() is None:
+            gui.kill()
         gui.communicate(timeout=10)
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize(("mode", "method"), GUI_CASES, ids=[f"{m}-{s}" for m, s in GUI_CASES])
+def test_kill_9_of_the_window_leaves_no_process(tmp_path, mode, method):
+    with window_mid_run(tmp_path, mode, method, WORKERS) as (gui, tree, token):
+        left = survivors_after_kill(gui, tree, token, within_s=ARMED_BUDGET_S)
+        assert not left, f"still alive {ARMED_BUDGET_S} s after kill -9 of the window: {left}"
 
 
 @pytest.mark.gui
@@ -142,29 +157,9 @@ def test_sigterm_or_sigint_closes_the_window_as_quit_does(tmp_path, signame):
     and the app exits 0, with no resource tracker complaint about leaked semaphores."""
     import signal
 
-    from concurrency_explorer.core import RunConfig
-    from concurrency_explorer.core.experiment import save_experiment
-
-    config = RunConfig.build(mode="process", workers=2, count=100_000_000)
-    experiment = save_experiment(tmp_path / "long.json", config)
-    token = uuid.uuid4().hex
-    gui = start_gui(token, str(experiment), str(tmp_path / "config"))
-    tree: list[psutil.Process] = []
-    try:
-
-        def running() -> bool:
-            units = units_of(descendants(gui.pid), gui.pid)
-            return len(units) == 2 and all(guarded(p) for p in units)
-
-        wait_for(running, 90, "2 armed worker processes under the window")
-        tree = descendants(gui.pid)
+    with window_mid_run(tmp_path, "process", None, 2) as (gui, tree, _token):
         gui.send_signal(getattr(signal, signame))
         _out, err = gui.communicate(timeout=20)
         assert gui.returncode == 0, err[-2000:]
         assert "leaked" not in err, err[-2000:]
         wait_for(lambda: not [p for p in tree if alive(p)], 10, "every child to end")
-    finally:
-        kill_tree(tree + descendants(gui.pid) + tagged(token))
-        if gui.poll() is None:
-            gui.kill()
-            gui.communicate(timeout=10)
