@@ -98,7 +98,23 @@ def make_step(spec: WorkerSpec) -> Callable[[], object]:
     raise ValueError(f"unknown kind {spec.kind!r}; expected one of {', '.join(KINDS)}")
 
 
-def _inject(fault: str) -> None:
+def _flush_before_dying(q: Any) -> None:
+    """A process about to die on purpose first lets its queue's feeder thread finish.
+
+    Killed while that thread writes, it would take the queue's shared write lock with
+    it, and every other worker's messages would wait on that lock for ever: the real
+    hazard of killing a process that uses a ``multiprocessing.Queue``, but not the
+    fault these injections demonstrate (an exit code). Only in a worker process's
+    main thread: in a host, the queue is shared with the other workers' threads.
+    """
+    if threading.current_thread() is threading.main_thread() and hasattr(q, "join_thread"):
+        q.close()
+        q.join_thread()
+
+
+def _inject(fault: str, q: Any = None) -> None:
+    if fault in ("exit", "kill") and q is not None:
+        _flush_before_dying(q)
     if fault == "raise":
         raise RuntimeError("injected fault: this worker raised on purpose")
     if fault == "hang":
@@ -188,7 +204,7 @@ def countdown(
             step()
             remaining -= 1
             if remaining == fault_at:
-                _inject(spec.fault or "")
+                _inject(spec.fault or "", q)
             now = clock()
             if now >= next_report or echo:
                 if stop.is_set():
