@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -364,11 +364,7 @@ def install(window: Any) -> None:
     view = CompareView(window)
     window.compareView = view
     window.add_view(view, "Compare engines")
-    action = QAction("Compare &engines", window)
-    action.setObjectName("compareAction")
-    action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-    action.setToolTip(COMPARE_TIP)
-    action.setStatusTip(COMPARE_TIP)
-    action.triggered.connect(lambda *_: view.start_comparison())
-    window.addAction(action)
-    window.menus["Run"].addAction(action)
+    window.add_action(
+        "compareAction", "Compare &engines", [QKeySequence("Ctrl+Shift+E")], COMPARE_TIP,
+        lambda *_: view.start_comparison(), menu="Run",
+    )  # fmt: skip

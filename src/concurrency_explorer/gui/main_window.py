@@ -179,29 +179,29 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {}
         for key, text in (("File", "&File"), ("Run", "R&un"), ("View", "&View"), ("Help", "&Help")):
             self.menus[key] = self.menuBar().addMenu(text)
-        self.runAction = self._action(
+        self.runAction = self.add_action(
             "runAction", "&Run", [QKeySequence("Ctrl+R"), QKeySequence("F5")],
             self.runButton.toolTip(), self.start_run,
         )  # fmt: skip
-        self.stopAction = self._action(
+        self.stopAction = self.add_action(
             "stopAction", "&Stop", [QKeySequence("Esc")], self.stopButton.toolTip(),
             self.stop_run,
         )  # fmt: skip
-        self.resetAction = self._action(
+        self.resetAction = self.add_action(
             "resetAction", "R&eset", [QKeySequence("Ctrl+Shift+R")], self.resetButton.toolTip(),
             self.reset,
         )  # fmt: skip
-        self.baselineAction = self._action(
+        self.baselineAction = self.add_action(
             "baselineAction", "Time one after another &first", [QKeySequence("Ctrl+B")],
             self.measureBaselineCheck.toolTip(), lambda *_: self.measureBaselineCheck.toggle(),
         )  # fmt: skip
         self.baselineAction.setCheckable(True)
         self.measureBaselineCheck.toggled.connect(self.baselineAction.setChecked)
-        self.pagePresetAction = self._action(
+        self.pagePresetAction = self.add_action(
             "pagePresetAction", "&Page example", [QKeySequence("Ctrl+E")],
             self.configPanel.pagePresetButton.toolTip(), self.configPanel.apply_page_example,
         )  # fmt: skip
-        self.defaultsAction = self._action(
+        self.defaultsAction = self.add_action(
             "defaultsAction", "&Default settings", [QKeySequence("Ctrl+D")],
             self.configPanel.defaultsButton.toolTip(), self.configPanel.restore_defaults,
         )  # fmt: skip
@@ -211,13 +211,13 @@ class MainWindow(QMainWindow):
         run_menu.addSeparator()
         for action in (self.baselineAction, self.pagePresetAction, self.defaultsAction):
             run_menu.addAction(action)
-        self.quitAction = self._action(
+        self.quitAction = self.add_action(
             "quitAction", "&Quit", [QKeySequence(QKeySequence.StandardKey.Quit)],
             "Quit (Ctrl+Q); a running run is stopped first, no process is left behind",
             self.close,
         )  # fmt: skip
         self.menus["File"].addAction(self.quitAction)
-        self.conceptsAction = self._action(
+        self.conceptsAction = self.add_action(
             "conceptsAction", "&What am I seeing?", [QKeySequence("F1")],
             "The GIL, threads, processes and start methods in one page (F1)",
             self.show_concepts,
@@ -247,9 +247,17 @@ class MainWindow(QMainWindow):
         button.setToolTip(tip)
         return button
 
-    def _action(
-        self, name: str, text: str, keys: list[QKeySequence], tip: str, slot: Any
+    def add_action(
+        self,
+        name: str,
+        text: str,
+        keys: list[QKeySequence],
+        tip: str,
+        slot: Any,
+        menu: str | None = None,
     ) -> QAction:
+        """A window-wide action with its shortcuts and teaching tip, in ``menu`` if given
+        (for extensions, like ``add_view``)."""
         action = QAction(text, self)
         action.setObjectName(name)
         action.setShortcuts(keys)
@@ -257,6 +265,8 @@ class MainWindow(QMainWindow):
         action.setStatusTip(tip)
         action.triggered.connect(slot)
         self.addAction(action)
+        if menu is not None:
+            self.menus[menu].addAction(action)
         return action
 
     def add_view(self, widget: QWidget, title: str) -> None:

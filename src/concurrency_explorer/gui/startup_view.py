@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from ..core.config import MAX_WORKERS, ConfigError
@@ -162,11 +162,7 @@ def install(window: Any) -> None:
     view = StartupView(window)
     window.startupView = view
     window.add_view(view, "Start-up cost")
-    action = QAction("Compare start &methods", window)
-    action.setObjectName("startupAction")
-    action.setShortcut(QKeySequence("Ctrl+Shift+M"))
-    action.setToolTip(STARTUP_TIP)
-    action.setStatusTip(STARTUP_TIP)
-    action.triggered.connect(view.start_comparison)
-    window.addAction(action)
-    window.menus["Run"].addAction(action)
+    window.add_action(
+        "startupAction", "Compare start &methods", [QKeySequence("Ctrl+Shift+M")],
+        STARTUP_TIP, view.start_comparison, menu="Run",
+    )  # fmt: skip

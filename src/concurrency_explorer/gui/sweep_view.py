@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -183,11 +183,7 @@ def install(window: Any) -> None:
     view = SweepView(window)
     window.sweepView = view
     window.add_view(view, "Sweep")
-    action = QAction("S&weep 1..N workers", window)
-    action.setObjectName("sweepAction")
-    action.setShortcut(QKeySequence("Ctrl+Shift+W"))
-    action.setToolTip(SWEEP_TIP)
-    action.setStatusTip(SWEEP_TIP)
-    action.triggered.connect(view.start_sweep)
-    window.addAction(action)
-    window.menus["Run"].addAction(action)
+    window.add_action(
+        "sweepAction", "S&weep 1..N workers", [QKeySequence("Ctrl+Shift+W")], SWEEP_TIP,
+        view.start_sweep, menu="Run",
+    )  # fmt: skip
