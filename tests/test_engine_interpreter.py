@@ -18,10 +18,10 @@ from tests.procutil import app_env
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig
+from concurrency_explorer.core.child.interp_host import PlainTupleQueue, QueueFlag, pump
+from concurrency_explorer.core.child.protocol import Done, Progress, Started
+from concurrency_explorer.core.child.workers import WorkerSpec, run_worker
 from concurrency_explorer.core.engines import availability
-from concurrency_explorer.core.interp_host import PlainTupleQueue, QueueFlag, pump
-from concurrency_explorer.core.protocol import Done, Progress, Started
-from concurrency_explorer.core.workers import WorkerSpec, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERP_PYTHON = os.environ.get("CONCURRENCY_EXPLORER_INTERP_PYTHON")
