@@ -119,3 +119,29 @@ def speedup(
         return round(baseline_wall_s / wall_s, 3), "measured"
     total = sum(work_seconds(w, kind, step_sleep_s) for w in workers)
     return round(total / wall_s, 3), "estimated"
+
+
+def work_span_s(workers: list[dict[str, Any]]) -> float | None:
+    """First start request (or start) to last end, in seconds, from record entries;
+    None if unknown. A process's start-up counts; the boot of a host process does not."""
+    starts = [
+        w.get("requested_at_s") if w.get("requested_at_s") is not None else w.get("started_at_s")
+        for w in workers
+    ]
+    ends = [w.get("ended_at_s") for w in workers]
+    if not starts or any(t is None for t in starts + ends):
+        return None
+    return max(ends) - min(starts)
+
+
+def cores_used(workers: list[dict[str, Any]]) -> float | None:
+    """The workers' CPU seconds over the working wall time: how many cores they kept busy.
+
+    Load-invariant evidence: CPU-bound threads under the GIL stay near 1 whatever
+    else runs; N processes reach up to N on an idle machine. None when unknown.
+    """
+    span = work_span_s(workers)
+    cpu = [w.get("cpu_s") for w in workers]
+    if not span or span <= 0 or not cpu or any(c is None for c in cpu):
+        return None
+    return round(sum(cpu) / span, 3)

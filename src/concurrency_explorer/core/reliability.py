@@ -112,3 +112,43 @@ def judge_speedup(record: Mapping[str, Any]) -> tuple[bool, str]:
             "slowed by something the run was not"
         )
     return not reasons, "; ".join(reasons)
+
+
+def mark_speedup(record: dict[str, Any]) -> dict[str, Any]:
+    """Set ``speedup_reliable`` and ``speedup_note`` from the record's own keys, in place.
+
+    Called again by whoever changes a record's speedup (a comparison, a measured pair).
+    """
+    record["speedup_reliable"], record["speedup_note"] = judge_speedup(record)
+    return record
+
+
+#: why runs may seem to beat the ideal, by how the baseline was timed
+BASELINE_PAID_START_UP = (
+    "the baseline paid start-up the others did not (its host process, imports), so this "
+    "workload is too short to measure parallelism. Raise the count until every run lasts "
+    "a second or more."
+)
+BASELINE_WAS_SLOWED = (
+    "the one-after-another baseline ran slower than these workers (other programs on the "
+    "machine, CPU clock changes), so the figures carry that much noise. A longer count on "
+    "a quiet machine gives steadier ones."
+)
+
+
+def beyond_ideal(rows: list[dict[str, Any]], why: str = BASELINE_PAID_START_UP) -> str | None:
+    """Why some runs beat the ideal speedup, in one sentence; None when none did.
+
+    N workers cannot do the same work more than N times (capped by the cores)
+    faster than one after another. When a run seems to, the baseline paid for
+    something the run did not (``why``): that is not parallelism.
+    Rows need ``label``, ``speedup`` and ``ideal_speedup``.
+    """
+    over = [
+        r for r in rows
+        if r["speedup"] is not None and r["speedup"] > r["ideal_speedup"] * BEYOND_IDEAL_MARGIN
+    ]  # fmt: skip
+    if not over:
+        return None
+    names = ", ".join(f"{r['label']} {r['speedup']:.2f}x" for r in over)
+    return f"Faster than the ideal ({names}): {why}"

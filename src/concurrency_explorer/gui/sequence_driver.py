@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core.runner import Run
-from ..core.sweep import RunSequence
+from ..core.sequence import RunSequence
 
 
 class SequenceDriver(QObject):
