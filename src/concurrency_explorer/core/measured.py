@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import statistics
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from .config import ConfigError, RunConfig
 from .load import combine
-from .reliability import mark_speedup
+from .reliability import KEPT_BASELINE_MAX_AGE_S, age_text, mark_speedup
 from .sequence import BASELINE_MODE, RunSequence, baseline_config
+
+__all__ = ["KEPT_BASELINE_MAX_AGE_S", "KeptBaseline", "MeasuredRun", "against_kept", "age_text"]
 
 MAX_REPEAT = 50
 
@@ -140,3 +143,47 @@ def measure(
         if on_record is not None:
             on_record(run, record)
     return sequence
+
+
+@dataclass(frozen=True)
+class KeptBaseline:
+    """A one-after-another run's time, kept to judge later runs of the same workload.
+
+    Never used silently: a run judged against it carries ``baseline: {reused: true,
+    age_s, load}``, the Results say how old it is and what the load was, and offer to
+    re-measure.
+    """
+
+    wall_s: float
+    measured_at: float  # epoch seconds
+    load: dict[str, Any]
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> KeptBaseline | None:
+        """From a finished sequential run; None if it cannot serve as a baseline."""
+        if record["config"]["mode"] != BASELINE_MODE or not record.get("ok"):
+            return None
+        wall = record.get("wall_s")
+        if not wall:
+            return None
+        when = record.get("measured_at") or (record.get("started_at") or time.time()) + wall
+        return cls(wall, when, dict(record.get("load") or {}))
+
+    def age_s(self, now: float | None = None) -> float:
+        return max(0.0, (time.time() if now is None else now) - self.measured_at)
+
+
+def against_kept(record: dict[str, Any], kept: KeptBaseline) -> dict[str, Any]:
+    """``record`` (a run started with ``baseline_wall_s=kept.wall_s``) judged against a
+    kept baseline: its age and load recorded, the busier load of the two counts."""
+    record = dict(record)
+    record["baseline"] = {
+        "wall_s": round(kept.wall_s, 6),
+        "measured_at": kept.measured_at,
+        "reused": True,
+        "age_s": round(kept.age_s(), 1),
+        "load": kept.load,
+    }
+    if kept.load and record.get("load"):
+        record["load"] = combine([kept.load, record["load"]])
+    return mark_speedup(record)
