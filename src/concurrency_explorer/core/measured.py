@@ -106,7 +106,7 @@ class MeasuredRun(RunSequence):
         used = [r["cores_used"] for r in runs if r.get("cores_used") is not None]
         if used:
             record["cores_used"] = round(statistics.median(used), 3)
-        loads = [r.get("load") for pair in self.pairs() for r in pair if r.get("load")]
+        loads = [r["load"] for pair in self.pairs() for r in pair if r.get("load")]
         if loads:
             record["load"] = combine(loads)
         walls = [row["baseline_wall_s"] for row in rows if row["baseline_wall_s"]]

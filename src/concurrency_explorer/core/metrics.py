@@ -124,12 +124,18 @@ def speedup(
 def work_span_s(workers: list[dict[str, Any]]) -> float | None:
     """First start request (or start) to last end, in seconds, from record entries;
     None if unknown. A process's start-up counts; the boot of a host process does not."""
-    starts = [
-        w.get("requested_at_s") if w.get("requested_at_s") is not None else w.get("started_at_s")
-        for w in workers
-    ]
-    ends = [w.get("ended_at_s") for w in workers]
-    if not starts or any(t is None for t in starts + ends):
+    starts: list[float] = []
+    ends: list[float] = []
+    for w in workers:
+        start = w.get("requested_at_s")
+        if start is None:
+            start = w.get("started_at_s")
+        end = w.get("ended_at_s")
+        if start is None or end is None:
+            return None
+        starts.append(start)
+        ends.append(end)
+    if not starts:
         return None
     return max(ends) - min(starts)
 
@@ -142,6 +148,7 @@ def cores_used(workers: list[dict[str, Any]]) -> float | None:
     """
     span = work_span_s(workers)
     cpu = [w.get("cpu_s") for w in workers]
-    if not span or span <= 0 or not cpu or any(c is None for c in cpu):
+    known = [c for c in cpu if c is not None]
+    if not span or span <= 0 or not cpu or len(known) < len(cpu):
         return None
-    return round(sum(cpu) / span, 3)
+    return round(sum(known) / span, 3)
