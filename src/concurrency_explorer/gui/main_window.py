@@ -425,9 +425,10 @@ class MainWindow(QMainWindow):
             took = self.controller.last_stop_s
             after = f"; every worker ended {took:.2f} s after Stop" if took is not None else ""
             return f"Stopped after {wall:.2f} s{after}."
+        busy = " The machine was busy: see Results." if record.get("load", {}).get("busy") else ""
         if self.controller.phase == BASELINE:
-            return f"Baseline timed: {wall:.2f} s one after another. Now the chosen run…"
-        return f"Finished in {wall:.2f} s."
+            return f"Baseline timed: {wall:.2f} s one after another.{busy} Now the chosen run…"
+        return f"Finished in {wall:.2f} s.{busy}"
 
     # -- lifecycle -------------------------------------------------------------
 
