@@ -17,10 +17,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .child.iftry import drain
+from .child.protocol import Done, Error, Output, Progress, Started
 from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
-from .iftry import drain
 from .load import LoadMeter, reported_cpu_by_pid
 from .metrics import (
     DONE,
@@ -34,7 +35,6 @@ from .metrics import (
     cores_used,
     speedup,
 )
-from .protocol import Done, Error, Output, Progress, Started
 from .reliability import mark_speedup
 
 SCHEMA = "concurrency-explorer/run/1"
