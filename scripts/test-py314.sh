@@ -157,7 +157,8 @@ in_root() {
   local name
   for name in $(compgen -e); do
     case "$name" in
-      PIP_* | CI | TZ | http_proxy | https_proxy | no_proxy | HTTP_PROXY | HTTPS_PROXY | NO_PROXY | OPENBLAS_*)
+      PIP_* | CI | TZ | http_proxy | https_proxy | no_proxy | HTTP_PROXY | HTTPS_PROXY | NO_PROXY | \
+        OPENBLAS_* | PYTHONMALLOC | PYTHONDEVMODE | MALLOC_CHECK_ | MALLOC_PERTURB_)  # last four: crash hunts
         passed+=("$name=${!name}") ;;
     esac
   done

@@ -39,8 +39,11 @@ def test_bar_text_and_hints_read_well(theme):
 
 
 def test_dark_theme_recolours_states_and_charts(qtbot):
-    # an earlier test's window, deleted now, would put its own looks back mid-test
+    # an earlier test's window, deleted now, would put its own looks back mid-test:
+    # delete it, then let it put them back (presentation.py does that once the
+    # event loop is back, never inside the window's destructor)
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
     window = shown_window(qtbot, mode="thread", workers=2, count=10, tab="CPU cores")
     cpu_chart = window.cpuView.chart.widget
     assert cpu_chart is not None  # built light, before the theme changed
