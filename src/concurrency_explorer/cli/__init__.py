@@ -110,14 +110,6 @@ def main(
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     finally:
-        shutdown_engines()
+        from ..core.engines import shutdown_all
 
-
-def shutdown_engines() -> None:
-    """End what engines keep between runs (warm process pools) before the CLI exits."""
-    pools = sys.modules.get("concurrency_explorer.core.engines.pools")
-    if pools is not None:
-        pools.shutdown_warm_pools()
-    dask_engine = sys.modules.get("concurrency_explorer.core.engines.dask_engine")
-    if dask_engine is not None:
-        dask_engine.wait_for_teardowns()
+        shutdown_all()  # warm process pools, closing clusters: before the CLI exits

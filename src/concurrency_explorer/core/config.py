@@ -21,8 +21,6 @@ MAX_COUNT = 1_000_000_000
 MAX_QUEUE_SIZE = 1_000_000
 DEFAULT_QUEUE_SIZE = 1024  # bounded on purpose: an unbounded queue grows without limit
 DEFAULT_COUNT = 2000
-BASE_MODES = ("sequential", "thread", "process")
-PROCESS_LIKE_MODES = {"process"}  # modes that take a start method (engines may add)
 
 
 #: RunConfig fields that only some engines accept (``Engine.options``), with their
@@ -34,6 +32,9 @@ ENGINE_OPTIONS = {
     "scheduler": "Dask scheduler (--scheduler is for --mode dask)",
 }
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
+
+#: the mode a new window and a bare ``run`` use
+DEFAULT_MODE = "process"
 
 
 class ConfigError(ValueError):
@@ -83,7 +84,7 @@ def takes_start_method(mode: str) -> bool:
 class RunConfig:
     """One run: how many workers, how much each counts, and how they are run."""
 
-    mode: str = "process"
+    mode: str = DEFAULT_MODE
     start_method: str | None = None  # None: the platform default (process-like modes only)
     workers: int = 2
     counts: tuple[int, ...] = (DEFAULT_COUNT, DEFAULT_COUNT)

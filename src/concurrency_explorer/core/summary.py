@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-_UNIT = {
-    "process": "process",
-    "thread": "thread",
-    "sequential": "worker",
-    "pool-thread": "thread-pool task",
-    "pool-process": "process-pool task",
-    "asyncio": "coroutine",
-    "interpreter": "subinterpreter task",
-    "dask": "Dask task",
-}
-
 
 def _plural(n: int, word: str) -> str:
     if n == 1:
@@ -24,7 +13,10 @@ def _plural(n: int, word: str) -> str:
 
 def unit_phrase(mode: str, n: int) -> str:
     """``"2 processes"``, ``"1 thread"``: how many of what a run of ``mode`` ran."""
-    return _plural(n, _UNIT.get(mode, "worker"))
+    from .engines import engine_for
+
+    engine = engine_for(mode)
+    return _plural(n, engine.unit if engine is not None else "worker")
 
 
 def headline(record: dict[str, Any]) -> str:

@@ -34,6 +34,7 @@ from ..core.compare import (
     beyond_ideal,
     slowest_start_s,
     unavailable_modes,
+    warm_start_note,
     warm_up,
 )
 from ..core.config import ConfigError
@@ -347,13 +348,9 @@ def ended_text(comparison: Comparison, completed: bool) -> str:
         f"(ideal {comparison.ideal}x with {comparison.base.workers} workers on {cores()} "
         "cores). Grey: the baseline; dashed: the ideal."
     )
-    starts = {r["label"]: r["start_latency_s"] for r in rows}
-    cold, warm = starts.get("pool-process"), starts.get("pool-process (warm)")
-    if cold is not None and warm is not None:
-        text += (
-            f" Process pool start: {cold * 1000:.1f} ms cold, {warm * 1000:.1f} ms warm "
-            "(its processes were already running)."
-        )
+    warm = warm_start_note(rows)
+    if warm:
+        text += " " + warm
     note = beyond_ideal(rows)
     if note:
         text += " " + note

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import (
+    DEFAULT_MODE,
     DEFAULT_QUEUE_SIZE,
     MAX_COUNT,
     MAX_QUEUE_SIZE,
@@ -65,19 +66,6 @@ KIND_TIPS = {
     "nogil": (
         "nogil: each step hashes a 1 MB buffer in C code (hashlib) that releases the GIL "
         "while it works, so even threads can use several cores."
-    ),
-}
-MODE_TIPS = {
-    "sequential": "One worker after another: the baseline every speedup is measured against.",
-    "thread": (
-        "Threads share one interpreter and, in CPython, one GIL (global interpreter lock): "
-        "only one thread runs Python bytecode at a time, switching every 5 ms, so "
-        "CPU-bound threads are no faster than one after another. They do overlap while "
-        "waiting (io) or inside C code that releases the GIL (nogil)."
-    ),
-    "process": (
-        "Processes each have their own interpreter and GIL: CPU-bound work runs in "
-        "parallel on several cores, at the price of start-up and copying data."
     ),
 }
 DEFAULT_GUI_COUNT = 3000  # 2 cpu processes: a first Run lasts a few visible seconds
@@ -155,14 +143,14 @@ class ConfigPanel(QGroupBox):
             self.modeCombo.addItem(engine.label, mode)
             index = self.modeCombo.count() - 1
             ok, reason = avail[mode]
-            tip = MODE_TIPS.get(mode, engine.description)
+            tip = engine.tooltip()
             if not ok:
                 tip = f"{tip}\nUnavailable here: {reason}"
                 model = self.modeCombo.model()  # a QComboBox's own: a QStandardItemModel
                 if isinstance(model, QStandardItemModel):
                     model.item(index).setEnabled(False)
             self.modeCombo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
-        self.modeCombo.setCurrentIndex(self.modeCombo.findData("process"))
+        self.modeCombo.setCurrentIndex(self.modeCombo.findData(DEFAULT_MODE))
 
         self.startMethodCombo = QComboBox()
         _named(self.startMethodCombo, "startMethodCombo", "Start method", START_METHOD_TIP)

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from ..core.engines import engine_for, get_engine_class
 from ..core.runner import Run
 
 STARTING_TEXT = "Dask: starting the cluster (or connecting to the scheduler)…"
@@ -77,13 +78,13 @@ class DaskLink(QLabel):
 
     def _on_started(self, run: Run) -> None:
         self._shown_info = None
-        if run.config.mode != "dask":
+        if not get_engine_class(run.config.mode).has_dashboard:
             self.hide()
             return
         self.show_info(None, running=True)
 
     def _on_updated(self, run: Run, _messages: list[Any]) -> None:
-        if run.config.mode != "dask" or self._shown_info:
+        if not get_engine_class(run.config.mode).has_dashboard or self._shown_info:
             return
         # the engine sets its extras once, on the launcher thread, when the cluster is up
         info = run.engine.record_extras().get("dask")
@@ -92,7 +93,8 @@ class DaskLink(QLabel):
             self.show_info(info, running=True)
 
     def _on_finished(self, record: dict[str, Any]) -> None:
-        if record["config"]["mode"] == "dask":
+        engine = engine_for(record["config"]["mode"])
+        if engine is not None and engine.has_dashboard:
             self.show_info(record.get("dask"), running=False)
 
 

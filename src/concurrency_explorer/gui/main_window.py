@@ -452,7 +452,7 @@ def initial_size() -> tuple[int, int]:
 
 def expectation(config: RunConfig) -> str:
     """What a person should expect to see for ``config``, before pressing Run."""
-    text = _expectation(config)
+    text = get_engine_class(config.mode).expectation(config)
     if config.python:
         text += (
             f" The host runs under {config.python}: if that is a free-threaded build "
@@ -460,40 +460,3 @@ def expectation(config: RunConfig) -> str:
             "say which it was."
         )
     return text
-
-
-def _expectation(config: RunConfig) -> str:
-    n = config.workers
-    if config.mode == "thread":
-        text = (
-            f"{n} threads run inside one separate host process (not in this window's "
-            "process), so the window keeps ticking even while they fight over that "
-            "process's GIL. "
-        )
-        if config.kind == "cpu":
-            text += (
-                "cpu work holds the GIL: the threads take turns, every bar moves at 1/"
-                f"{n} speed, and the speedup comes out near 1x."
-            )
-        elif config.kind == "io":
-            text += "io steps sleep and release the GIL: the threads overlap."
-        else:
-            text += "nogil steps release the GIL inside C code: threads can use several cores."
-        return text
-    if config.mode == "process":
-        method = config.effective_start_method
-        return (
-            f"{n} processes, started with {method}: each has its own interpreter and GIL, so "
-            "with a free core each, cpu bars move side by side at full speed. Watch the "
-            "'start ms' column: spawn pays for a fresh interpreter per worker."
-        )
-    if config.mode == "sequential":
-        return (
-            "One after another, on one thread in a host process: one bar at a time. This is "
-            "the baseline the other modes' speedup is measured against."
-        )
-    engine = get_engine_class(config.mode)
-    text = engine.description
-    if config.effective_start_method:
-        text += f" Processes are started with {config.effective_start_method}."
-    return text + " Like every mode, it runs outside this window's process."

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ..core import summary
+from ..core.engines import engine_for, is_baseline_mode
 
 COLUMNS = (
     ("worker", "Worker id"),
@@ -40,7 +41,7 @@ def speedup_text(record: dict[str, Any]) -> str:
     """Which basis the speedup uses, in words, and how to get a measured one."""
     config = record["config"]
     wall = record.get("wall_s")
-    if config["mode"] == "sequential":
+    if is_baseline_mode(config["mode"]):
         if record.get("ok") and wall:
             return (
                 f"This one-after-another run is now the baseline: runs of the same counts and "
@@ -67,7 +68,9 @@ def speedup_text(record: dict[str, Any]) -> str:
         "\u201cTime one after another first\u201d and run again."
     )
     share = cpu_share(record)
-    if share is not None and share < CPU_SHARE_BUSY and config["mode"] == "process":
+    engine = engine_for(config["mode"])
+    per_process = engine is not None and engine.process_per_worker
+    if share is not None and share < CPU_SHARE_BUSY and per_process:
         text += (
             f" Careful: each process got only {share:.0%} of a core on average (other "
             "programs keep this machine busy), so this estimate is too low."

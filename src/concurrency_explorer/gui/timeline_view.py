@@ -30,6 +30,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
+from ..core.engines import get_engine_class
 from ..core.metrics import WorkerState
 from ..core.runner import Run
 from .cpu_monitor import CpuMonitor, monitor_for
@@ -411,24 +412,11 @@ class TimelineView(QWidget):
         return " · ".join(parts)
 
     def _explain(self, run: Run, total_cpu: float, measured: int) -> None:
-        mode, kind = run.config.mode, run.config.kind
         if measured and not run.finished:
             cores = total_cpu / 100.0
             text = f"All {measured} running workers together now use {cores:.2f} cores. "
-            if mode == "thread" and kind == "cpu":
-                text += (
-                    "Threads share one GIL: only one runs Python at a time, so together they "
-                    "get about one core, each about 1/N of it. They take turns."
-                )
-            elif mode == "process":
-                text += (
-                    f"Processes each have their own GIL: up to {self.monitor.cores} "
-                    "can run at full speed at once, one per core."
-                )
-            elif mode == "sequential":
-                text += "One after another: one lane at a time is busy."
-            else:
-                text += f"{kind} work releases the GIL while it waits, so threads overlap."
+            engine = get_engine_class(run.config.mode)
+            text += engine.running_note(run.config.kind, self.monitor.cores)
         elif run.finished:
             text = f"{ran_phrase(run.config)} in {run.wall_s:.2f} s. {LEGEND}"
         else:

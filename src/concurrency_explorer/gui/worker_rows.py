@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.engines import get_engine_class
 from ..core.metrics import WorkerState
 from ..core.runner import Run
 
@@ -194,17 +195,12 @@ class WorkersView(QScrollArea):
     def show_run(self, run: Run) -> None:
         """New rows for a new run."""
         self._processes = run.engine.uses_start_method
-        self._queued = run.config.mode == "sequential"
+        self._queued = get_engine_class(run.config.mode).is_baseline  # one after another
         self._build([w.count for w in run.workers])
         self.refresh(run)
 
     def refresh(self, run: Run) -> None:
-        where: dict[int, str] = {}
-        if run.config.mode == "dask":
-            extras = run.engine.worker_extras()
-            where = {
-                wid: str(e["dask_worker"]) for wid, e in extras.items() if e.get("dask_worker")
-            }
+        where = run.engine.worker_places()
         for row, worker in zip(self.rows, run.workers, strict=False):
             row.show_state(worker, self._processes, self._queued, where.get(worker.worker_id))
 

@@ -273,11 +273,10 @@ def _pool_entry(spec: WorkerSpec, q: Any, stop: Any, t_request: float) -> None:
 
 
 def host_main(
-    mode: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
+    entry: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
 ) -> None:
-    """Run workers as threads (``thread``), one after another (``sequential``), as
-    tasks of a thread pool (``pool-thread``), as coroutines (``asyncio``) or in
-    subinterpreters (``interpreter``).
+    """Run workers in a host process with the engine's host function ``entry`` (threads,
+    one after another, a thread pool, coroutines, subinterpreters: ``run_host``).
 
     This runs in a host process, not in the GUI: CPU-bound threads would otherwise
     starve the GUI thread of the GIL (its timer then ticks every 300-700 ms).
@@ -286,45 +285,63 @@ def host_main(
     from .lifecycle import die_with_parent
 
     die_with_parent()
-    run_host(mode, specs, q, stop, options)
+    run_host(entry, specs, q, stop, options)
 
 
 def run_host(
-    mode: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
+    entry: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
 ) -> None:
-    """The body of a host, whatever started it (a multiprocessing child or ``--python``)."""
+    """The body of a host, whatever started it (a multiprocessing child or ``--python``).
+
+    ``entry`` is the engine's ``host_entry``: ``"module:function"`` in this package, a
+    function of ``(specs, q, stop, options)``. Only its module is imported, so a mode
+    pays only for what it uses (asyncio, concurrent.futures, subinterpreters).
+    """
     options = options or {}
-    if mode == "pool-thread":
-        from concurrent.futures import ThreadPoolExecutor  # only this mode pays for it
+    host_function(entry)(specs, q, stop, options)
 
-        size = options.get("pool_size") or len(specs)
-        with ThreadPoolExecutor(max_workers=size, thread_name_prefix="pool") as pool:
-            for spec in specs:
-                pool.submit(_pool_entry, spec, q, stop, time.perf_counter())
-    elif mode == "interpreter":
-        from .interp_host import run_interpreters  # Python 3.14+ only
 
-        run_interpreters(specs, q, stop, options.get("queue_size", 0))
-    elif mode == "asyncio":
-        from .aio_worker import run_coroutines  # only this mode pays for asyncio
+def host_function(entry: str) -> Callable[[list[WorkerSpec], Any, Any, dict], None]:
+    """The host function ``entry`` names; ValueError for anything outside this package."""
+    import importlib
 
-        run_coroutines(specs, q, stop)
-    elif mode == "thread":
-        threads = []
+    module, _, name = entry.partition(":")
+    if not module.isidentifier() or not name.isidentifier():
+        raise ValueError(f"host cannot run {entry!r}")
+    try:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    except (ImportError, AttributeError):
+        raise ValueError(f"host cannot run {entry!r}") from None
+
+
+def host_threads(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``thread``: one thread per worker, all started at once."""
+    threads = []
+    for spec in specs:
+        thread = threading.Thread(
+            target=_thread_entry,
+            args=(spec, q, stop, time.perf_counter()),
+            name=f"worker-{spec.worker_id}",
+        )
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+
+
+def host_one_after_another(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``sequential``: one worker after another, on this thread."""
+    for spec in specs:
+        if stop.is_set():
+            break
+        run_worker(spec, q, stop, time.perf_counter())
+
+
+def host_thread_pool(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``pool-thread``: the workers as tasks of a ThreadPoolExecutor."""
+    from concurrent.futures import ThreadPoolExecutor  # only this mode pays for it
+
+    size = options.get("pool_size") or len(specs)
+    with ThreadPoolExecutor(max_workers=size, thread_name_prefix="pool") as pool:
         for spec in specs:
-            thread = threading.Thread(
-                target=_thread_entry,
-                args=(spec, q, stop, time.perf_counter()),
-                name=f"worker-{spec.worker_id}",
-            )
-            thread.start()
-            threads.append(thread)
-        for thread in threads:
-            thread.join()
-    elif mode == "sequential":
-        for spec in specs:
-            if stop.is_set():
-                break
-            run_worker(spec, q, stop, time.perf_counter())
-    else:
-        raise ValueError(f"host cannot run mode {mode!r}")
+            pool.submit(_pool_entry, spec, q, stop, time.perf_counter())

@@ -17,10 +17,14 @@ class InterpreterEngine(HostEngine):
 
     mode = "interpreter"
     label = "subinterpreters"
+    host_entry = "interp_host:host_interpreters"
     description = (
         "One interpreter per worker inside one process, each with its own GIL "
         "(Python 3.14+): CPU-bound work runs in parallel without a process per worker."
     )
+    unit = "subinterpreter task"
+    where = "in subinterpreters"
+    ran_as = "in subinterpreters"
 
     @classmethod
     def availability(cls) -> tuple[bool, str]:

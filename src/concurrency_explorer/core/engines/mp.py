@@ -16,7 +16,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher
 from ..child.workers import StopFlag, WorkerSpec, host_main, process_main
@@ -178,6 +178,42 @@ class ProcessEngine(MultiprocessingEngine):
         "One process per worker. Each has its own interpreter and its own GIL, "
         "so CPU-bound work runs in parallel on several cores."
     )
+    tip = (
+        "Processes each have their own interpreter and GIL: CPU-bound work runs in "
+        "parallel on several cores, at the price of start-up and copying data."
+    )
+    unit = "process"
+    noun = "processes"
+    process_per_worker = True
+    ran_as = "as processes"
+    script_imports = ("import multiprocessing",)
+    script_run_all = """
+
+def run_all():
+    ctx = multiprocessing.get_context({start_method!r})  # per run; never set_start_method
+    processes = [ctx.Process(target=countdown, args=(i, c)) for i, c in enumerate(COUNTS)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join()
+    return [(i, f"exit code {{p.exitcode}}") for i, p in enumerate(processes)]
+"""
+
+    @classmethod
+    def expectation(cls, config: RunConfig) -> str:
+        return (
+            f"{config.workers} processes, started with {config.effective_start_method}: "
+            "each has its own interpreter and GIL, so with a free core each, cpu bars move "
+            "side by side at full speed. Watch the 'start ms' column: spawn pays for a "
+            "fresh interpreter per worker."
+        )
+
+    @classmethod
+    def running_note(cls, kind: str, cores: int) -> str:
+        return (
+            f"Processes each have their own GIL: up to {cores} "
+            "can run at full speed at once, one per core."
+        )
 
     def context_name(self) -> str:
         method = self.start_method or default_start_method()
@@ -204,9 +240,11 @@ def host_start_method() -> str:
 
 class HostEngine(MultiprocessingEngine):
     """All workers in one host process: threads, one after another, a thread pool
-    or coroutines (``workers.run_host`` decides by mode)."""
+    or coroutines: the child runs the engine's ``host_entry``."""
 
     options = frozenset({"python"})
+    #: the host function in ``core.child`` ("module:function"), of (specs, q, stop, options)
+    host_entry: ClassVar[str]
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -221,7 +259,12 @@ class HostEngine(MultiprocessingEngine):
         from .stdio import StdioHostEngine
 
         return StdioHostEngine(
-            cls.mode, config.python, config.queue_size, engine.host_options, hosted=engine
+            cls.mode,
+            cls.host_entry,
+            config.python,
+            config.queue_size,
+            engine.host_options,
+            hosted=engine,
         )
 
     @classmethod
@@ -235,7 +278,7 @@ class HostEngine(MultiprocessingEngine):
     def start(self, specs: list[WorkerSpec]) -> None:
         self._launch(
             host_main,
-            (self.mode, specs, self.queue, self.stop_event, self.host_options),
+            (self.host_entry, specs, self.queue, self.stop_event, self.host_options),
             tuple(spec.worker_id for spec in specs),
             f"{self.mode}-host",
             record_request=False,
@@ -245,13 +288,85 @@ class HostEngine(MultiprocessingEngine):
 class ThreadEngine(HostEngine):
     mode = "thread"
     label = "threads"
+    host_entry = "workers:host_threads"
     description = (
         "One thread per worker, all in one interpreter. In CPython they share one GIL: "
         "CPU-bound threads take turns, I/O and GIL-releasing C code overlap."
     )
+    tip = (
+        "Threads share one interpreter and, in CPython, one GIL (global interpreter lock): "
+        "only one thread runs Python bytecode at a time, switching every 5 ms, so "
+        "CPU-bound threads are no faster than one after another. They do overlap while "
+        "waiting (io) or inside C code that releases the GIL (nogil)."
+    )
+    unit = "thread"
+    noun = "threads"
+    ran_as = "as threads"
+    script_imports = ("import threading",)
+    script_run_all = """
+
+def run_all():
+    results = []
+    threads = [
+        threading.Thread(target=lambda i=i, c=c: results.append(countdown(i, c)))
+        for i, c in enumerate(COUNTS)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)
+"""
+
+    @classmethod
+    def expectation(cls, config: RunConfig) -> str:
+        n = config.workers
+        text = (
+            f"{n} threads run inside one separate host process (not in this window's "
+            "process), so the window keeps ticking even while they fight over that "
+            "process's GIL. "
+        )
+        if config.kind == "cpu":
+            return text + (
+                "cpu work holds the GIL: the threads take turns, every bar moves at 1/"
+                f"{n} speed, and the speedup comes out near 1x."
+            )
+        if config.kind == "io":
+            return text + "io steps sleep and release the GIL: the threads overlap."
+        return text + "nogil steps release the GIL inside C code: threads can use several cores."
+
+    @classmethod
+    def running_note(cls, kind: str, cores: int) -> str:
+        if kind == "cpu":
+            return (
+                "Threads share one GIL: only one runs Python at a time, so together they "
+                "get about one core, each about 1/N of it. They take turns."
+            )
+        return super().running_note(kind, cores)
 
 
 class SequentialEngine(HostEngine):
     mode = "sequential"
     label = "one after another"
+    host_entry = "workers:host_one_after_another"
     description = "The baseline: the same workers, run one after another on one thread."
+    tip = "One worker after another: the baseline every speedup is measured against."
+    where = "one after another"
+    ran_as = "one after another"
+    is_baseline = True
+    script_run_all = """
+
+def run_all():
+    return [countdown(i, count) for i, count in enumerate(COUNTS)]
+"""
+
+    @classmethod
+    def expectation(cls, config: RunConfig) -> str:
+        return (
+            "One after another, on one thread in a host process: one bar at a time. This is "
+            "the baseline the other modes' speedup is measured against."
+        )
+
+    @classmethod
+    def running_note(cls, kind: str, cores: int) -> str:
+        return "One after another: one lane at a time is busy."

@@ -120,6 +120,26 @@ class PoolProcessEngine(Engine):
         "A pool of processes that outlive each task. The first run pays for starting "
         "them; a second run of the same shape finds them warm and starts at once."
     )
+    unit = "process-pool task"
+    keeps_warm = True
+    where = "in a process pool"
+    ran_as = "in a process pool"
+    script_imports = (
+        "import multiprocessing",
+        "from concurrent.futures import ProcessPoolExecutor",
+    )
+    script_run_all = """
+
+def run_all():
+    ctx = multiprocessing.get_context({start_method!r})
+    with ProcessPoolExecutor(max_workers=len(COUNTS), mp_context=ctx) as pool:
+        return list(pool.map(countdown, range(len(COUNTS)), COUNTS))
+"""
+
+    @classmethod
+    def shutdown(cls, timeout: float = 30.0) -> bool:
+        shutdown_warm_pools()
+        return True
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -298,10 +318,21 @@ class PoolThreadEngine(HostEngine):
 
     mode = "pool-thread"
     label = "thread pool"
+    host_entry = "workers:host_thread_pool"
     description = (
         "A pool of threads in one host process. Tasks queue for a free thread; "
         "with fewer threads than workers, later tasks reuse the first ones' threads."
     )
+    unit = "thread-pool task"
+    where = "in a thread pool"
+    ran_as = "in a thread pool"
+    script_imports = ("from concurrent.futures import ThreadPoolExecutor",)
+    script_run_all = """
+
+def run_all():
+    with ThreadPoolExecutor(max_workers=len(COUNTS)) as pool:
+        return list(pool.map(countdown, range(len(COUNTS)), COUNTS))
+"""
 
     options = frozenset({"pool_size", "python"})
 

@@ -44,6 +44,7 @@ class StdioHostEngine(Engine):
     def __init__(
         self,
         host_mode: str,
+        host_entry: str,
         python: str,
         queue_size: int,
         host_options: dict[str, Any],
@@ -51,6 +52,7 @@ class StdioHostEngine(Engine):
     ) -> None:
         super().__init__(None, queue_size)
         self.mode = host_mode  # type: ignore[misc]  # the mode it hosts, for messages
+        self.host_entry = host_entry  # the host function it runs (``HostEngine.host_entry``)
         self.python = python
         self.host_options = host_options  # not ``options``: that names the engine's flags
         #: the engine this host stands in for: its record keys (a thread pool's ``pool``)
@@ -73,6 +75,7 @@ class StdioHostEngine(Engine):
         self._worker_ids = tuple(spec.worker_id for spec in specs)
         request = {
             "mode": self.mode,
+            "entry": self.host_entry,
             "specs": [list(spec) for spec in specs],
             "options": self.host_options,
         }
