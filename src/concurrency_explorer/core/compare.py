@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from .config import RunConfig
+from .config import ConfigError, RunConfig
 from .engines import availability, engine_for, get_engine_class
 from .runner import run_to_completion
 from .sweep import RunSequence, run_sequence
@@ -101,6 +101,23 @@ def python_label(python: str) -> str:
 
 #: the label of a mode's second, warm run in a comparison (``Engine.keeps_warm``)
 WARM_SUFFIX = " (warm)"
+
+
+def check_options(scheduler: str | None, python: str | None) -> None:
+    """Refuse a ``scheduler`` or ``python`` the runs would refuse, before the first run:
+    each checked as the config of a mode that takes it (one-line ConfigError)."""
+    if scheduler is not None:  # validates
+        RunConfig(mode=_mode_taking("scheduler"), workers=1, counts=(1,), scheduler=scheduler)
+    if python is not None:
+        RunConfig(mode=PYTHON_MODE, workers=1, counts=(1,), python=python)
+
+
+def _mode_taking(option: str) -> str:
+    """The first available mode whose engine accepts ``option``."""
+    for mode in available_modes():
+        if option in get_engine_class(mode).options:
+            return mode
+    raise ConfigError(f"no engine available here takes --{option}")
 
 
 def warm_start_note(rows: list[dict[str, Any]]) -> str:

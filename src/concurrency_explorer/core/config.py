@@ -41,6 +41,18 @@ class ConfigError(ValueError):
     """A configuration a person got wrong; the message is one plain line."""
 
 
+def check_mode(mode: object) -> None:
+    """ConfigError unless ``mode`` names a registered engine that can run here: the one
+    check of a mode's name, for configs, files and every command's flags."""
+    from .engines import get_engine_class, mode_names
+
+    if not isinstance(mode, str) or mode not in mode_names():
+        raise ConfigError(f"unknown mode {mode!r}; expected one of {', '.join(mode_names())}")
+    available, reason = get_engine_class(mode).availability()
+    if not available:
+        raise ConfigError(f"mode {mode!r} is not available here: {reason}")
+
+
 def _int(name: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
@@ -122,16 +134,10 @@ class RunConfig:
         return cls(workers=workers, counts=tuple(counts), **kwargs)
 
     def validate(self) -> None:
-        from .engines import get_engine_class, mode_names
+        from .engines import get_engine_class
 
-        if not isinstance(self.mode, str) or self.mode not in mode_names():
-            raise ConfigError(
-                f"unknown mode {self.mode!r}; expected one of {', '.join(mode_names())}"
-            )
+        check_mode(self.mode)
         engine = get_engine_class(self.mode)
-        available, reason = engine.availability()
-        if not available:
-            raise ConfigError(f"mode {self.mode!r} is not available here: {reason}")
         _int("workers", self.workers, 1, MAX_WORKERS)
         if not isinstance(self.counts, tuple):
             object.__setattr__(self, "counts", tuple(self.counts))
