@@ -153,11 +153,8 @@ class MultiprocessingEngine(Engine):
 
     def close(self) -> None:
         for unit in self._units:
-            if unit.future is not None:
-                try:
-                    unit.future.result(timeout=10)
-                except Exception:
-                    continue  # never started: nothing to reap
+            if unit.future is not None and launcher.launch_failed(unit.future, timeout=10):
+                continue  # never started: nothing to reap
             process = unit.process
             process.join(timeout=1.0)
             if process.exitcode is None:

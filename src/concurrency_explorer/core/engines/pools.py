@@ -266,11 +266,8 @@ def run_all():
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        if self._launch is not None:
-            try:
-                self._launch.result(timeout=30)
-            except Exception:
-                self._broken = True
+        if self._launch is not None and launcher.launch_failed(self._launch, timeout=30):
+            self._broken = True
         futures = self._futures() or {}
         for future in futures.values():
             if not future.done():

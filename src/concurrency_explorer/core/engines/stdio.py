@@ -193,11 +193,8 @@ class StdioHostEngine(Engine):
         return self._signal_group(signal.SIGKILL)
 
     def close(self) -> None:
-        if self._launch is not None:
-            try:
-                self._launch.result(timeout=30)
-            except Exception:
-                return
+        if self._launch is not None and launcher.launch_failed(self._launch, timeout=30):
+            return  # never started: nothing to reap
         proc = self._proc
         if proc is None:
             return
