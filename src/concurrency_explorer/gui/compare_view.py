@@ -40,19 +40,11 @@ from ..core.compare import (
 from ..core.config import ConfigError
 from ..core.engines import get_engine_class
 from ..core.sweep import cores
+from ..resources import teaching_text
 from .lazy_plot import LazyPlot
 from .sequence_driver import SequenceDriver
 
-COMPARE_TIP = (
-    "Run the workload of the Workers panel on every engine available here, one after "
-    "another: first one after another (the baseline), then threads, processes, pools "
-    "(the process pool twice: cold, then warm, to show start-up paid once), asyncio and "
-    "the rest. Each speedup is measured against the baseline; the dashed marks are the "
-    "ideal, min(workers, cores). With cpu work, threads and asyncio stay near 1x (one "
-    "GIL, one thread); processes get close to the ideal, minus their start-up. With a "
-    "Python set in the Workers panel, the threads run again under it (a free-threaded "
-    "3.13t/3.14t lets them scale). Esc stops the whole comparison. (Ctrl+Shift+E)"
-)
+COMPARE_TIP = teaching_text("compare")
 COLUMNS = ("engine", "wall s", "speedup", "start ms", "result")  # the chart marks the ideal
 CHART_MIN_WIDTH = 320  # both plots and the engines' names stay readable
 BAR_HEIGHT = 0.6

@@ -34,60 +34,20 @@ from ..core.config import (
 )
 from ..core.engines import availability, get_engine_class, mode_names
 from ..core.environment import default_start_method, start_methods
+from ..resources import teaching_text
 
+# teaching text: resources/text/*.md
 START_METHOD_TIPS = {
-    "fork": (
-        "fork: the child is a copy of this process at the moment of the call, memory and "
-        "all, so it starts in a few ms. It also copies every lock in the state it was in: "
-        "a lock another thread held at that moment stays locked forever in the child, "
-        "which is why fork is risky in a program with threads (like this window)."
-    ),
-    "forkserver": (
-        "forkserver: a small clean server process is started once; each child is forked "
-        "from that server, not from the app, so it inherits no threads or held locks. "
-        "Safe with threads; the first start pays for the server, later ones are warm "
-        "(the worker module is preloaded there)."
-    ),
-    "spawn": (
-        "spawn: a brand-new Python interpreter per child, which imports the worker module "
-        "and receives its arguments pickled. Slowest to start (look at 'start ms' in the "
-        "results), safest, and the only method on Windows."
-    ),
+    method: teaching_text(f"start-method-{method}") for method in ("fork", "forkserver", "spawn")
 }
-KIND_TIPS = {
-    "cpu": (
-        "cpu: each step is a pure-Python countdown loop. It holds the GIL while it runs, "
-        "so threads take turns (no speedup); processes run side by side."
-    ),
-    "io": (
-        "io: each step sleeps, like waiting for a disk or network. Sleeping releases the "
-        "GIL, so threads overlap as well as processes do."
-    ),
-    "nogil": (
-        "nogil: each step hashes a 1 MB buffer in C code (hashlib) that releases the GIL "
-        "while it works, so even threads can use several cores."
-    ),
-}
+KIND_TIPS = {key: teaching_text(f"kind-{key}") for key in ("cpu", "io", "nogil")}
 DEFAULT_GUI_COUNT = 3000  # 2 cpu processes: a first Run lasts a few visible seconds
 DEFAULT_STEP_SLEEP_S = RunConfig.step_sleep_s
 PAGE_EXAMPLE = {"workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1}
-START_METHOD_TIP = (
-    "How a new process is made (processes mode only). Only the methods this platform "
-    "offers are listed; '(default)' marks the one Python uses if you do not choose."
-)
+START_METHOD_TIP = teaching_text("start-method")
 HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
-PYTHON_TIP = (
-    "Run the workers under another Python interpreter (the command line's --python). "
-    "With a free-threaded build (python3.13t, python3.14t) there is no GIL: CPU-bound "
-    "threads then run in parallel and scale with the cores. Only the workers move: this "
-    "window stays on its own, regular interpreter (PySide6 has no free-threaded build). "
-    "The Results say which Python ran the workers, GIL on or off. Empty: this Python."
-)
-SCHEDULER_TIP = (
-    "Dask only: the address of a running Dask scheduler (tcp://HOST:PORT, the command "
-    "line's --scheduler); its workers run the tasks and keep running after the run. "
-    "Empty: each run starts a LocalCluster on this machine and closes it afterwards."
-)
+PYTHON_TIP = teaching_text("python")
+SCHEDULER_TIP = teaching_text("scheduler")
 
 
 def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:

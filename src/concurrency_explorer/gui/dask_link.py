@@ -16,18 +16,11 @@ from PySide6.QtWidgets import QLabel
 
 from ..core.engines import engine_for, get_engine_class
 from ..core.runner import Run
+from ..resources import teaching_text
 
 STARTING_TEXT = "Dask: starting the cluster (or connecting to the scheduler)…"
-DASHBOARD_TIP = (
-    "The Dask dashboard: the scheduler's web page with the task stream, each worker's "
-    "CPU and memory, and the tasks waiting. It shows what the bars cannot: the "
-    "scheduling and messaging every task pays for."
-)
-NO_DASHBOARD_TIP = (
-    "No dashboard: the Dask scheduler serves one only when bokeh is installed where it "
-    "runs. For the local cluster that is this app's Python: pip install 'bokeh>=3.1', "
-    "then run again and a link appears here."
-)
+DASHBOARD_TIP = teaching_text("dask-dashboard")
+NO_DASHBOARD_TIP = teaching_text("dask-no-dashboard")
 
 
 def dashboard_text(info: dict[str, Any] | None, *, running: bool) -> tuple[str, str]:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import get_engine_class
 from ..core.runner import Run
+from ..resources import teaching_html, teaching_text
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
@@ -41,40 +42,8 @@ from .worker_rows import WorkersView
 
 TITLE = "Concurrency Explorer"
 LATENESS_EVERY_TICKS = 10  # refresh the status-bar readout about three times a second
-LATENESS_TIP = (
-    "How late the window's 30 ms poll timer fires while workers run (p99 = 99 of 100 "
-    "ticks were at most this late). Every worker runs outside this process: processes "
-    "are processes, and threads run inside one separate host process. So even CPU-bound "
-    "threads, which hold their process's GIL, cannot starve this window's GUI thread; if "
-    "they ran in here, the timer would tick only every 300-700 ms."
-)
-CONCEPTS_HTML = """
-<h3>What you are looking at</h3>
-<p>Each bar is one <b>worker</b> counting down. It reports its progress through one
-bounded <b>multiprocessing queue</b>; the window reads that queue every 30 ms with the
-&ldquo;if-then-try&rdquo; helpers (ask <code>empty()</code> first, then
-<code>get_nowait()</code> inside <code>try</code>, because the answer can be stale).</p>
-<h3>Threads and the GIL</h3>
-<p>In CPython one <b>GIL</b> (global interpreter lock) lets only one thread of a process run
-Python code at a time. CPU-bound threads therefore take turns: with <i>cpu</i> work,
-threads are no faster than one after another (speedup about 1). Threads do overlap while
-sleeping (<i>io</i>) or inside C code that releases the GIL (<i>nogil</i>).</p>
-<h3>Processes and start methods</h3>
-<p>Each process has its own interpreter and GIL, so <i>cpu</i> work runs in parallel,
-one core per worker. How a process is made:</p>
-<ul>
-<li><b>fork</b>: copies this process as it is, in a few ms; locks held by other threads are
-copied locked, which makes it risky in programs with threads.</li>
-<li><b>forkserver</b>: forks each child from a clean server process started once; safe
-with threads, warm after the first start.</li>
-<li><b>spawn</b>: starts a brand-new interpreter that imports the worker code; slowest to
-start, safest, the only method on Windows.</li>
-</ul>
-<h3>Speedup</h3>
-<p><i>Measured</i> compares with a timed one-after-another run of the same counts and kind
-(tick &ldquo;Time one after another first&rdquo;). Otherwise it is <i>estimated</i> from
-each worker's own CPU and sleep time.</p>
-"""
+LATENESS_TIP = teaching_text("window-lateness")
+CONCEPTS_HTML = teaching_html("concepts")
 
 
 class MainWindow(QMainWindow):

@@ -24,16 +24,11 @@ from PySide6.QtWidgets import (
 
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.sweep import Sweep, beyond_ideal_note, cores
+from ..resources import teaching_text
 from .lazy_plot import LazyPlot
 from .sequence_driver import SequenceDriver
 
-SWEEP_TIP = (
-    "Run 1, 2, ... N workers of the chosen mode, start method and kind, after one "
-    "sequential run of the same work. Speedup(n) = time of n workers' work one after "
-    "another / the n-worker run's span (first start request to last end). "
-    "Ideal: min(n, cores). CPU-bound threads stay "
-    "near 1 (the GIL); processes climb to the number of cores, minus start-up costs."
-)
+SWEEP_TIP = teaching_text("sweep")
 
 
 class SweepView(QWidget):
