@@ -75,7 +75,17 @@ class ScenarioBrowser(QWidget):
         self.errors: dict[str, str] = {}
         self.runner = ScenarioRunner(self)
         self._loaded: dict[str, Any] | None = None  # the panel as the last lesson left it
+        top = self._build_navigation()
+        self._build_texts()
+        lesson = self._build_lesson()
+        code = self._build_code()
+        self._build_layout(top, lesson, code)
+        self._connect()
+        self._update_title_font()
+        self._show_current(load_config=False)  # opening the window keeps the panel as it was
 
+    def _build_navigation(self) -> QHBoxLayout:
+        """Previous, the lesson list, next."""
         self.scenarioCombo = _named(
             QComboBox(), "scenarioCombo", "Scenario", "Every lesson of the page, in order."
         )
@@ -91,13 +101,18 @@ class ScenarioBrowser(QWidget):
         top.addWidget(self.prevButton)
         top.addWidget(self.scenarioCombo, 1)
         top.addWidget(self.nextButton)
+        return top
 
+    def _build_texts(self) -> None:
+        """The lesson's title and its explanation."""
         self.titleLabel = _named(QLabel(), "scenarioTitle", "Scenario title")
         self.titleLabel.setWordWrap(True)
         self.explanationLabel = _named(QLabel(), "scenarioExplanation", "Explanation")
         self.explanationLabel.setWordWrap(True)
         self.explanationLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _build_lesson(self) -> QWidget:
+        """The Lesson tab: explanation, Run scenario, the verdict, its bars, the console."""
         self.runButton = _named(
             QPushButton("Run scenario"),
             "scenarioRunButton",
@@ -135,7 +150,10 @@ class ScenarioBrowser(QWidget):
         lesson_layout.addWidget(self.bars)
         lesson_layout.addWidget(self.console, 1)
         lesson_layout.addStretch(0)
+        return lesson
 
+    def _build_code(self) -> QWidget:
+        """The Code tab: which script, the script, Copy and Save."""
         self.sourceCombo = _named(
             QComboBox(),
             "codeSourceCombo",
@@ -174,7 +192,10 @@ class ScenarioBrowser(QWidget):
         code_layout = QVBoxLayout(code)
         code_layout.addLayout(code_row)
         code_layout.addWidget(self.codeView, 1)
+        return code
 
+    def _build_layout(self, top: QHBoxLayout, lesson: QWidget, code: QWidget) -> None:
+        """Navigation and title above the Lesson and Code tabs (the lesson scrolls)."""
         self.tabs = _named(QTabWidget(), "scenarioTabs", "Scenario views")
         scroll = QScrollArea()  # big fonts in a talk: scroll rather than clip the verdict
         scroll.setObjectName("scenarioLessonScroll")
@@ -189,6 +210,8 @@ class ScenarioBrowser(QWidget):
         layout.addWidget(self.titleLabel)
         layout.addWidget(self.tabs, 1)
 
+    def _connect(self) -> None:
+        """Buttons, lists and the runner to what they do."""
         self.scenarioCombo.currentIndexChanged.connect(self._show_current)
         self.prevButton.clicked.connect(self.previous)
         self.nextButton.clicked.connect(self.next)
@@ -200,8 +223,6 @@ class ScenarioBrowser(QWidget):
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.runningChanged.connect(self._sync)
-        self._update_title_font()
-        self._show_current(load_config=False)  # opening the window keeps the panel as it was
 
     # -- navigation --------------------------------------------------------------
 
