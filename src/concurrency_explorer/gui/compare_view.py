@@ -234,7 +234,7 @@ class CompareView(QWidget):
         total = sum(self._charts.sizes()) or self.width()
         chart_width = CHART_MIN_WIDTH
         if self.chart.widget is not None:  # what its plots and the engines' names need
-            layout = self.chart.widget.ci  # type: ignore[attr-defined]
+            layout = self.chart.widget.ci  # type: ignore[attr-defined]  # pyqtgraph is untyped
             need = layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
             chart_width = max(chart_width, int(need) + 8)
         table_width = max(120, min(table_width, total - chart_width))

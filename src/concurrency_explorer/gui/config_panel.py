@@ -6,6 +6,8 @@ and back. Tooltips teach the concept behind each choice.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
@@ -43,7 +45,9 @@ START_METHOD_TIPS = {
 KIND_TIPS = {key: teaching_text(f"kind-{key}") for key in ("cpu", "io", "nogil")}
 DEFAULT_GUI_COUNT = 3000  # 2 cpu processes: a first Run lasts a few visible seconds
 DEFAULT_STEP_SLEEP_S = RunConfig.step_sleep_s
-PAGE_EXAMPLE = {"workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1}
+PAGE_EXAMPLE: dict[str, Any] = {
+    "workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1,
+}  # fmt: skip
 START_METHOD_TIP = teaching_text("start-method")
 HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
 PYTHON_TIP = teaching_text("python")
@@ -326,7 +330,7 @@ class ConfigPanel(QGroupBox):
     def config(self) -> RunConfig:
         """The RunConfig the widgets describe; raises ConfigError with a plain message."""
         engine = get_engine_class(self.mode)
-        values: dict[str, object] = dict(self._extra)
+        values: dict[str, Any] = dict(self._extra)
         values.update(
             mode=self.mode,
             start_method=self.startMethodCombo.currentData() if engine.uses_start_method else None,
@@ -343,7 +347,7 @@ class ConfigPanel(QGroupBox):
         faults = values.get("faults")
         if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
             values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
-        return RunConfig(**values)  # type: ignore[arg-type]
+        return RunConfig(**values)
 
     def set_config(self, config: RunConfig) -> None:
         """Show ``config`` in the widgets (settings without a widget are kept too)."""
@@ -402,7 +406,7 @@ class ConfigPanel(QGroupBox):
                 else None
             ),
             queue_size=self.queueSizeSpin.value(),
-            **PAGE_EXAMPLE,  # type: ignore[arg-type]
+            **PAGE_EXAMPLE,
         )
         self.set_config(config)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from ..core.config import ConfigError, RunConfig
@@ -165,14 +165,14 @@ class Experiments(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+        if isinstance(event, QDragMoveEvent):  # also QDragEnterEvent, its subclass
             if _dropped_file(event) is not None:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+                event.acceptProposedAction()
                 return True
-        elif kind == QEvent.Type.Drop:
+        elif isinstance(event, QDropEvent):
             path = _dropped_file(event)
             if path is not None:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+                event.acceptProposedAction()
                 self.open_experiment(path)
                 return True
         elif kind == QEvent.Type.Close:
@@ -203,7 +203,7 @@ def _action(window: MainWindow, name: str, text: str, keys: Any, tip: str, slot:
 
 def install(window: MainWindow) -> None:
     experiments = Experiments(window)
-    window.experiments = experiments  # type: ignore[attr-defined]
+    window.experiments = experiments  # type: ignore[attr-defined]  # extension attribute: see extensions.py
     open_action = _action(
         window, "openExperimentAction", "&Open experiment…", QKeySequence.StandardKey.Open,
         "Open a saved configuration (.json), or drop one on the window (Ctrl+O)",
@@ -218,11 +218,11 @@ def install(window: MainWindow) -> None:
     recent.setObjectName("recentExperimentsMenu")
     recent.aboutToShow.connect(lambda: experiments.fill_recent_menu(recent))
     file_menu = window.menus["File"]
-    first = file_menu.actions()[0] if file_menu.actions() else None
-    file_menu.insertAction(first, open_action)  # type: ignore[arg-type]
-    file_menu.insertMenu(first, recent)  # type: ignore[arg-type]
-    file_menu.insertAction(first, save_action)  # type: ignore[arg-type]
-    file_menu.insertSeparator(first)  # type: ignore[arg-type]
+    first = file_menu.actions()[0]  # the window's File menu holds Quit already
+    file_menu.insertAction(first, open_action)
+    file_menu.insertMenu(first, recent)
+    file_menu.insertAction(first, save_action)
+    file_menu.insertSeparator(first)
     window.setAcceptDrops(True)
     window.installEventFilter(experiments)
     window.controller.started.connect(lambda run: experiments.remember(run.config))

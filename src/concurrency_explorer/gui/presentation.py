@@ -106,7 +106,7 @@ class Presentation(QObject):
         theme = str(settings.value("view/theme", "system"))
         self.theme = theme if theme in THEMES else "system"
         try:
-            scale = float(settings.value("view/fontScale", 1.0))  # type: ignore[arg-type]
+            scale = float(settings.value("view/fontScale", 1.0))  # type: ignore[arg-type]  # QSettings: object
         except (TypeError, ValueError):
             scale = 1.0
         self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))
@@ -288,7 +288,7 @@ def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
 def install(window: MainWindow) -> None:
     let_combos_shrink(window)
     presentation = Presentation(window)
-    window.presentation = presentation  # type: ignore[attr-defined]
+    window.presentation = presentation  # type: ignore[attr-defined]  # extension attribute: see extensions.py
     view = window.menus["View"]
     view.addSeparator()
     mode = _action(

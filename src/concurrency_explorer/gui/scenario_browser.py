@@ -318,8 +318,8 @@ class ScenarioBrowser(QWidget):
 
     def _show_result(self, scenario_id: str) -> None:
         result = self.results.get(scenario_id)
-        running = self.runner.is_running and self.runner.scenario is not None
-        if running and self.runner.scenario.id == scenario_id:  # type: ignore[union-attr]
+        playing = self.runner.scenario if self.runner.is_running else None
+        if playing is not None and playing.id == scenario_id:
             return
         self.bars.clear()
         self.console.clear()
@@ -348,8 +348,8 @@ class ScenarioBrowser(QWidget):
             window.runAction.setEnabled(not running)
         if not running:
             self._show_result(self.current.id)
-        elif self.runner.scenario is not self.current:
-            self.statusLabel.setText(f"Another scenario is running ({self.runner.scenario.id}).")  # type: ignore[union-attr]
+        elif self.runner.scenario is not None and self.runner.scenario is not self.current:
+            self.statusLabel.setText(f"Another scenario is running ({self.runner.scenario.id}).")
 
     # -- code --------------------------------------------------------------------
 
@@ -495,8 +495,8 @@ def install(window: MainWindow) -> None:
     browser = ScenarioBrowser(window)
     dock = window.add_dock(browser, "Scenarios")
     dock.setMinimumWidth(420)
-    window.scenarioBrowser = browser  # type: ignore[attr-defined]
-    window.scenarioDock = dock  # type: ignore[attr-defined]
+    window.scenarioBrowser = browser  # type: ignore[attr-defined]  # extension attribute: see extensions.py
+    window.scenarioDock = dock  # type: ignore[attr-defined]  # extension attribute: see extensions.py
     actions = [
         _action(window, "nextScenarioAction", "Next scenario", "PgDown",
                 "Next lesson, like the next slide (PageDown)",

@@ -103,4 +103,4 @@ class WorkerEndControls:
 
 
 def install(window: MainWindow) -> None:
-    window.workerEnd = WorkerEndControls(window)  # type: ignore[attr-defined]
+    window.workerEnd = WorkerEndControls(window)  # type: ignore[attr-defined]  # extension attribute: see extensions.py
