@@ -27,3 +27,20 @@ def stop_and_wait(run: Run) -> float:
         run.poll()
         time.sleep(0.01)
     return time.monotonic() - t
+
+
+def at_fault(run: Run, worker_id: int) -> bool:
+    """Worker ``worker_id`` reached its injected fault (``hang``, ``ignore-term``): it
+    reports the fault's step, ``count // 2``, once the fault is armed, and never
+    looks at the stop event again."""
+    worker = run.workers[worker_id]
+    return worker.remaining == worker.count // 2
+
+
+def wait_at_fault(run: Run, worker_id: int, timeout_s: float = 60.0) -> None:
+    """Poll until worker ``worker_id`` is at its fault; fail the test after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not at_fault(run, worker_id):
+        assert time.monotonic() < deadline, f"worker {worker_id} never reached its fault"
+        run.poll()
+        time.sleep(0.01)

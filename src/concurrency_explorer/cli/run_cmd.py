@@ -172,10 +172,15 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--stall-after",
         default=None,
         metavar="SECONDS",
-        help="watchdog: mark a worker stalled after this long without a message",
+        help="watchdog: a worker silent this long is stalled: it is ended (SIGTERM, then "
+        "SIGKILL) and counts as failed",
     )
     parser.add_argument(
-        "--timeout", default=None, metavar="SECONDS", help="stop the run after this many seconds"
+        "--timeout",
+        default=None,
+        metavar="SECONDS",
+        help="stop the run after this many seconds; unfinished workers make it fail "
+        "(ok: false, exit 1)",
     )
 
 
@@ -385,7 +390,7 @@ def handle(args: argparse.Namespace) -> int:
         if text:
             print(text)
     export(record, run, args)
-    return 1 if run.failed else 0
+    return 0 if run.ok else 1  # failed, stalled and ended, or stopped by --timeout
 
 
 def export(record: dict[str, Any], run: Run, args: argparse.Namespace) -> None:
