@@ -18,6 +18,7 @@ import time
 
 import psutil
 import pytest
+from tests.runs import at_fault, ladder_stops_at
 
 from concurrency_explorer.core import RunConfig, run_to_completion, summary
 from concurrency_explorer.core.experiment import schema_problem
@@ -50,12 +51,6 @@ def finish(run: Run, timeout: float = 30.0) -> float:
     return time.monotonic() - t
 
 
-def at_fault(run: Run, wid: int) -> bool:
-    """Worker ``wid`` has reached its fault and will never look at the stop event."""
-    worker = run.workers[wid]
-    return worker.remaining == worker.count // 2
-
-
 def gone(pid: int | None) -> bool:
     if pid is None:
         return True
@@ -70,7 +65,8 @@ FAULT_AT_400 = 400  # the fault strikes halfway: after 200 quick steps
 
 
 @pytest.mark.parametrize(("fault", "took"), [("hang", "terminate"), ("ignore-term", "kill")])
-def test_a_stalled_worker_is_ended_and_counted_failed(closing, fault, took):
+def test_a_stalled_worker_is_ended_and_counted_failed(closing, monkeypatch, fault, took):
+    ladder_stops_at(monkeypatch, took)
     # one worker (a busy machine may silence a healthy neighbour for 0.3 s, too; that
     # ending one worker leaves the others alone is the one-click test's business)
     config = RunConfig.build(mode="process", workers=1, count=400, faults={0: fault})
@@ -131,7 +127,8 @@ def test_no_watchdog_no_stall():
     ("fault", "escalation"),
     [(None, "event"), ("hang", "terminate"), ("ignore-term", "kill")],
 )
-def test_stop_escalates_only_as_far_as_it_must(closing, fault, escalation):
+def test_stop_escalates_only_as_far_as_it_must(closing, monkeypatch, fault, escalation):
+    ladder_stops_at(monkeypatch, escalation)
     faults = {0: fault} if fault else {}
     counts = [FAULT_AT_400 if fault else LONG, LONG]
     config = RunConfig.build(mode="process", workers=2, counts=counts, faults=faults)
@@ -156,7 +153,8 @@ def test_stop_escalates_only_as_far_as_it_must(closing, fault, escalation):
 
 
 @pytest.mark.parametrize(("fault", "took"), [("hang", "terminate"), ("ignore-term", "kill")])
-def test_one_click_end_of_a_hung_worker(closing, fault, took):
+def test_one_click_end_of_a_hung_worker(closing, monkeypatch, fault, took):
+    ladder_stops_at(monkeypatch, took)
     config = RunConfig.build(mode="process", workers=2, count=FAULT_AT_400, faults={0: fault})
     run = closing(Run(config))  # the person ends it before any watchdog would
     run.start()

@@ -35,9 +35,11 @@ def at_fault(window, worker_id: int) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("fault", "signal_name"), [("hang", "SIGTERM"), ("ignore-term", "SIGKILL")]
+    ("fault", "signal_name", "took"),
+    [("hang", "SIGTERM", "terminate"), ("ignore-term", "SIGKILL", "kill")],
 )
-def test_a_hung_worker_is_ended_with_one_click(qtbot, fault, signal_name):
+def test_a_hung_worker_is_ended_with_one_click(qtbot, monkeypatch, fault, signal_name, took):
+    runs.ladder_stops_at(monkeypatch, took)
     window = make_window(qtbot)
     config = RunConfig.build(mode="process", workers=2, counts=[400, 600], faults={0: fault})
     start(qtbot, window, config)  # no watchdog: the person ends it
@@ -57,7 +59,10 @@ def test_a_hung_worker_is_ended_with_one_click(qtbot, fault, signal_name):
     ("fault", "signal_name", "took"),
     [("hang", "SIGTERM", "terminate"), ("ignore-term", "SIGKILL", "kill")],
 )
-def test_the_watchdog_ends_a_stalled_worker_and_the_run_fails(qtbot, fault, signal_name, took):
+def test_the_watchdog_ends_a_stalled_worker_and_the_run_fails(
+    qtbot, monkeypatch, fault, signal_name, took
+):
+    runs.ladder_stops_at(monkeypatch, took)
     window = make_window(qtbot)
     config = RunConfig.build(mode="process", workers=1, count=400, faults={0: fault})
     start(qtbot, window, config)
@@ -76,7 +81,8 @@ def test_the_watchdog_ends_a_stalled_worker_and_the_run_fails(qtbot, fault, sign
     assert not button.isEnabled()
 
 
-def test_stop_says_what_it_had_to_do(qtbot):
+def test_stop_says_what_it_had_to_do(qtbot, monkeypatch):
+    runs.ladder_stops_at(monkeypatch, "terminate")
     window = make_window(qtbot)
     config = RunConfig.build(mode="process", workers=2, counts=[400, 10**8], faults={0: "hang"})
     start(qtbot, window, config)

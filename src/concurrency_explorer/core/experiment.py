@@ -38,6 +38,7 @@ RUN_SCHEMA = "concurrency-explorer/run/1"
 MAX_FILE_BYTES = 4 << 20  # an experiment is a few hundred bytes; a 64-worker record ~60 KB
 MAX_DEPTH = 32  # deepest nesting a valid file needs is 5
 MESSAGE_LIMIT = 200  # characters of a quoted value in an error line
+MAX_STALL_AFTER_S = 86400.0  # a day: the schema's "stall_after_s" maximum, and the flag's
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 
 
