@@ -71,7 +71,7 @@ def question_box(parent: QWidget, ask: consent.Ask, source: str) -> QMessageBox:
     box.setText(ask.question(source))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     no = box.button(QMessageBox.StandardButton.No)
-    box.setDefaultButton(no)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setEscapeButton(no)
     box.button(QMessageBox.StandardButton.Yes).setObjectName("consentYesButton")
     no.setObjectName("consentNoButton")
