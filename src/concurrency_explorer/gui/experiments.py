@@ -102,6 +102,9 @@ class Experiments(QObject):
             target = target.with_suffix(".json")
         try:
             save_experiment(target, config)
+        except ExperimentError as exc:  # the target refused (core.atomic), one line
+            self._error(f"Nothing saved: {exc}")
+            return None
         except OSError as exc:
             self._error(f"Could not save {target.name}: {exc.strerror or exc}")
             return None
