@@ -142,7 +142,8 @@ def add_timeout(parser: argparse.ArgumentParser, *, track_given: bool = False) -
         "--timeout",
         default=_default(None, track_given),
         metavar="SECONDS",
-        help="stop the run after this many seconds",
+        help="stop the run after this many seconds; unfinished workers make it fail "
+        "(ok: false, exit 1)",
     )
 
 
@@ -179,7 +180,8 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, track_given: bool = Fa
         "--stall-after",
         default=_default(None, track_given),
         metavar="SECONDS",
-        help="watchdog: mark a worker stalled after this long without a message",
+        help="watchdog: a worker silent this long is stalled: it is ended (SIGTERM, then "
+        "SIGKILL) and counts as failed",
     )
     add_timeout(parser, track_given=track_given)
 

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from ..core.compare import beyond_ideal, check_options, compare, rows_of
-from ..core.config import DEFAULT_MODE, RunConfig, check_mode
+from ..core.config import DEFAULT_MODE, ConfigError, RunConfig, check_mode
 from ..core.engines import mode_names
 from ..core.environment import start_methods
 from ..core.summary import load_summary
@@ -72,7 +72,14 @@ def _base_config(args: argparse.Namespace) -> RunConfig:
 def _modes(text: str | None) -> list[str] | None:
     if text is None:
         return None
-    modes = [m.strip() for m in text.split(",") if m.strip()]
+    modes = [m.strip() for m in text.split(",")]
+    if not any(modes):
+        raise ConfigError("--modes needs at least one engine name, e.g. --modes thread,process")
+    if not all(modes):
+        raise ConfigError(f"--modes has an empty name in {text!r:.60}; separate names by commas")
+    repeated = sorted({m for m in modes if modes.count(m) > 1})
+    if repeated:
+        raise ConfigError(f"--modes names {', '.join(repeated)} more than once")
     for mode in modes:
         check_mode(mode)
     return modes
