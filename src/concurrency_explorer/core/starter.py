@@ -47,7 +47,7 @@ def starter_main(method: str, specs: list[WorkerSpec], q: Any, stop: Any, conn: 
     # The app made this helper daemonic (ended with the app, never joined at its exit),
     # and multiprocessing refuses children to daemonic processes: its workers end with
     # it through PDEATHSIG instead, so the flag is lifted here.
-    multiprocessing.current_process()._config["daemon"] = False
+    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
     _Starter(multiprocessing.get_context(method), q, stop, conn).run(specs)
 
 
