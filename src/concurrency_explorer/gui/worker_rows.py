@@ -217,7 +217,7 @@ class WorkersView(QScrollArea):
     def refresh(self, run: Run) -> None:
         """Show the run's state; with many rows at most every ``refresh_interval_s``."""
         now = time.perf_counter()
-        if not run.finished and now - self._refreshed_at < refresh_interval_s(len(self.rows)):
+        if now - self._refreshed_at < refresh_interval_s(len(self.rows)) and not run.finished:
             return  # the next tick after the interval shows it: nothing is lost, only batched
         self._refreshed_at = now
         where: dict[int, str] = {}
