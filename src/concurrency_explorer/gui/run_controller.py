@@ -3,7 +3,7 @@
 Widgets never touch the queue: they listen to ``started``, ``updated`` and
 ``finished``. The timer drains at most ``DRAIN_PER_TICK`` messages per tick with
 the core's if-then-try ``drain``, so a flood of progress never freezes the window.
-Within that hard cap each tick's drain ends at a deadline (``drain_budget_s``,
+Within that hard cap each tick's drain ends at a deadline (``DRAIN_BUDGET_S``,
 checked after every message, and a cap adapted to the measured cost): reading one
 message costs 30-100 us (a lock, a pipe read, unpickling), so 2000 of them would
 take a whole 30 ms tick or more, and far longer beside 64 busy processes. What is
@@ -31,7 +31,6 @@ TICK_MS = 30
 DRAIN_PER_TICK = 2000  # hard cap of messages read per tick
 DRAIN_BUDGET_S = 0.010  # aim: reading the queue takes at most this much of a tick
 MIN_DRAIN = 50  # the adapted cap never goes below this (the time budget still applies)
-FULL_BUDGET_WORKERS = 8  # up to this many workers a tick may read for DRAIN_BUDGET_S
 LATENESS_KEEP = 2000  # ticks kept for the responsiveness readout (about a minute)
 
 IDLE, BASELINE, MAIN = "idle", "baseline", "run"
@@ -51,15 +50,6 @@ def workload_key(config: RunConfig) -> tuple[Any, ...]:
 def baseline_config(config: RunConfig) -> RunConfig:
     """The same workload, one after another: what a measured speedup compares with."""
     return config.replace(mode="sequential", start_method=None, faults={})
-
-
-def drain_budget_s(workers: int) -> float:
-    """How long one tick may read the queue: ``DRAIN_BUDGET_S``, shared out past
-    ``FULL_BUDGET_WORKERS`` workers (64: 1.25 ms). Many workers flood the queue on
-    every tick, and beside them the window gets a small share of a core: a tick that
-    reads for 10 ms then holds the window's thread for far longer. What is not read
-    waits in the bounded queue; a full queue makes workers drop (and count) progress."""
-    return DRAIN_BUDGET_S * min(1.0, FULL_BUDGET_WORKERS / max(1, workers))
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -173,7 +163,10 @@ class RunController(QObject):
             del self.tick_lateness_ms[:-LATENESS_KEEP]
         self._last_tick = now
         self.ticks += 1
-        messages = run.poll(self.drain_cap, now + drain_budget_s(len(run.workers)))
+        # Not less for many workers: read slower than 64 workers fill it, the queue stays
+        # full and their blocking Started/Done puts wait for slots the running workers'
+        # progress takes first (tried: 1.25 ms a tick left 40 workers "starting" for 20 s).
+        messages = run.poll(self.drain_cap, now + DRAIN_BUDGET_S)
         self._adapt_drain_cap(len(messages), time.perf_counter() - now)
         self.updated.emit(run, messages)
         if run.finished:
