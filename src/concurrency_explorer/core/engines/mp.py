@@ -22,10 +22,10 @@ from .. import launcher
 from ..environment import default_start_method, start_methods
 from ..workers import StopFlag, WorkerSpec, host_main, process_main
 from .base import Engine, UnitStatus
-from .start_helper import StartHelper
 
 if TYPE_CHECKING:
     from ..config import RunConfig
+    from .start_helper import StartHelper
 
 APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
 FORKSERVER_PRELOAD = "concurrency_explorer.core._forkserver_preload"
@@ -204,6 +204,8 @@ class ProcessEngine(MultiprocessingEngine):
 
     def start(self, specs: list[WorkerSpec]) -> None:
         if self.uses_helper(len(specs)):
+            from .start_helper import StartHelper  # only runs that need it pay for it
+
             method = self.context_name()
             # fork: the helper is forked from the app once, before any worker runs, so the
             # workers are still forks of the app's memory; spawn: a warm forkserver child
