@@ -88,7 +88,7 @@ def is_forkserver(proc: psutil.Process, app_pid: int) -> bool:
 
 
 def is_start_helper(proc: psutil.Process) -> bool:
-    """The start helper (core/starter.py) that starts the workers of a run with more
+    """The start helper (core/child/starter.py) that starts the workers of a run with more
     worker processes than cores: the parent of those workers. A worker or a host has
     no children of its own."""
     try:

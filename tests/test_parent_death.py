@@ -119,7 +119,7 @@ MANY = (os.cpu_count() or 1) + 1  # more worker processes than cores: a start he
 
 @pytest.mark.parametrize("method", HELPED)
 def test_kill_9_of_the_cli_mid_helper_run_leaves_no_process(method):
-    """The start helper (core/starter.py) and the workers it started all end with the
+    """The start helper (core/child/starter.py) and the workers it started all end with the
     app: the helper by its own guards, the workers with the helper (PDEATHSIG)."""
     token = uuid.uuid4().hex
     args = ["run", "--mode", "process", "--start-method", method, "--workers", str(MANY)]

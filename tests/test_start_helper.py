@@ -1,4 +1,4 @@
-"""The start helper (core/starter.py): runs with more worker processes than cores.
+"""The start helper (core/child/starter.py): runs with more worker processes than cores.
 
 Forced here with ``helper_above = 0`` so the path is tested on any machine. The
 run must read exactly as one started from the app: same states, a start latency

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import launcher
+from ..child.workers import StopFlag, WorkerSpec, host_main, process_main
 from ..environment import default_start_method, start_methods
-from ..workers import StopFlag, WorkerSpec, host_main, process_main
 from .base import Engine, UnitStatus
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .start_helper import StartHelper
 
 APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
-FORKSERVER_PRELOAD = "concurrency_explorer.core._forkserver_preload"
+FORKSERVER_PRELOAD = "concurrency_explorer.core.child._forkserver_preload"
 HELPED_METHODS = ("fork", "spawn")  # start methods whose starts a helper takes over
 
 
@@ -62,7 +62,7 @@ def get_context(method: str) -> Any:
     if method == "forkserver":
         prepare_forkserver(ctx)
     elif method == "fork":
-        from ..lifecycle import warm
+        from ..child.lifecycle import warm
 
         warm()  # forked children inherit ctypes and prctl instead of importing them
     return ctx
@@ -198,7 +198,7 @@ class ProcessEngine(MultiprocessingEngine):
     def uses_helper(self, workers: int) -> bool:
         """Start from a helper: once workers outnumber cores, the first ones take every
         core while the rest are started, and starting them in the window's process then
-        stops the window (``core/starter.py``)."""
+        stops the window (``core/child/starter.py``)."""
         above = self.helper_above if self.helper_above is not None else os.cpu_count() or 1
         return self.context_name() in HELPED_METHODS and workers > above
 

@@ -1,7 +1,7 @@
-"""The app's side of the start helper (``core/starter.py``): one helper process per run.
+"""The app's side of the start helper (``core/child/starter.py``): one helper process per run.
 
 A run with more worker processes than cores has its workers started by a helper
-process, not by the app's own process (why: ``core/starter.py``). This class keeps
+process, not by the app's own process (why: ``core/child/starter.py``). This class keeps
 what the helper reported (start requests, pids, start errors, exit codes) and
 answers the engine's questions from it, without ever blocking: the pipe is read
 with ``poll(0)``.
@@ -15,8 +15,8 @@ from concurrent.futures import Future
 from typing import Any
 
 from .. import launcher
-from ..starter import starter_main
-from ..workers import WorkerSpec
+from ..child.starter import starter_main
+from ..child.workers import WorkerSpec
 from .base import UnitStatus
 
 HELPER_NAME = "start-helper"
