@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.resize(*initial_size())
         self.controller = RunController(self)
         self._close_when_stopped = False
+        self._baseline_ran = False  # this press of Run timed its baseline first (two steps)
 
         self.configPanel = ConfigPanel()
         self.measureBaselineCheck = QCheckBox("Time one after another first (&baseline)")
@@ -141,11 +142,27 @@ class MainWindow(QMainWindow):
         self.phaseLabel.setAccessibleName("Run phase")
         self.phaseLabel.setWordWrap(True)
         self.phaseLabel.setStyleSheet("font-weight: bold;")
+        self.verdictLabel = QLabel()
+        self.verdictLabel.setObjectName("verdictLabel")
+        self.verdictLabel.setAccessibleName("Verdict")
+        self.verdictLabel.setWordWrap(True)
+        self.verdictLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdictLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdictLabel.setToolTip(
+            "The run in one sentence, from what was measured in this run on this machine; "
+            "when the number is not to be trusted (estimated, a busy machine), it says why."
+        )
+        verdict_font = QFont(self.verdictLabel.font())
+        verdict_font.setPointSizeF(max(1.0, verdict_font.pointSizeF()) * 1.15)
+        verdict_font.setBold(True)
+        self.verdictLabel.setFont(verdict_font)  # presentation mode sets it larger still
+        self.verdictLabel.hide()  # until a run has a verdict
         self.workersView = WorkersView()
         workers_pane = QWidget()
         workers_layout = QVBoxLayout(workers_pane)
         workers_layout.setContentsMargins(0, 0, 0, 0)
         workers_layout.addWidget(self.phaseLabel)
+        workers_layout.addWidget(self.verdictLabel)
         workers_layout.addWidget(self.workersView, 1)
 
         self.resultsView = ResultsView()
@@ -298,6 +315,7 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.statusLabel.setText(f"Cannot run: {exc}")
             return None
+        self._baseline_ran = False
         return self.controller.start(config, measure_baseline=self.measureBaselineCheck.isChecked())
 
     def stop_run(self) -> None:
@@ -359,8 +377,13 @@ class MainWindow(QMainWindow):
     def _on_started(self, run: Run) -> None:
         self.workersView.show_run(run)
         self.resultsView.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
         text = self._phase_text(run)
-        if self.controller.phase != BASELINE and self.measureBaselineCheck.isChecked():
+        if self.controller.phase == BASELINE:
+            self._baseline_ran = True
+        elif self._baseline_ran:  # a counter only when there were two steps
+            self._baseline_ran = False
             text = "Step 2 of 2: " + text[0].lower() + text[1:]
         self.phaseLabel.setText(text)
         self.statusLabel.setText(text)

@@ -7,12 +7,13 @@ are remembered (QSettings, see ``settings``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLayout, QSpacerItem, QWidget
 
 from . import chart_theme
 from .settings import app_settings
+from .stage import Stage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ COLOURS = {
 PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts
 DOCK_SHARE = 0.28  # of the screen width for the Scenarios dock when presenting
 MIN_SCALE, MAX_SCALE, STEP = 0.6, 4.0, 1.15
+VERDICT_STAGE = 1.45  # the verdict's size on stage, relative to the (already big) text
 
 
 def palette_for(theme: str) -> QPalette:
@@ -71,11 +73,13 @@ def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None
     title and verdict stay a step larger than the rest.
     """
     rules = []
+    verdict = VERDICT_STAGE if presenting else 1.15
     if point_size is not None:
         rules.append(
             f"QWidget {{ font-size: {point_size:.1f}pt; }}"
             f" #scenarioTitle {{ font-size: {point_size * 1.35:.1f}pt; font-weight: bold; }}"
             f" #scenarioVerdict {{ font-size: {point_size * 1.15:.1f}pt; }}"
+            f" #verdictLabel {{ font-size: {point_size * verdict:.1f}pt; font-weight: bold; }}"
         )
     if theme in COLOURS:
         _window, text, base, _highlight, _high, chunk, _button, _hint = COLOURS[theme]
@@ -116,6 +120,7 @@ class Presentation(QObject):
         self._normal_layout: tuple[QByteArray, QByteArray] | None = None
         self._dock_minimum: tuple[int, int] | None = None
         self._normal_rect = QRect()
+        self.stage = Stage(window)
         font, palette, sheet = self.base_font, self.base_palette, self.base_stylesheet
 
         def restore() -> None:  # the looks are application-wide: undo them with the window
@@ -146,11 +151,13 @@ class Presentation(QObject):
             self.normal_scale = self.scale
             self.scale = max(self.scale, PRESENTATION_SCALE)
             self._was_maximized = w.isMaximized()
+            self.stage.enter()  # settings and lesson step aside: bars, verdict, chart
             self.apply()
             w.showFullScreen()
-            self._size_dock()
+            self.stage.fit()
         else:
             self.scale = self.normal_scale
+            self.stage.leave()
             self.apply()
             if self._was_maximized:
                 w.showMaximized()
@@ -203,9 +210,18 @@ class Presentation(QObject):
                 layout.invalidate()
                 layout.activate()  # re-measures its nested layouts too, even when hidden
         w.restoreState(state)
+        self.stage.restore_splitters()
         if not self._was_maximized:
             # Exactly where it was: restoreGeometry would fit it to the screen it knows.
             w.setGeometry(self._normal_rect)
+
+    def toggle_sides(self) -> None:
+        """F12 while presenting: the settings and the lesson come back, or go again."""
+        if not self.presenting:
+            return
+        self.stage.toggle_sides()
+        if self.stage.sides_shown:
+            self._size_dock()
 
     def bigger(self) -> None:
         self.set_scale(self.scale * STEP)
@@ -283,6 +299,11 @@ def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
     for combo in window.findChildren(QComboBox):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(chars)
+        # Its size was cached before it was polished (4 px narrower than after any later
+        # change of looks): leaving F11 could then not put the layout back exactly.
+        combo.ensurePolished()
+        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))
+
 
 
 def install(window: MainWindow) -> None:
@@ -307,7 +328,13 @@ def install(window: MainWindow) -> None:
         "Smaller text everywhere (Ctrl+minus)",
     )  # fmt: skip
     smaller.triggered.connect(presentation.smaller)
-    for action in (mode, bigger, smaller):
+    sides = _action(
+        window, "stageSidesAction", "Settings and &lesson (presenting)", ["F12"],
+        "In presentation mode the bars, the verdict and one chart own the screen; F12 "
+        "brings back the Workers settings and the scenario lesson, F12 again hides them",
+    )  # fmt: skip
+    sides.triggered.connect(presentation.toggle_sides)
+    for action in (mode, sides, bigger, smaller):
         view.addAction(action)
     themes = view.addMenu("&Theme")
     group = QActionGroup(window)

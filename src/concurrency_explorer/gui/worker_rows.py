@@ -8,7 +8,7 @@ of Qt calls).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -81,12 +81,16 @@ class WorkerRow:
         self.bar.setAccessibleName(f"Worker {index} progress")
         self.bar.setRange(0, count)
         self.bar.setValue(0)
-        self.bar.setFormat("%v / %m")
+        self.bar.setFormat("%v / %m")  # for screen readers; the count is drawn beside it
+        # Text drawn on the bar straddles the fill (half on the chunk, half on the groove):
+        # the count is read from the state label beside the bar instead.
+        self.bar.setTextVisible(False)
         self.state = QLabel("pending")
         self.state.setObjectName(f"workerState{index}")
         self.state.setAccessibleName(f"Worker {index} state")
-        self.state.setMinimumWidth(150)
         self.state.setWordWrap(True)  # big fonts wrap the state, never widen the window
+        self._widest = f"starting · {count:,} left"  # the longest usual state text
+        self.fit_text()
         self.bar.setMinimumWidth(120)
         grid.addWidget(self.label, index, 0)
         grid.addWidget(self.bar, index, 1)
@@ -139,7 +143,15 @@ class WorkerRow:
             self.state.setToolTip(tip.strip())
             self.bar.setToolTip(tip.strip())
 
+    def fit_text(self) -> None:
+        """Room for the usual state text on one line at the current font size."""
+        font = QFont(self.state.font())
+        font.setBold(True)  # as recolour() draws it
+        width = QFontMetrics(font).horizontalAdvance(self._widest)
+        self.state.setMinimumWidth(max(150, width + 8))
+
     def recolour(self) -> None:
+        self.fit_text()
         if self._state:
             self.state.setStyleSheet(f"color: {state_colour(self._state)}; font-weight: bold;")
 
@@ -212,6 +224,7 @@ class WorkersView(QScrollArea):
         self._build([])
 
     def recolour(self) -> None:
-        """The theme changed: state colours that read on the new background."""
+        """The looks changed: state colours that read on the new background, and
+        state columns as wide as their text at the new size."""
         for row in self.rows:
             row.recolour()
