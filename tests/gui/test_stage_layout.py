@@ -3,10 +3,16 @@ and the settings and the lesson come back exactly as they were when leaving."""
 
 from __future__ import annotations
 
+import contextlib
+import html
+
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QSplitter, QWidget
+
+from concurrency_explorer.core.verdict import run_verdict
+from concurrency_explorer.gui.main_window import verdict_text
 
 from .helpers import run_and_wait, shown_window
 
@@ -33,9 +39,8 @@ def _settled(qtbot, window):
 
 def _layout(window):
     controls = window.findChild(QWidget, "controlsPane")
-    splitters = {
-        name: window.findChild(QSplitter, name).sizes() for name in ("mainSplitter", "rightSplitter")
-    }
+    names = ("mainSplitter", "rightSplitter")
+    splitters = {name: window.findChild(QSplitter, name).sizes() for name in names}
     return (
         window.size(),
         controls.isVisible(),
@@ -48,10 +53,8 @@ def _layout(window):
 
 def _wait_for_layout(qtbot, window, before):
     """Leaving full screen settles over a few event-loop turns: wait, then compare."""
-    try:
+    with contextlib.suppress(qtbot.TimeoutError):
         qtbot.waitUntil(lambda: _layout(window) == before, timeout=3000)
-    except qtbot.TimeoutError:
-        pass
     assert _layout(window) == before, "leaving presentation mode did not restore the layout"
 
 
@@ -60,8 +63,14 @@ def test_stage_gives_bars_the_screen_and_gives_everything_back(qtbot, size):
     window = shown_window(qtbot, mode="thread", workers=4, count=40)
     window.resize(1200, 800)
     qtbot.wait(50)
-    run_and_wait(qtbot, window)  # four finished rows with pids and counts
+    record = run_and_wait(qtbot, window)  # four finished rows with pids and counts
     _settled(qtbot, window)
+    verdict = window.verdictLabel
+    assert verdict.isVisible()
+    said = run_verdict(record)
+    assert verdict.accessibleDescription() == verdict_text(said)
+    assert html.escape(said.sentence) in verdict.text()
+    assert "4 threads" in said.sentence and "one after another" in said.sentence
     before = _layout(window)
     assert before[1] and before[3], "controls and the lesson are shown in normal mode"
 
@@ -79,6 +88,9 @@ def test_stage_gives_bars_the_screen_and_gives_everything_back(qtbot, size):
         assert bar.width() >= 0.5 * window.width(), f"bar {bar.width()} px of {window.width()}"
         assert bar.height() >= 0.04 * window.height(), f"bar {bar.height()} px high"
         assert not bar.isTextVisible(), "text on the bar straddles the fill"
+        viewport = window.workersView.viewport()
+        shown = viewport.rect().contains(bar.geometry().translated(bar.parentWidget().pos()))
+        assert shown, "a bar is scrolled out of sight: the verdict squeezed the rows"
         counter = row.state  # the count, beside the bar, whole
         assert "left" in counter.text()
         assert counter.heightForWidth(counter.width()) <= counter.height(), "count cut off"
@@ -86,6 +98,10 @@ def test_stage_gives_bars_the_screen_and_gives_everything_back(qtbot, size):
         assert counter.height() < 2 * line + 8 or row.label.height() >= counter.height(), (
             "the count wraps past its row"
         )
+    assert verdict.isVisible() and verdict.width() >= 0.9 * window.width()
+    big = verdict.fontInfo().pointSizeF()
+    assert big >= 1.3 * rows[0].label.fontInfo().pointSizeF(), "the verdict is not large"
+    assert verdict.heightForWidth(verdict.width()) <= verdict.height(), "verdict cut off"
     tabs = window.viewTabs
     assert tabs.tabBar().sizeHint().width() <= tabs.width(), "the tab bar is clipped"
     workers_bottom = window.workersView.mapTo(window, window.workersView.rect().bottomLeft()).y()

@@ -8,6 +8,7 @@ signals (see ``extensions.py``); none of them needs to edit this file.
 
 from __future__ import annotations
 
+import html
 import os
 from typing import Any
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import get_engine_class
 from ..core.runner import Run
+from ..core.verdict import Verdict, run_verdict
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
@@ -146,7 +148,7 @@ class MainWindow(QMainWindow):
         self.verdictLabel.setObjectName("verdictLabel")
         self.verdictLabel.setAccessibleName("Verdict")
         self.verdictLabel.setWordWrap(True)
-        self.verdictLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdictLabel.setTextFormat(Qt.TextFormat.RichText)  # only verdict_html()
         self.verdictLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdictLabel.setToolTip(
             "The run in one sentence, from what was measured in this run on this machine; "
@@ -329,6 +331,8 @@ class MainWindow(QMainWindow):
         self.workersView.clear()
         self.resultsView.clear()
         self.phaseLabel.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
         self.statusLabel.setText("Ready")
         self.tickLatenessLabel.setText("Window tick: idle")
         self.wasReset.emit()
@@ -422,6 +426,10 @@ class MainWindow(QMainWindow):
         if self.controller.phase == BASELINE and self.controller.is_running:
             return  # the chosen run starts next
         self.phaseLabel.setText(self._finished_text(record))
+        verdict = run_verdict(record)
+        self.verdictLabel.setText(verdict_html(verdict))
+        self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
+        self.verdictLabel.show()
         if self._close_when_stopped and not self.controller.is_running:
             self.close()
 
@@ -459,6 +467,22 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):
             timer.stop()
         super().closeEvent(event)
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The sentence, and when its number is not to be trusted, why not."""
+    if verdict.reliable or not verdict.note:
+        return verdict.sentence
+    return f"{verdict.sentence}\nNot a reliable figure: {verdict.note.rstrip('.')}."
+
+
+def verdict_html(verdict: Verdict) -> str:
+    """``verdict_text`` for the label: the sentence big, the reason smaller below it."""
+    first, _, why = verdict_text(verdict).partition("\n")
+    text = html.escape(first)
+    if why:
+        text += f"<div style='font-size: 70%; font-weight: normal'>{html.escape(why)}</div>"
+    return text
 
 
 def initial_size() -> tuple[int, int]:

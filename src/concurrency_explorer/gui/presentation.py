@@ -34,10 +34,19 @@ COLOURS = {
         "#ffffff", "#000000", "#ffffff", "#0033cc", "#ffffff", "#64b5f6", "#e8e8e8", "#606060",
     ),
 }  # fmt: skip
-PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts
+PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts (screens <= 900 px high)
+STAGE_HEIGHT = 900  # taller screens scale text in proportion (1080 px: 2.16)
 DOCK_SHARE = 0.28  # of the screen width for the Scenarios dock when presenting
 MIN_SCALE, MAX_SCALE, STEP = 0.6, 4.0, 1.15
 VERDICT_STAGE = 1.45  # the verdict's size on stage, relative to the (already big) text
+
+
+def stage_scale(window: QWidget) -> float:
+    """Font scale on stage: PRESENTATION_SCALE up to 900 px of screen height, then in
+    proportion, so a 1080p projector's text is as big a share of the screen as a 720p's."""
+    screen = window.screen()
+    height = screen.geometry().height() if screen is not None else 0
+    return round(PRESENTATION_SCALE * max(1.0, height / STAGE_HEIGHT), 3)
 
 
 def palette_for(theme: str) -> QPalette:
@@ -90,7 +99,7 @@ def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None
             f" QToolTip {{ color: {text}; background: {base}; border: 1px solid {text}; }}"
         )
     if presenting:
-        rules.append("QProgressBar { min-height: 2.4em; min-width: 7em; font-weight: bold; }")
+        rules.append("QProgressBar { min-height: 2em; min-width: 7em; font-weight: bold; }")
     return "\n".join(rules)
 
 
@@ -149,7 +158,7 @@ class Presentation(QObject):
             self._normal_layout = (w.saveGeometry(), w.saveState())
             self._normal_rect = w.geometry()
             self.normal_scale = self.scale
-            self.scale = max(self.scale, PRESENTATION_SCALE)
+            self.scale = max(self.scale, stage_scale(w))
             self._was_maximized = w.isMaximized()
             self.stage.enter()  # settings and lesson step aside: bars, verdict, chart
             self.apply()

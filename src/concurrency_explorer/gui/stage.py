@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-BARS_SHARE_MAX = 0.6  # of the right-hand height: the chart below always keeps 40 %
+BARS_SHARE_MAX = 0.62  # of the right-hand height: the chart below always keeps 38 %
 
 
 class Stage(QObject):
@@ -31,6 +31,7 @@ class Stage(QObject):
         self._controls_visible = True
         self._docks: list[QDockWidget] = []
         window.controller.started.connect(lambda _run: self._fit_later())
+        window.controller.finished.connect(lambda _record: self._fit_later())  # the verdict
 
     # -- the pieces ----------------------------------------------------------------
 
@@ -103,20 +104,24 @@ class Stage(QObject):
             QTimer.singleShot(0, self, self.fit)
 
     def fit(self) -> None:
-        """The bars' pane as tall as its rows (up to 60 %), the chart gets the rest."""
+        """The bars' pane as tall as its rows (up to 62 %), the chart gets the rest."""
         right = self.splitter("rightSplitter")
         if not self.active or right is None or right.count() < 2:
             return
         w = self.window_
         rows = w.workersView.widget()
+        if rows is None:
+            return
         pane = right.widget(0)
+        if pane is None:
+            return
         layout = pane.layout()
         spacing = layout.spacing() if layout is not None else 6
         need = (
             rows.sizeHint().height()
             + 2 * w.workersView.frameWidth()
             + sum(
-                label.sizeHint().height() + spacing
+                label.heightForWidth(pane.width()) + spacing  # word-wrapped at this width
                 for label in (w.phaseLabel, getattr(w, "verdictLabel", None))
                 if label is not None and label.isVisibleTo(w)
             )
