@@ -103,8 +103,18 @@ class RunController(QObject):
     def needs_baseline(self, config: RunConfig) -> bool:
         return config.mode != "sequential" and self.baseline_for(config) is None
 
-    def start(self, config: RunConfig, *, measure_baseline: bool = False) -> Run:
-        """Start ``config``; with ``measure_baseline``, time it one after another first."""
+    def start(
+        self,
+        config: RunConfig,
+        *,
+        measure_baseline: bool = False,
+        baseline_wall_s: float | None = None,
+    ) -> Run:
+        """Start ``config``; with ``measure_baseline``, time it one after another first.
+
+        ``baseline_wall_s``: a baseline measured elsewhere (a scenario's own), used
+        instead of the one remembered for this workload.
+        """
         if self.is_running:
             raise RuntimeError("a run is already going; stop it first")
         self.tick_lateness_ms.clear()
@@ -114,12 +124,14 @@ class RunController(QObject):
             self._pending = config
             run = self._begin(baseline_config(config), BASELINE)
         else:
-            run = self._begin(config, MAIN)
+            run = self._begin(config, MAIN, baseline_wall_s)
         self.runningChanged.emit(True)
         return run
 
-    def _begin(self, config: RunConfig, phase: str) -> Run:
+    def _begin(self, config: RunConfig, phase: str, baseline_wall_s: float | None = None) -> Run:
         baseline = None if config.mode == "sequential" else self.baseline_for(config)
+        if baseline_wall_s is not None and config.mode != "sequential":
+            baseline = baseline_wall_s
         self.run = Run(config, baseline_wall_s=baseline, stall_after_s=self.stall_after_s)
         self.phase = phase
         self.run.start()
