@@ -10,6 +10,7 @@ caption above the bars says which scenario and which of its runs is playing.
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from ..core.config import RunConfig
 from ..core.runner import Run
-from ..core.scenarios import ScenarioCancelled
+from ..core.scenarios import ScenarioCancelled, ScenarioResult
+from .worker_rows import state_colour
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,6 +62,8 @@ class StageRunHook(QObject):
         controller.runningChanged.connect(self._keep_run_disabled)
         browser.runner.runningChanged.connect(self._on_scenario_running)
         browser.runner.progress.connect(self._on_progress)
+        browser.runner.finished.connect(self._on_scenario_finished)
+        browser.runner.failed.connect(self._on_scenario_failed)
         window.stopAction.triggered.connect(self._stop_scenario)
         window.stopButton.clicked.connect(self._stop_scenario)
 
@@ -146,6 +150,37 @@ class StageRunHook(QObject):
             scenario = self.browser.runner.scenario
             if scenario is not None:
                 self.window_.phaseLabel.setText(f"Scenario {scenario.title}: {text}")
+
+    def _on_scenario_finished(self, result: ScenarioResult) -> None:
+        """The lesson's verdict takes the stage (the lesson's dock may be hidden)."""
+        scenario = self.browser.runner.scenario
+        if scenario is None:
+            return
+        runs = f"{self.part} run{'s' if self.part != 1 else ''} on the bars, " if self.part else ""
+        self.window_.phaseLabel.setText(
+            f"Scenario {self.browser.scenarios.index(scenario) + 1}, {scenario.title}: "
+            f"finished ({runs}{result.wall_s:.1f} s in all)."
+        )
+        mark = "✔ Shown" if result.ok else "✘ Not shown"
+        colour = state_colour("done" if result.ok else "failed")
+        self._show_verdict(
+            f"<span style='color:{colour}'>{mark}</span> — {html.escape(result.verdict)}",
+            f"{mark}: {result.verdict}",
+        )
+
+    def _on_scenario_failed(self, message: str) -> None:
+        scenario = self.browser.runner.scenario
+        title = scenario.title if scenario is not None else "The scenario"
+        self.window_.phaseLabel.setText(f"{title}: {message}.")
+
+    def _show_verdict(self, rich: str, plain: str) -> None:
+        label = self.window_.verdictLabel
+        label.setText(rich)
+        label.setAccessibleDescription(plain)
+        label.show()
+        presentation = getattr(self.window_, "presentation", None)
+        if presentation is not None:
+            presentation.stage.fit_later()
 
     def _on_scenario_running(self, running: bool) -> None:
         if running:

@@ -30,8 +30,8 @@ class Stage(QObject):
         self._splitters: dict[str, QByteArray] = {}
         self._controls_visible = True
         self._docks: list[QDockWidget] = []
-        window.controller.started.connect(lambda _run: self._fit_later())
-        window.controller.finished.connect(lambda _record: self._fit_later())  # the verdict
+        window.controller.started.connect(lambda _run: self.fit_later())
+        window.controller.finished.connect(lambda _record: self.fit_later())  # the verdict
 
     # -- the pieces ----------------------------------------------------------------
 
@@ -92,14 +92,14 @@ class Stage(QObject):
             controls.setVisible(shown)
         for dock in self._docks:
             dock.setVisible(shown)
-        self._fit_later()
+        self.fit_later()
 
     def toggle_sides(self) -> None:
         self.show_sides(not self.sides_shown)
 
     # -- sizes ---------------------------------------------------------------------
 
-    def _fit_later(self) -> None:
+    def fit_later(self) -> None:
         if self.active:
             QTimer.singleShot(0, self, self.fit)
 
