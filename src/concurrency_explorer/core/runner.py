@@ -17,10 +17,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .child.iftry import drain
+from .child.protocol import Done, Error, Output, Progress, Started
 from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
-from .iftry import drain
 from .metrics import (
     DONE,
     FAILED,
@@ -32,7 +33,6 @@ from .metrics import (
     WorkerState,
     speedup,
 )
-from .protocol import Done, Error, Output, Progress, Started
 
 SCHEMA = "concurrency-explorer/run/1"
 DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI does not
