@@ -45,7 +45,8 @@ BAR_LO, BAR_HI = -0.42, -0.30  # state bar, relative to the lane's centre
 CPU_LO, CPU_HI = -0.26, 0.42  # CPU fill: CPU_LO = 0 %, CPU_HI = 100 % of one core
 LEGEND = (
     "Grey = waiting (host starting, or queued), purple = starting, blue = running, "
-    "green = done; the fill = share of one core."
+    "then a mark of how it ended (green = done, grey = stopped, red = failed); the fill = "
+    "share of one core."
 )  # the colours of lane_spans, named
 IDLE_TEXT = f"Press Run: each worker gets a lane. {LEGEND} A full lane = one whole core."
 WAIT_COLOUR = "#d5d8dc"  # before the worker's start was requested (host starting, queued)
@@ -55,6 +56,7 @@ RATE_WINDOW_S = 0.5  # steps/s is measured over the latest half second
 LABEL_EVERY_S = 0.5  # lane labels (CPU %, core, steps/s) are rewritten at most 2x a second
 X_GROWTH = 1.25  # while running, the time axis grows in steps of 25 %, not every redraw
 LABEL_LINE_PX = 16  # a lane label needs this much height; thinner lanes share labels
+END_MARK = 0.012  # the end-of-run mark's width, a share of the run's length
 MAX_LANE_SAMPLES = 512  # drawn CPU samples per lane; more are merged pairwise (bounded)
 
 Span = tuple[str, float, float]  # colour, start, end (seconds since the run's t0)
@@ -71,8 +73,13 @@ def lane_spans(worker: WorkerState, t0: float, now: float) -> list[Span]:
         spans.append((STATE_COLOURS["starting"], worker.t_request - t0, worker.t_started - t0))
     if worker.t_started is not None:
         end = worker.t_end if worker.t_end is not None else now
-        colour = STATE_COLOURS.get(worker.state, "#000")
+        # running stays blue once it is over (as the legend says); how it ended is a
+        # short mark of that state's colour right after it
+        colour = STATE_COLOURS["stalled" if worker.state == "stalled" else "running"]
         spans.append((colour, worker.t_started - t0, end - t0))
+        if worker.final:
+            mark = max(0.02, END_MARK * (now - t0))
+            spans.append((STATE_COLOURS.get(worker.state, "#000"), end - t0, end - t0 + mark))
     return spans
 
 
@@ -397,14 +404,19 @@ class TimelineView(QWidget):
             self.item.setXRange(0, target, padding=0)
 
     def _lane_label(self, worker: WorkerState, now: float) -> str:
-        snapshot = self.monitor.current.get(worker.worker_id)
         parts = [f"worker {worker.worker_id}"]
+        if worker.final:  # its final values, not the last live sample
+            parts.append(worker.state)
+            if worker.cpu_s is not None:
+                parts.append(f"{worker.cpu_s:.2f} s CPU")
+            if worker.wall_s:
+                parts.append(f"{worker.done_steps / worker.wall_s:,.0f}/s")
+            return " · ".join(parts)
+        snapshot = self.monitor.current.get(worker.worker_id)
         if snapshot is not None and snapshot.percent is not None:
             parts.append(f"{snapshot.percent:3.0f}%")
             if snapshot.core is not None:
                 parts.append(f"core {snapshot.core}")
-        elif worker.final:
-            parts.append(worker.state)
         rate = steps_per_second(worker, now)
         if rate is not None:
             parts.append(f"{rate:,.0f}/s")
