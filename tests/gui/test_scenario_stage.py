@@ -110,3 +110,20 @@ def test_scenario_verdict_colours_read_in_every_theme(qtbot, theme):
             value = browser.bars.findChild(type(browser.titleLabel), f"scenarioBarValue{i}")
             assert value is not None and value.text() == bar.format()
     window.presentation.set_theme("system")
+
+
+def test_the_source_of_the_lessons_is_named_in_help_and_the_first_scenario(qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from concurrency_explorer.core.scenarios import SCENARIOS
+
+    first = SCENARIOS[0].explanation
+    assert '"Python concurrency" page of a community-written Python reference' in first
+    window = make_window(qtbot)
+    window.conceptsAction.trigger()
+    box = window.findChild(QMessageBox, "conceptsDialog")
+    assert box is not None
+    text = box.text()
+    assert "Where the lessons come from" in text and "Python concurrency" in text
+    assert "community-written Python reference" in text
+    box.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .cpu_monitor import CpuMonitor, monitor_for
 from .lazy_plot import LazyPlot
@@ -18,6 +18,7 @@ from .wording import ran_phrase
 
 CORE_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589", "#7f8c8d"]
 WINDOW_S = 30.0  # seconds shown
+SIDE_BY_SIDE_RATIO = 2.5  # wider than this many times its height: charts side by side
 
 
 class CpuView(QWidget):
@@ -99,11 +100,28 @@ class CpuView(QWidget):
             brush=pg.mkBrush(17, 122, 101, 80),
         )  # fmt: skip
         charts = QWidget()
-        layout = QVBoxLayout(charts)
+        layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, charts)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.workersPlot, 2)
+        self._charts_layout = layout
+        self._arrange()
         return charts
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Wide and short (a projector's stage under the bars): the two charts side by
+        side, each tall enough to read; otherwise one above the other."""
+        layout = getattr(self, "_charts_layout", None)
+        if layout is None:
+            return
+        wide = self.width() > SIDE_BY_SIDE_RATIO * max(1, self.height())
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if layout.direction() != direction:
+            layout.setDirection(direction)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -166,9 +184,9 @@ class CpuView(QWidget):
             f"core {i} {float(y[during[-y.size :]].mean()):.0f}%" for i, y in enumerate(per_core)
         )
         return (
-            f"The last run, whole ({ran_phrase(run.config)}, {wall:.2f} s; seconds since it "
-            f"started): its workers used {average:.2f} cores on average, at most {peak:.2f}. "
-            f"Average load per core during it: {cores} (other programs count there too)."
+            f"The last run, whole ({ran_phrase(run.config)}, {wall:.2f} s): its workers used "
+            f"{average:.2f} cores on average, at most {peak:.2f} · per core, all programs: "
+            f"{cores}"
         )
 
 def install(window: Any) -> None:

@@ -33,6 +33,7 @@ from ..core.config import ConfigError, RunConfig
 from ..core.engines import get_engine_class
 from ..core.runner import Run
 from ..core.verdict import Verdict, run_verdict
+from ..resources import resource_path
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
@@ -342,7 +343,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("conceptsDialog")
         box.setWindowTitle("What am I seeing?")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(CONCEPTS_HTML)
+        box.setText(CONCEPTS_HTML + lessons_source_html())
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -469,6 +470,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def lessons_source_html() -> str:
+    """Where the scenarios' lessons come from, named once (resources/text)."""
+    try:
+        return resource_path("text", "lessons-source.html").read_text(encoding="utf-8")
+    except OSError:  # a broken install: Help still opens, without this part
+        return ""
+
+
 def verdict_text(verdict: Verdict) -> str:
     """The sentence, and when its number is not to be trusted, why not."""
     if verdict.reliable or not verdict.note:
@@ -481,7 +490,7 @@ def verdict_html(verdict: Verdict) -> str:
     first, _, why = verdict_text(verdict).partition("\n")
     text = html.escape(first)
     if why:
-        text += f"<div style='font-size: 70%; font-weight: normal'>{html.escape(why)}</div>"
+        text += f"<div style='font-size: 65%; font-weight: normal'>{html.escape(why)}</div>"
     return text
 
 

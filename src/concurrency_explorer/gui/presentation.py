@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLayout, QSpacerItem, QWi
 from . import chart_theme
 from .settings import app_settings
 from .stage import Stage
+from .worker_rows import BAR_LINES, STAGE_BAR_LINES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts (screens <=
 STAGE_HEIGHT = 900  # taller screens scale text in proportion (1080 px: 2.16)
 DOCK_SHARE = 0.28  # of the screen width for the Scenarios dock when presenting
 MIN_SCALE, MAX_SCALE, STEP = 0.6, 4.0, 1.15
-VERDICT_STAGE = 1.45  # the verdict's size on stage, relative to the (already big) text
+VERDICT_STAGE = 1.35  # the verdict's size on stage, relative to the (already big) text
 
 
 def stage_scale(window: QWidget) -> float:
@@ -99,7 +100,7 @@ def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None
             f" QToolTip {{ color: {text}; background: {base}; border: 1px solid {text}; }}"
         )
     if presenting:
-        rules.append("QProgressBar { min-height: 2em; min-width: 7em; font-weight: bold; }")
+        rules.append("QProgressBar { min-width: 7em; font-weight: bold; }")  # height: rows
     return "\n".join(rules)
 
 
@@ -275,6 +276,7 @@ class Presentation(QObject):
         chart_theme.set_theme(self.theme, self.window_)
         workers = getattr(self.window_, "workersView", None)
         if workers is not None:
+            workers.bar_lines = STAGE_BAR_LINES if self.presenting else BAR_LINES
             workers.recolour()
         settings = app_settings()
         settings.setValue("view/theme", self.theme)

@@ -443,6 +443,17 @@ class _CloseGuard(QObject):
             self.window_.close()
 
 
+NARROW_SCREEN_PX = 1280  # a scaled screen narrower than this (logical px) starts lesson-less
+
+
+def narrow_screen(window: QWidget) -> bool:
+    """A laptop screen at 150-200 % scaling: too few logical pixels for three columns."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or screen.devicePixelRatio() < 1.5:
+        return False
+    return screen.availableGeometry().width() < NARROW_SCREEN_PX
+
+
 def _action(window: MainWindow, name: str, text: str, keys: str, tip: str, slot: Any) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
@@ -484,6 +495,10 @@ def install(window: MainWindow) -> None:
     browser = ScenarioBrowser(window)
     dock = window.add_dock(browser, "Scenarios")
     dock.setMinimumWidth(420)
+    if narrow_screen(window):
+        # a laptop at 200 % (960 logical px): settings, bars and the lesson side by side
+        # would be wider than the screen; the lesson waits in View > Scenarios
+        dock.hide()
     window.scenarioBrowser = browser  # type: ignore[attr-defined]
     window.scenarioDock = dock  # type: ignore[attr-defined]
     actions = [

@@ -1,5 +1,7 @@
 """The stage: in presentation mode the bars, the verdict and one chart own the screen.
 
+(In normal mode too, the bars' pane is fitted to its rows until the person drags it.)
+
 The Workers settings (``controlsPane``) and the docks (the Scenarios lesson) step
 aside while presenting; F12 brings them back (and hides them again) for a moment
 of configuration mid-talk. Leaving presentation mode puts every one of them back
@@ -16,6 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
 BARS_SHARE_MAX = 0.62  # of the right-hand height: the chart below always keeps 38 %
 
 
@@ -30,6 +33,10 @@ class Stage(QObject):
         self._splitters: dict[str, QByteArray] = {}
         self._controls_visible = True
         self._docks: list[QDockWidget] = []
+        self.user_sized = False  # the person dragged the bars/chart divider: leave it
+        right = self.splitter("rightSplitter")
+        if right is not None:
+            right.splitterMoved.connect(self._on_moved)
         window.controller.started.connect(lambda _run: self.fit_later())
         window.controller.finished.connect(lambda _record: self.fit_later())  # the verdict
 
@@ -99,14 +106,20 @@ class Stage(QObject):
 
     # -- sizes ---------------------------------------------------------------------
 
+    def _on_moved(self, *_: object) -> None:
+        if not self.active:
+            self.user_sized = True
+
     def fit_later(self) -> None:
-        if self.active:
+        if self.active or not self.user_sized:
             QTimer.singleShot(0, self, self.fit)
 
     def fit(self) -> None:
-        """The bars' pane as tall as its rows (up to 62 %), the chart gets the rest."""
+        """The bars' pane as tall as its rows (on stage up to 62 %, else half), the
+        chart gets the rest: no empty space under two rows. In normal mode only until
+        the person sizes it."""
         right = self.splitter("rightSplitter")
-        if not self.active or right is None or right.count() < 2:
+        if right is None or right.count() < 2 or (not self.active and self.user_sized):
             return
         w = self.window_
         rows = w.workersView.widget()
@@ -127,5 +140,6 @@ class Stage(QObject):
             )
         )
         total = sum(right.sizes()) or right.height()
-        bars = min(need, int(total * BARS_SHARE_MAX))
+        share = BARS_SHARE_MAX if self.active else BARS_SHARE_NORMAL
+        bars = min(need, int(total * share))
         right.setSizes([bars, max(0, total - bars)])
