@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QApplication
 
-GAP = 1.8  # a tick label's width plus 80 % of it between neighbours
+GAP = 1.4  # neighbouring tick labels: the widest label plus 40 % of it apart
 NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
 
 
@@ -29,21 +29,30 @@ def nice_step(span: float, most: int) -> float:
 def readable_ticks(
     low: float, high: float, length_px: float, font: QFont | None = None, integers: bool = False
 ) -> list[tuple[float, str]]:
-    """Ticks between ``low`` and ``high`` whose labels fit ``length_px`` with room between."""
+    """Ticks between ``low`` and ``high`` whose labels fit ``length_px`` with room between:
+    the finest 1-2-2.5-5 step whose neighbouring labels are ``GAP`` label widths apart."""
     if high <= low or length_px <= 0:
         return []
     metrics = QFontMetricsF(font if font is not None else QApplication.font())
-    sample = f"{high:.0f}" if integers else f"{high:.1f}"
-    label_px = max(metrics.horizontalAdvance(sample + "0"), 1.0)
-    most = max(1, int(length_px // (label_px * GAP)))
-    step = nice_step(high - low, most)
-    if integers:
-        step = max(1.0, math.ceil(step))
+    px_per_unit = length_px / (high - low)
+    step = nice_step(high - low, int(length_px // 4) or 1)  # start fine, coarsen until fit
+    for _ in range(40):
+        if integers:
+            step = max(1.0, math.ceil(step))
+        ticks = _ticks(low, high, step)
+        widest = max((metrics.horizontalAdvance(text) for _, text in ticks), default=0.0)
+        if step * px_per_unit >= widest * GAP or len(ticks) <= 1:
+            return ticks
+        step = nice_step(step * 1.01, 1)  # the next coarser nice step
+    return _ticks(low, high, step)
+
+
+def _ticks(low: float, high: float, step: float) -> list[tuple[float, str]]:
     tenths = step * 10 ** -math.floor(math.log10(step))  # 1, 2, 2.5 or 5
     finer = abs(tenths - round(tenths)) > 1e-9  # 2.5: one more decimal
     decimals = 0 if step >= 1 else min(3, -math.floor(math.log10(step)) + finer)
     first = math.ceil(low / step - 1e-9) * step
-    ticks = []
+    ticks: list[tuple[float, str]] = []
     value = first
     while value <= high + 1e-9:
         ticks.append((value, f"{value:.{decimals}f}"))
