@@ -48,8 +48,26 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="print exactly one JSON object (the run/1 record) on stdout",
     )
+    add_measure_arguments(parser)
     add_export_arguments(parser)
     parser.set_defaults(handler=handle)
+
+
+def add_measure_arguments(parser: argparse.ArgumentParser) -> None:
+    """A measured speedup: the baseline timed in the same invocation (core/measured.py)."""
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="time the same workload one after another right before the run, so the "
+        "speedup is measured (speedup_basis: measured), not estimated from CPU time",
+    )
+    parser.add_argument(
+        "--repeat",
+        default=None,
+        metavar="N",
+        help="with a baseline: N interleaved pairs (baseline, run, baseline, run...); the "
+        "speedup is their median and speedup_range their spread (implies --baseline; default 1)",
+    )
 
 
 def writable_path(text: str) -> str:
@@ -378,8 +396,12 @@ def handle(args: argparse.Namespace) -> int:
     live = None
     if not args.json and sys.stdout.isatty():
         live = LiveProgress(sys.stdout, config.workers)
-    run = run_to_completion(config, on_poll=live, stall_after_s=stall, timeout_s=timeout)
-    record = run.record()
+    repeat = parse_int("--repeat", getattr(args, "repeat", None))
+    if getattr(args, "baseline", False) or repeat is not None:
+        run, record = run_measured(config, repeat or 1, args.json, stall, timeout)
+    else:
+        run = run_to_completion(config, on_poll=live, stall_after_s=stall, timeout_s=timeout)
+        record = run.record()
     if args.json:
         print(json.dumps(record))
     else:
@@ -388,8 +410,31 @@ def handle(args: argparse.Namespace) -> int:
         text = summary.failures(record)
         if text:
             print(text)
+        print(summary.honesty(record))
     export(record, run, args)
     return 1 if run.failed else 0
+
+
+def run_measured(
+    config: RunConfig, repeat: int, quiet: bool, stall: float | None, timeout: float | None
+) -> tuple[Run, dict[str, Any]]:
+    """Baseline and run, ``repeat`` interleaved pairs; the last run and the combined record."""
+    from ..core.measured import measure
+
+    last: list[Run] = []
+
+    def progress(run: Run, record: dict[str, Any]) -> None:
+        last[:] = [run]
+        if not quiet:
+            what = "baseline (one after another)" if run.config.mode == "sequential" else "run"
+            busy = " (machine busy)" if record["load"]["busy"] else ""
+            print(f"  {what}: {record['wall_s']:.3f} s{busy}", file=sys.stderr, flush=True)
+
+    sequence = measure(config, repeat, timeout_s=timeout, stall_after_s=stall, on_record=progress)
+    record = sequence.result()
+    if record is None or not last:
+        raise ConfigError("nothing ran")
+    return last[0], record
 
 
 def export(record: dict[str, Any], run: Run, args: argparse.Namespace) -> None:

@@ -174,6 +174,11 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
             "kind": config.get("kind"),
             "wall_s": record.get("wall_s"),
             "speedup": record.get("speedup"),
+            "speedup_basis": record.get("speedup_basis"),
+            "speedup_reliable": record.get("speedup_reliable"),
+            "speedup_note": record.get("speedup_note"),
+            "cores_used": record.get("cores_used"),
+            "load": record.get("load"),
             "started_at": record.get("started_at"),
         },
     }

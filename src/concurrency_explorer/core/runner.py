@@ -22,6 +22,7 @@ from .child.protocol import Done, Error, Output, Progress, Started
 from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
+from .load import LoadMeter, reported_cpu_by_pid
 from .metrics import (
     DONE,
     FAILED,
@@ -31,8 +32,10 @@ from .metrics import (
     STARTING,
     STOPPED,
     WorkerState,
+    cores_used,
     speedup,
 )
+from .reliability import mark_speedup
 
 SCHEMA = "concurrency-explorer/run/1"
 DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI does not
@@ -77,6 +80,7 @@ class Run:
         self.last_drained = 0
         self._exited_at: dict[tuple[int, ...], float] = {}
         self._all_final_at: float | None = None
+        self.load_meter = LoadMeter()  # what other programs used meanwhile (core/load.py)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -85,10 +89,15 @@ class Run:
             raise RuntimeError("a Run starts once; make a new Run to run again")
         self.t0 = time.perf_counter()
         self.epoch0 = time.time()
-        self.engine.open()
-        for worker in self.workers:
-            worker.state = STARTING
-        self.engine.start(self.config.worker_specs())
+        self.load_meter.start()
+        try:
+            self.engine.open()
+            for worker in self.workers:
+                worker.state = STARTING
+            self.engine.start(self.config.worker_specs())
+        except BaseException:
+            self.load_meter.stop()
+            raise
 
     def stop(self) -> None:
         """Ask every worker to stop; ``poll`` escalates to SIGTERM, then SIGKILL."""
@@ -275,6 +284,7 @@ class Run:
         for worker in self.workers:
             if worker.state == PENDING or worker.state == STARTING:
                 worker.state = STOPPED
+        self.load_meter.stop()
         self.engine.close()
         self.finished = True
 
@@ -288,6 +298,7 @@ class Run:
             self.poll()
             time.sleep(0.01)
         if not self.finished:
+            self.load_meter.stop()
             self.engine.kill()
             self.engine.close()
             self.t_end = time.perf_counter()
@@ -311,6 +322,8 @@ class Run:
         return any(w.state == FAILED for w in self.workers)
 
     def speedup(self) -> tuple[float | None, str]:
+        if self.config.mode == "sequential":
+            return None, "none"  # the baseline itself claims no speedup
         return speedup(
             self.wall_s,
             self.workers,
@@ -324,7 +337,8 @@ class Run:
         t0 = self.t0 or 0.0
         value, basis = self.speedup()
         wall = self.wall_s
-        return {
+        workers = self._worker_records(t0)
+        record = {
             "schema": SCHEMA,
             "config": self.config.to_dict(),
             "environment": environment(),
@@ -348,10 +362,13 @@ class Run:
                 "empty_polls": self.empty_polls,
                 "dropped": sum(w.dropped for w in self.workers),
             },
-            "workers": self._worker_records(t0),
+            "workers": workers,
             "worker_environment": self.engine.worker_environment(),
             **self.engine.record_extras(),
+            "cores_used": cores_used(workers),
+            "load": self.load_meter.result(reported_cpu_by_pid(workers)),
         }
+        return mark_speedup(record)
 
     def _worker_records(self, t0: float) -> list[dict[str, Any]]:
         """Each worker's entry, with ``task_reused`` and the engine's own keys added.
