@@ -153,3 +153,26 @@ def test_cpu_tab_opened_long_after_a_run_shows_that_whole_run(qtbot, monkeypatch
     _wx, used = view.workersCurve.getData()
     assert used.max() > 0, "the run's workers used no CPU in the chart"
     assert "its workers used" in view.summary.text() and "cores on average" in view.summary.text()
+
+
+def test_lane_labels_fit_their_axis_at_presentation_sizes(qtbot):
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    window = run_window(qtbot, "thread", workers=2, count=30)
+    window.resize(1600, 900)
+    window.presentation.set_scale(2.2)  # a projector's text size
+    try:
+        finish(qtbot, window)
+        view = window.timelineView
+        axis = view.item.getAxis("left")
+        labels = [text for _, text in axis._tickLevels[0]]
+        assert labels and labels[0].startswith(("worker 0", "w0"))
+        widest = max(QFontMetrics(QApplication.font()).horizontalAdvance(t) for t in labels)
+        assert axis.width() >= widest, "a label wider than its axis is not drawn at all"
+        window.presentation.set_scale(1.0)
+        view.finish()  # at normal size the whole label fits again
+        labels = [text for _, text in axis._tickLevels[0]]
+        assert labels[0].startswith("worker 0 · done · ") and "s CPU" in labels[0]
+    finally:
+        window.presentation.set_scale(1.0)
