@@ -102,7 +102,10 @@ class CpuMonitor(QObject):
         self.workers_cores.append(total / 100.0)
         if run is not None and run.t0 is not None and now >= run.t0:
             ended = run.t_end if run.finished else None
-            if ended is None or now - ended <= RUN_TAIL_S:
+            last = self.run_times[-1] + run.t0 if self.run_times else run.t0
+            # until a second after the end, and at least once after it (a busy GUI
+            # thread may miss the whole second)
+            if ended is None or now - ended <= RUN_TAIL_S or last < ended:
                 self.run_times.append(now - run.t0)
                 for buffer, load in zip(self.run_core_loads, loads, strict=False):
                     buffer.append(load)

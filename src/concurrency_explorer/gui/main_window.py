@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.controller = RunController(self)
         self._close_when_stopped = False
         self._baseline_ran = False  # this press of Run timed its baseline first (two steps)
+        self._verdict: Verdict | None = None  # of the latest run, shown in verdictLabel
 
         self.configPanel = ConfigPanel()
         self.measureBaselineCheck = QCheckBox("Time one after another first (&baseline)")
@@ -343,6 +344,7 @@ class MainWindow(QMainWindow):
         self.phaseLabel.clear()
         self.verdictLabel.clear()
         self.verdictLabel.hide()
+        self._verdict = None
         self.statusLabel.setText("Ready")
         self.tickLatenessLabel.setText("Window tick: idle")
         self.wasReset.emit()
@@ -393,6 +395,7 @@ class MainWindow(QMainWindow):
         self.resultsView.clear()
         self.verdictLabel.clear()
         self.verdictLabel.hide()
+        self._verdict = None
         text = self._phase_text(run)
         if self.controller.phase == BASELINE:
             self._baseline_ran = True
@@ -436,12 +439,31 @@ class MainWindow(QMainWindow):
         if self.controller.phase == BASELINE and self.controller.is_running:
             return  # the chosen run starts next
         self.phaseLabel.setText(self._finished_text(record))
-        verdict = run_verdict(record)
-        self.verdictLabel.setText(verdict_html(verdict))
-        self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
-        self.verdictLabel.show()
+        self.show_verdict(run_verdict(record))
         if self._close_when_stopped and not self.controller.is_running:
             self.close()
+
+    def show_verdict(self, verdict: Verdict | None = None) -> None:
+        """The run's verdict above the bars (again, briefer or fuller, when the looks
+        change: ``None`` keeps the last one)."""
+        verdict = verdict or self._verdict
+        if verdict is None:
+            return
+        self._verdict = verdict
+        presentation = getattr(self, "presentation", None)
+        brief = presentation is not None and presentation.presenting
+        self.verdictLabel.setText(verdict_html(verdict, brief))
+        self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
+        self.verdictLabel.setToolTip(verdict_text(verdict))
+        self.verdictLabel.show()
+
+    def show_verdict_text(self, rich: str, plain: str) -> None:
+        """Another verdict in the label (a scenario's), kept as it is through looks changes."""
+        self._verdict = None
+        self.verdictLabel.setText(rich)
+        self.verdictLabel.setAccessibleDescription(plain)
+        self.verdictLabel.setToolTip(plain)
+        self.verdictLabel.show()
 
     def _finished_text(self, record: dict[str, Any]) -> str:
         wall = record.get("wall_s") or 0.0
@@ -495,12 +517,18 @@ def verdict_text(verdict: Verdict) -> str:
     return f"{verdict.sentence}\nNot a reliable figure: {verdict.note.rstrip('.')}."
 
 
-def verdict_html(verdict: Verdict) -> str:
-    """``verdict_text`` for the label: the sentence big, the reason smaller below it."""
+def verdict_html(verdict: Verdict, brief: bool = False) -> str:
+    """``verdict_text`` for the label: the sentence big, the reason smaller below it.
+
+    ``brief`` (on stage, where four bars and a chart share 720 px): only the first of
+    the reasons, and where the others are; the label's tooltip has them all.
+    """
     first, _, why = verdict_text(verdict).partition("\n")
     text = html.escape(first)
+    if why and brief and ";" in why:
+        why = why.split(";", 1)[0] + "; more in Results."
     if why:
-        text += f"<div style='font-size: 65%; font-weight: normal'>{html.escape(why)}</div>"
+        text += f"<div style='font-size: 60%; font-weight: normal'>{html.escape(why)}</div>"
     return text
 
 

@@ -274,6 +274,8 @@ class Presentation(QObject):
         if browser is not None:
             browser.refresh_fonts()
         chart_theme.set_theme(self.theme, self.window_)
+        if self.window_.verdictLabel.isVisibleTo(self.window_):
+            self.window_.show_verdict()  # briefer on stage, whole again after it
         workers = getattr(self.window_, "workersView", None)
         if workers is not None:
             workers.bar_lines = STAGE_BAR_LINES if self.presenting else BAR_LINES

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
-BARS_SHARE_MAX = 0.62  # of the right-hand height: the chart below always keeps 38 %
+BARS_SHARE_MAX = 0.68  # of the right-hand height: the chart below always keeps 32 %
 
 
 class Stage(QObject):
@@ -115,7 +115,7 @@ class Stage(QObject):
             QTimer.singleShot(0, self, self.fit)
 
     def fit(self) -> None:
-        """The bars' pane as tall as its rows (on stage up to 62 %, else half), the
+        """The bars' pane as tall as its rows (on stage up to 68 %, else half), the
         chart gets the rest: no empty space under two rows. In normal mode only until
         the person sizes it."""
         right = self.splitter("rightSplitter")
