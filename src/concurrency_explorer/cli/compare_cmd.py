@@ -71,7 +71,14 @@ def _base_config(args: argparse.Namespace) -> RunConfig:
 def _modes(text: str | None) -> list[str] | None:
     if text is None:
         return None
-    modes = [m.strip() for m in text.split(",") if m.strip()]
+    modes = [m.strip() for m in text.split(",")]
+    if not any(modes):
+        raise ConfigError("--modes needs at least one engine name, e.g. --modes thread,process")
+    if not all(modes):
+        raise ConfigError(f"--modes has an empty name in {text!r:.60}; separate names by commas")
+    repeated = sorted({m for m in modes if modes.count(m) > 1})
+    if repeated:
+        raise ConfigError(f"--modes names {', '.join(repeated)} more than once")
     known = availability()
     for mode in modes:
         if mode not in known:

@@ -42,6 +42,8 @@ def headline(record: dict[str, Any]) -> str:
     stopped = [w for w in workers if w.get("state") == "stopped"]
     if failed:
         return f"{what} ran for {wall:.2f} s; {len(failed)} of {n} failed (see below)."
+    if stopped and (record.get("stop") or {}).get("reason") == "timeout":
+        return f"{what} timed out after {wall:.2f} s; {len(stopped)} of {n} did not finish."
     if stopped:
         verb = "were" if n > 1 else "was"
         return f"{what} {verb} stopped after {wall:.2f} s."
