@@ -32,7 +32,13 @@ ENGINE_OPTIONS = {
     "no_yield": "no-yield workers (only coroutines can refuse to yield)",
     "python": "other Python (--python runs host modes: thread, sequential, pool-thread, asyncio)",
     "scheduler": "Dask scheduler (--scheduler is for --mode dask)",
+    "switch_interval_s": (
+        "GIL switch interval (--switch-interval is for workers that share one interpreter: "
+        "thread, pool-thread, asyncio, sequential)"
+    ),
 }
+MIN_SWITCH_INTERVAL_S = 1e-6
+MAX_SWITCH_INTERVAL_S = 1.0
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
 
 
@@ -99,6 +105,8 @@ class RunConfig:
     no_yield: tuple[int, ...] = ()  # asyncio: ids of coroutines that never await
     python: str | None = None  # host modes: run the host under this interpreter
     scheduler: str | None = None  # dask: an existing cluster's scheduler; None = LocalCluster
+    #: host modes: ``sys.setswitchinterval`` in the workers' host; None = Python's default
+    switch_interval_s: float | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -183,6 +191,13 @@ class RunConfig:
             _int("no-yield worker id", wid, 0, self.workers - 1)
         if self.python is not None:
             _check_python(self.python)
+        if self.switch_interval_s is not None:
+            _float(
+                "switch interval (seconds)",
+                self.switch_interval_s,
+                MIN_SWITCH_INTERVAL_S,
+                MAX_SWITCH_INTERVAL_S,
+            )
         if self.scheduler is not None and (
             not isinstance(self.scheduler, str) or not SCHEDULER_ADDRESS.match(self.scheduler)
         ):
@@ -236,6 +251,7 @@ class RunConfig:
             "no_yield": sorted(self.no_yield),
             "python": self.python,
             "scheduler": self.scheduler,
+            "switch_interval_s": self.switch_interval_s,
         }
 
     @classmethod

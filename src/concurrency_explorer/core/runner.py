@@ -20,6 +20,7 @@ from typing import Any
 from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
+from .gil import GilLog
 from .iftry import drain
 from .metrics import (
     DONE,
@@ -32,7 +33,7 @@ from .metrics import (
     WorkerState,
     speedup,
 )
-from .protocol import Done, Error, Output, Progress, Started
+from .protocol import Done, Error, Held, Output, Progress, Started
 
 SCHEMA = "concurrency-explorer/run/1"
 DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI does not
@@ -77,6 +78,8 @@ class Run:
         self.last_drained = 0
         self._exited_at: dict[tuple[int, ...], float] = {}
         self._all_final_at: float | None = None
+        #: the GIL intervals the workers logged, where they share one interpreter
+        self.gil: GilLog | None = GilLog() if self.engine.gil_stamps else None
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -88,7 +91,10 @@ class Run:
         self.engine.open()
         for worker in self.workers:
             worker.state = STARTING
-        self.engine.start(self.config.worker_specs())
+        specs = self.config.worker_specs()
+        if self.gil is not None:
+            specs = [spec._replace(gil=True) for spec in specs]
+        self.engine.start(specs)
 
     def stop(self) -> None:
         """Ask every worker to stop; ``poll`` escalates to SIGTERM, then SIGKILL."""
@@ -156,6 +162,10 @@ class Run:
                 worker.t_request = t
 
     def _apply(self, message: Any) -> None:
+        if isinstance(message, Held):  # the GIL log's batches, not the worker's messages
+            if self.gil is not None:
+                self.gil.add(message)
+            return
         self.messages += 1
         worker = self.workers[message.worker_id]
         worker.messages += 1
@@ -351,7 +361,13 @@ class Run:
             "workers": self._worker_records(t0),
             "worker_environment": self.engine.worker_environment(),
             **self.engine.record_extras(),
+            **self._gil_record(t0),
         }
+
+    def _gil_record(self, t0: float) -> dict[str, Any]:
+        if self.gil is None:
+            return {}
+        return {"gil": self.gil.summary(t0, [w.worker_id for w in self.workers])}
 
     def _worker_records(self, t0: float) -> list[dict[str, Any]]:
         """Each worker's entry, with ``task_reused`` and the engine's own keys added.
