@@ -94,6 +94,12 @@ PYTHON_TIP = (
     "window stays on its own, regular interpreter (PySide6 has no free-threaded build). "
     "The Results say which Python ran the workers, GIL on or off. Empty: this Python."
 )
+SWITCH_INTERVAL_TIP = (
+    "How long a thread may hold the GIL while another waits for it, before it is asked "
+    "to hand it over (sys.setswitchinterval in the workers' host; the command line's "
+    "--switch-interval). Python's default is 5 ms. Longer: fewer handoffs, and an "
+    "I/O thread waits longer behind a CPU-bound one. Watch it in the GIL tab."
+)
 SCHEDULER_TIP = (
     "Dask only: the address of a running Dask scheduler (tcp://HOST:PORT, the command "
     "line's --scheduler); its workers run the tasks and keep running after the run. "
@@ -239,6 +245,18 @@ class ConfigPanel(QGroupBox):
         self.queueSizeSpin.setValue(DEFAULT_QUEUE_SIZE)
         self.queueSizeSpin.setSpecialValueText("unbounded")
 
+        self.switchIntervalSpin = QDoubleSpinBox()
+        _named(
+            self.switchIntervalSpin,
+            "switchIntervalSpin",
+            "GIL switch interval in milliseconds",
+            SWITCH_INTERVAL_TIP,
+        )
+        self.switchIntervalSpin.setRange(0.0, 1000.0)
+        self.switchIntervalSpin.setDecimals(1)
+        self.switchIntervalSpin.setSuffix(" ms")
+        self.switchIntervalSpin.setSpecialValueText("Python's default (5 ms)")
+
         self.pagePresetButton = QPushButton("Page e&xample")
         _named(
             self.pagePresetButton,
@@ -303,6 +321,7 @@ class ConfigPanel(QGroupBox):
             ("&Kind", self.kindCombo),
             ("S&leep per step", self.stepSleepSpin),
             ("&Queue size", self.queueSizeSpin),
+            ("GIL switch &interval", self.switchIntervalSpin),
             ("P&ython", self.pythonRow),
             ("Sc&heduler", self.schedulerEdit),
         )
@@ -327,6 +346,7 @@ class ConfigPanel(QGroupBox):
         for spin in (self.workersSpin, self.countSpin, self.queueSizeSpin):
             spin.valueChanged.connect(self._on_changed)
         self.stepSleepSpin.valueChanged.connect(self._on_changed)
+        self.switchIntervalSpin.valueChanged.connect(self._on_changed)
         self.countsEdit.textChanged.connect(self._on_changed)
         self.pythonEdit.textChanged.connect(self._on_changed)
         self.schedulerEdit.textChanged.connect(self._on_changed)
@@ -368,6 +388,9 @@ class ConfigPanel(QGroupBox):
             text = edit.text().strip()
             if text and name in engine.options:  # other modes ignore the field (it is greyed)
                 values[name] = text
+        switch_ms = self.switchIntervalSpin.value()
+        if switch_ms and "switch_interval_s" in engine.options:
+            values["switch_interval_s"] = round(switch_ms / 1000, 6)
         faults = values.get("faults")
         if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
             values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
@@ -384,6 +407,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo,
             self.stepSleepSpin,
             self.queueSizeSpin,
+            self.switchIntervalSpin,
             self.pythonEdit,
             self.schedulerEdit,
         )
@@ -404,6 +428,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo.setCurrentIndex(self.kindCombo.findData(config.kind))
             self.stepSleepSpin.setValue(config.step_sleep_s * 1000)
             self.queueSizeSpin.setValue(config.queue_size)
+            self.switchIntervalSpin.setValue((config.switch_interval_s or 0.0) * 1000)
             # remembered choices of this machine: a config without them keeps the fields
             if config.python is not None:
                 self.pythonEdit.setText(config.python)
@@ -476,6 +501,14 @@ class ConfigPanel(QGroupBox):
             python_tip = f"Not used by this mode ({self.mode}).\n\n" + python_tip
         self.pythonEdit.setToolTip(python_tip)
         self.schedulerEdit.setEnabled("scheduler" in options)
+        takes_switch = "switch_interval_s" in options
+        self.switchIntervalSpin.setEnabled(takes_switch)
+        self.switchIntervalSpin.setToolTip(
+            SWITCH_INTERVAL_TIP
+            if takes_switch
+            else f"Not used by this mode ({self.mode}): its workers do not share one GIL.\n\n"
+            + SWITCH_INTERVAL_TIP
+        )
 
     def _describe_extras(self) -> str:
         parts = []
