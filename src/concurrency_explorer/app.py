@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()
     from .cli import main as cli_main
 
-    return cli_main(argv)
+    return cli_main(argv, open_window=lambda: gui_main([]))
 
 
 def gui_main(argv: list[str] | None = None) -> int:

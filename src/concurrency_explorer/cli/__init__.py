@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from .. import __version__
@@ -85,7 +85,11 @@ def usage_error(message: str) -> int:
     return EXIT_USAGE
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None, *, open_window: Callable[[], int] | None = None
+) -> int:
+    """Run the command in ``argv``. With no command, ``open_window`` (the entry point's
+    choice: ``app.main`` opens the window); without one, that is a usage error."""
     args_list = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(args_list)
     try:
@@ -95,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.self_test is not None:
         return self_test.handle(args)
     if args.command is None:
-        from ..app import gui_main
-
-        return gui_main([])
+        if open_window is None:
+            return usage_error(f"a command is needed: {', '.join(SUBCOMMANDS)}")
+        return open_window()
     try:
         return int(args.handler(args))
     except (UsageError, ConfigError) as exc:

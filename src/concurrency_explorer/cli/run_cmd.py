@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import Any, TextIO, overload
 
 from ..core import summary
 from ..core.config import (
@@ -212,6 +212,10 @@ def step_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+@overload
+def parse_int(name: str, text: str) -> int: ...
+@overload
+def parse_int(name: str, text: str | None) -> int | None: ...
 def parse_int(name: str, text: str | None) -> int | None:
     if text is None:
         return None

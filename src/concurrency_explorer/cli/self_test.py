@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.selftest import Check
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +40,7 @@ def handle(args: argparse.Namespace) -> int:
     if not as_json:
         print(format_header(environment()), flush=True)
 
-        def on_check(check):  # type: ignore[no-untyped-def]
+        def on_check(check: Check) -> None:
             print(format_check(check), flush=True)
 
     report = run_self_test(on_check)

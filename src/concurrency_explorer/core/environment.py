@@ -7,7 +7,17 @@ import multiprocessing
 import os
 import platform
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+if TYPE_CHECKING:
+    from multiprocessing.context import (
+        DefaultContext,
+        ForkContext,
+        ForkServerContext,
+        SpawnContext,
+    )
+
+    StartContext: TypeAlias = DefaultContext | ForkContext | ForkServerContext | SpawnContext
 
 
 def gil_enabled() -> bool:
@@ -23,6 +33,13 @@ def start_methods() -> list[str]:
 
 def default_start_method() -> str:
     return start_methods()[0]
+
+
+def start_context(method: str | None) -> StartContext:
+    """``multiprocessing.get_context(method)`` for a start method's name (None: the
+    default). Typeshed types it ``BaseContext`` for any ``str``, which has no
+    ``Process``; every start method's context has one."""
+    return cast("StartContext", multiprocessing.get_context(method))
 
 
 @functools.cache

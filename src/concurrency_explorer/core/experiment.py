@@ -219,8 +219,8 @@ def experiment_from_data(data: Any, path: str | os.PathLike[str] = "<data>") -> 
             config_data = {k: v for k, v in config_data.items() if k in _config_keys()}
         wrapped = {"schema": EXPERIMENT_SCHEMA, "config": config_data}
         problem = schema_problem(wrapped, "experiment")
-        if problem:
-            raise _fail(path, f"run record: {problem}")
+        if problem or not isinstance(config_data, dict):  # the schema wants an object
+            raise _fail(path, f"run record: {problem or 'its config is not an object'}")
         return Experiment(_config(config_data, path), source_schema=RUN_SCHEMA)
     if kind != EXPERIMENT_SCHEMA:
         raise _fail(

@@ -37,10 +37,10 @@ def interpreters_module() -> Any:
     (``interpreters-pep-734``, 3.12/3.13), which the test script uses where no 3.14 is
     at hand. Only the API both share is used: create, create_queue, prepare_main,
     exec, close, and the queues' empty/full/put/put_nowait/get_nowait."""
-    try:
+    if sys.version_info >= (3, 14):
         from concurrent import interpreters
-    except ImportError:
-        from interpreters_backport import interpreters  # type: ignore[no-redef]
+    else:
+        from interpreters_backport import interpreters
     return interpreters
 
 

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .environment import start_context
 from .iftry import drain, queue_iftry_get, queue_iftry_put
 from .protocol import Done, Progress
 
@@ -129,14 +130,15 @@ def measure_get_paths(
             busy[name].append(_per_call_busy(ctx, READS[name], items))
         rnd += 1
     us = 1e6
-    out_empty: dict[str, float | None] = {k: statistics.median(v) * us for k, v in empty.items()}
-    out_empty["blocking"] = None  # it waits for the next item; there is no "empty read"
+    measured_empty = {k: statistics.median(v) * us for k, v in empty.items()}
+    # blocking waits for the next item; there is no "empty read"
+    out_empty: dict[str, float | None] = {**measured_empty, "blocking": None}
     out_busy = {k: statistics.median(v) * us for k, v in busy.items()}
     return {
         "empty": out_empty,
         "busy": out_busy,
         "ratio_iftry_vs_try": {
-            "empty": out_empty["iftry"] / out_empty["try_except"],  # type: ignore[operator]
+            "empty": measured_empty["iftry"] / measured_empty["try_except"],
             "busy": out_busy["iftry"] / out_busy["try_except"],
         },
         "items": items,
@@ -178,7 +180,7 @@ def measure_drain(
     accounting adds up (received + dropped == sent for every producer) and how
     long the longest drain call took against the tick.
     """
-    ctx = multiprocessing.get_context(method)
+    ctx = start_context(method)
     q = ctx.Queue(queue_size)
     procs = [
         ctx.Process(target=_flood, args=(i, q, messages), daemon=True) for i in range(producers)

@@ -9,11 +9,18 @@ Every child calls ``die_with_parent`` first: no scenario may leave a process beh
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import threading
 import time
 
 from .lifecycle import die_with_parent
+
+TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: a child must not import typing
+if TYPE_CHECKING:
+    import multiprocessing.queues
+    import multiprocessing.synchronize
+    from multiprocessing.connection import Connection
 
 #: Changed by the parent at run time (start-methods): a fork child sees the change
 #: (it is a copy of the parent's memory), spawn and forkserver children see this.
@@ -46,7 +53,7 @@ def install_fork_guard() -> bool:
     return True
 
 
-def copy_probe(conn, parent_pid: int) -> None:  # type: ignore[no-untyped-def]
+def copy_probe(conn: Connection, parent_pid: int) -> None:
     """Report what this child inherited: the marker, its modules and threads."""
     threads = threading.active_count()  # before die_with_parent adds its watch thread
     modules = len(sys.modules)
@@ -63,7 +70,7 @@ def copy_probe(conn, parent_pid: int) -> None:  # type: ignore[no-untyped-def]
     conn.close()
 
 
-def lock_child(conn, which: str) -> None:  # type: ignore[no-untyped-def]
+def lock_child(conn: Connection, which: str) -> None:
     """Take the lock the parent held at fork time; report before and after."""
     die_with_parent()
     clock = time.perf_counter
@@ -75,7 +82,9 @@ def lock_child(conn, which: str) -> None:  # type: ignore[no-untyped-def]
     conn.close()
 
 
-def flood_child(q, conn, nbytes: int) -> None:  # type: ignore[no-untyped-def]
+def flood_child(
+    q: multiprocessing.queues.Queue[bytes], conn: Connection, nbytes: int
+) -> None:
     """Put more bytes in a queue than its pipe holds, say so, and try to exit.
 
     ``put`` returns at once (a feeder thread writes to the pipe); at exit the child
@@ -87,7 +96,9 @@ def flood_child(q, conn, nbytes: int) -> None:  # type: ignore[no-untyped-def]
     conn.close()
 
 
-def busy_producer(q, stop, deadline_s: float) -> None:  # type: ignore[no-untyped-def]
+def busy_producer(
+    q: multiprocessing.queues.Queue[int], stop: multiprocessing.synchronize.Event, deadline_s: float
+) -> None:
     """Keep a bounded queue busy with small messages until told to stop."""
     die_with_parent()
     end = time.perf_counter() + deadline_s
@@ -95,14 +106,14 @@ def busy_producer(q, stop, deadline_s: float) -> None:  # type: ignore[no-untype
     while not stop.is_set() and time.perf_counter() < end:
         try:
             q.put(i, timeout=0.05)
-        except Exception:  # queue.Full: the reader paused; check stop and go on
+        except queue.Full:  # the reader paused; check stop and go on
             continue
         i += 1
     q.cancel_join_thread()  # what is left in the pipe is not wanted: exit now
 
 
-def queue_lab(  # type: ignore[no-untyped-def]
-    conn,
+def queue_lab(
+    conn: Connection,
     maxsize: int,
     items: int,
     payload_bytes: int,
@@ -114,7 +125,6 @@ def queue_lab(  # type: ignore[no-untyped-def]
     Runs in its own process so its memory is measured alone (tracemalloc) and the
     app's is never touched. Capped in items and seconds.
     """
-    import queue
     import tracemalloc
 
     die_with_parent()
@@ -122,7 +132,8 @@ def queue_lab(  # type: ignore[no-untyped-def]
     q: queue.Queue[bytes] = queue.Queue(maxsize)
     tracemalloc.start()
     t0 = clock()
-    stats = {"producer_s": None, "blocked_s": 0.0, "consumed": 0, "produced": 0}
+    stats = {"consumed": 0, "produced": 0}
+    times: dict[str, float | None] = {"producer_s": None, "blocked_s": 0.0}
     stop = threading.Event()
 
     def produce() -> None:
@@ -139,15 +150,15 @@ def queue_lab(  # type: ignore[no-untyped-def]
                         return
             blocked += clock() - before
             stats["produced"] += 1
-        stats["blocked_s"] = blocked
-        stats["producer_s"] = clock() - t0
+        times["blocked_s"] = blocked
+        times["producer_s"] = clock() - t0
 
     def consume() -> None:
         while not stop.is_set():
             try:
                 q.get(timeout=0.05)
             except queue.Empty:
-                if stats["producer_s"] is not None:
+                if times["producer_s"] is not None:
                     return
                 continue
             stats["consumed"] += 1
@@ -179,8 +190,8 @@ def queue_lab(  # type: ignore[no-untyped-def]
             "consumer_delay_s": consumer_delay_s,
             "produced": stats["produced"],
             "consumed": stats["consumed"],
-            "producer_s": stats["producer_s"],
-            "producer_blocked_s": stats["blocked_s"],
+            "producer_s": times["producer_s"],
+            "producer_blocked_s": times["blocked_s"],
             "peak_qsize": peak_size,
             "peak_memory_bytes": peak_mem,
             "capped": stop.is_set(),

@@ -136,9 +136,9 @@ def stop_helpers() -> dict[str, int]:
     gc.collect()  # queues' semaphores unregister from the tracker when collected
     stopped = helper_pids()
     if "forkserver" in stopped:
-        forkserver._forkserver._stop()
+        forkserver._forkserver._stop()  # type: ignore[attr-defined]  # CPython-private, untyped
     if "resource_tracker" in stopped:
-        resource_tracker._resource_tracker._stop()
+        resource_tracker._resource_tracker._stop()  # type: ignore[attr-defined]  # as above
     return stopped
 
 
@@ -150,28 +150,35 @@ def cases() -> list[tuple[str, Any]]:
     from .config import RunConfig
     from .environment import start_methods
 
-    common = {"counts": COUNTS, "workers": len(COUNTS), "step_iterations": STEP_ITERATIONS}
-    result = [
-        ("sequential", RunConfig.build(mode="sequential", **common)),
-        ("threads", RunConfig.build(mode="thread", **common)),
-    ]
+    def config(mode: str, start_method: str | None = None) -> RunConfig:
+        return RunConfig.build(
+            mode=mode,
+            start_method=start_method,
+            counts=COUNTS,
+            workers=len(COUNTS),
+            step_iterations=STEP_ITERATIONS,
+        )
+
+    result = [("sequential", config("sequential")), ("threads", config("thread"))]
     for method in start_methods():
-        config = RunConfig.build(mode="process", start_method=method, **common)
-        result.append((f"process/{method}", config))
+        result.append((f"process/{method}", config("process", method)))
     return result
 
 
-def check_run(name: str, config: Any, timeout_s: float = RUN_TIMEOUT_S) -> Check:
+def _run_record(config: Any, timeout_s: float) -> dict[str, Any]:
+    """One run's record; the run (and its queue) is dropped on return, so its
+    semaphores are released now."""
     from .runner import run_to_completion
 
+    return run_to_completion(config, timeout_s=timeout_s).record()
+
+
+def check_run(name: str, config: Any, timeout_s: float = RUN_TIMEOUT_S) -> Check:
     t0 = time.perf_counter()
     try:
-        run = run_to_completion(config, timeout_s=timeout_s)
-        record = run.record()
+        record = _run_record(config, timeout_s)
     except Exception as exc:
         return Check(name, False, f"could not run: {type(exc).__name__}: {exc}")
-    finally:
-        run = None  # drop the queue now, so its semaphores are released
     seconds = time.perf_counter() - t0
     workers = record["workers"]
     pids = [w["pid"] for w in workers if w["pid"] is not None]

@@ -22,13 +22,17 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}es" if word.endswith("ss") else f"{n} {word}s"
 
 
+def unit_phrase(mode: str, n: int) -> str:
+    """``"2 processes"``, ``"1 thread"``: how many of what a run of ``mode`` ran."""
+    return _plural(n, _UNIT.get(mode, "worker"))
+
+
 def headline(record: dict[str, Any]) -> str:
     """One sentence: what ran, how long it took, and how much faster than one at a time."""
     config = record["config"]
     workers = record["workers"]
     n = len(workers)
-    unit = _UNIT.get(config["mode"], "worker")
-    what = _plural(n, unit)
+    what = unit_phrase(config["mode"], n)
     if config["mode"] == "sequential":
         what += " one after another"
     if config.get("start_method"):

@@ -18,7 +18,10 @@ def run_gui(argv: list[str] | None = None) -> int:
     from .preferences import apply_preferences
     from .settings import app_settings
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    existing = QApplication.instance()
+    if existing is not None and not isinstance(existing, QApplication):
+        raise RuntimeError("a QCoreApplication exists; the window needs a QApplication")
+    app = existing or QApplication([sys.argv[0], *(argv or [])])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setWindowIcon(app_icon())

@@ -7,6 +7,7 @@ and back. Tooltips teach the concept behind each choice.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -163,7 +164,9 @@ class ConfigPanel(QGroupBox):
             tip = MODE_TIPS.get(mode, engine.description)
             if not ok:
                 tip = f"{tip}\nUnavailable here: {reason}"
-                self.modeCombo.model().item(index).setEnabled(False)
+                model = self.modeCombo.model()  # a QComboBox's own: a QStandardItemModel
+                if isinstance(model, QStandardItemModel):
+                    model.item(index).setEnabled(False)
             self.modeCombo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         self.modeCombo.setCurrentIndex(self.modeCombo.findData("process"))
 
@@ -327,9 +330,9 @@ class ConfigPanel(QGroupBox):
         )
         for text, widget in rows:
             if text:
-                label = QLabel(text)
-                label.setBuddy(self.pythonEdit if widget is self.pythonRow else widget)
-                form.addRow(label, widget)
+                buddy_label = QLabel(text)
+                buddy_label.setBuddy(self.pythonEdit if widget is self.pythonRow else widget)
+                form.addRow(buddy_label, widget)
             else:
                 form.addRow(widget)
         presets = QHBoxLayout()

@@ -117,10 +117,20 @@ class ErrorReporter(QObject):
         self.dialog = None
 
 
-def install(app: QApplication | None = None) -> Callable[[], None]:
-    """Show unexpected errors in a dialog; returns a function that undoes it."""
-    app = app or QApplication.instance()
-    reporter = ErrorReporter(app)
+class InstalledHook:
+    """What ``install`` returns: call it to undo; ``reporter`` reaches the dialog."""
+
+    def __init__(self, reporter: ErrorReporter, undo: Callable[[], None]) -> None:
+        self.reporter = reporter
+        self._undo = undo
+
+    def __call__(self) -> None:
+        self._undo()
+
+
+def install(app: QApplication | None = None) -> InstalledHook:
+    """Show unexpected errors in a dialog; returns a callable that undoes it."""
+    reporter = ErrorReporter(app or QApplication.instance())
     previous_hook = sys.excepthook
     previous_thread_hook = threading.excepthook
 
@@ -152,5 +162,4 @@ def install(app: QApplication | None = None) -> Callable[[], None]:
             reporter.dialog.close()
         reporter.deleteLater()
 
-    uninstall.reporter = reporter  # type: ignore[attr-defined]  (tests reach the dialog)
-    return uninstall
+    return InstalledHook(reporter, uninstall)

@@ -109,9 +109,11 @@ class Experiments(QObject):
 
     def recent(self) -> list[str]:
         value = app_settings().value(KEY_RECENT, [])
-        if isinstance(value, str):
+        if isinstance(value, str):  # QSettings gives a one-item list back as its item
             value = [value]
-        return [str(v) for v in (value or [])][:MAX_RECENT]
+        if not isinstance(value, list | tuple):
+            return []
+        return [str(v) for v in value][:MAX_RECENT]
 
     def _add_recent(self, path: Path) -> None:
         item = str(path.resolve())
@@ -139,10 +141,10 @@ class Experiments(QObject):
         settings = app_settings()
         geometry = settings.value(KEY_GEOMETRY)
         if geometry is not None:
-            self.window_.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.window_.restoreGeometry(geometry)
         state = settings.value(KEY_STATE)
         if state is not None:
-            self.window_.restoreState(state)  # type: ignore[arg-type]
+            self.window_.restoreState(state)
         last = settings.value(KEY_LAST)
         if last:
             try:

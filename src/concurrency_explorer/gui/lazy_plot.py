@@ -54,8 +54,8 @@ class LazyPlot(QWidget):
         self._build = build
         self._name = name
         self.widget: QWidget | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
 
     def ensure(self) -> QWidget:
         """The real widget, built now if it was not yet."""
@@ -65,7 +65,7 @@ class LazyPlot(QWidget):
             if not widget.objectName():
                 widget.setObjectName(self._name)
             widget.setParent(self)
-            self.layout().addWidget(widget)
+            self._layout.addWidget(widget)
             widget.show()  # visible with this placeholder (made inside its showEvent)
             self.widget = widget
             self.ready.emit(widget)

@@ -24,7 +24,7 @@ class ScenarioBars(QWidget):
     def clear(self) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.setParent(None)  # gone from findChildren now, not at the next loop
                 widget.deleteLater()

@@ -255,9 +255,11 @@ class ScenarioBrowser(QWidget):
         self._loaded = self._panel_config()
 
     def _panel_config(self) -> dict[str, Any] | None:
+        if self.window_ is None:
+            return None
         try:
             return self.window_.configPanel.config().to_dict()
-        except Exception:  # a half-typed field: the person is editing
+        except ConfigError:  # a half-typed field: the person is editing
             return {"editing": True}
 
     # -- running -----------------------------------------------------------------
@@ -492,9 +494,11 @@ def install(window: MainWindow) -> None:
     for action in actions:
         window.menus["Run"].addAction(action)
     browser.runner.runningChanged.connect(lambda running: actions[2].setEnabled(not running))
-    window.configPanel.changed.connect(
-        lambda: browser.sourceCombo.currentData() == SOURCE_CONFIG and browser.refresh_code()
-    )
+    def config_changed() -> None:
+        if browser.sourceCombo.currentData() == SOURCE_CONFIG:
+            browser.refresh_code()
+
+    window.configPanel.changed.connect(config_changed)
     guard = _CloseGuard(window, browser)
     window.installEventFilter(guard)
     window.controller.runningChanged.connect(

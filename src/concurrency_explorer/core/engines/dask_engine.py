@@ -186,7 +186,7 @@ class DaskEngine(Engine):
         if kind is None:
             return
         message = kind(*fields)
-        if kind is protocol.Started:
+        if isinstance(message, protocol.Started):
             self._addresses[message.worker_id] = address
             self._pids[message.worker_id] = message.pid
         self.queue.put(message)

@@ -46,13 +46,13 @@ class StdioHostEngine(Engine):
         host_mode: str,
         python: str,
         queue_size: int,
-        options: dict,
+        host_options: dict[str, Any],
         hosted: Engine | None = None,
     ) -> None:
         super().__init__(None, queue_size)
         self.mode = host_mode  # type: ignore[misc]  # the mode it hosts, for messages
         self.python = python
-        self.options = options
+        self.host_options = host_options  # not ``options``: that names the engine's flags
         #: the engine this host stands in for: its record keys (a thread pool's ``pool``)
         #: come from the options alone, so they hold under another Python too
         self.hosted = hosted
@@ -74,7 +74,7 @@ class StdioHostEngine(Engine):
         request = {
             "mode": self.mode,
             "specs": [list(spec) for spec in specs],
-            "options": self.options,
+            "options": self.host_options,
         }
         # from the launcher thread: PR_SET_PDEATHSIG follows the creating thread
         self._launch = launcher.submit(self._spawn, json.dumps(request))
