@@ -87,7 +87,9 @@ START_METHOD_TIP = (
     "How a new process is made (processes mode only). Only the methods this platform "
     "offers are listed; '(default)' marks the one Python uses if you do not choose."
 )
-HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
+HIDDEN_KEYS = (
+    "step_iterations", "step_bytes", "report_interval_s", "faults", "echo", "worker_kinds"
+)  # fmt: skip
 PYTHON_TIP = (
     "Run the workers under another Python interpreter (the command line's --python). "
     "With a free-threaded build (python3.13t, python3.14t) there is no GIL: CPU-bound "
@@ -394,9 +396,10 @@ class ConfigPanel(QGroupBox):
         switch_ms = self.switchIntervalSpin.value()
         if switch_ms and "switch_interval_s" in engine.options:
             values["switch_interval_s"] = round(switch_ms / 1000, 6)
-        faults = values.get("faults")
-        if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
-            values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
+        for key in ("faults", "worker_kinds"):  # a preset's, for workers that no longer exist
+            mapping = values.get(key)
+            if isinstance(mapping, dict):
+                values[key] = {k: v for k, v in mapping.items() if k < self.workersSpin.value()}
         return RunConfig(**values)  # type: ignore[arg-type]
 
     def set_config(self, config: RunConfig) -> None:
@@ -521,6 +524,10 @@ class ConfigPanel(QGroupBox):
                 "injected faults: "
                 + ", ".join(f"worker {k} {v}" for k, v in sorted(faults.items()))
             )
+        kinds = self._extra.get("worker_kinds")
+        if isinstance(kinds, dict) and kinds:
+            pairs = ", ".join(f"worker {k} {v}" for k, v in sorted(kinds.items()))
+            parts.append(f"per-worker kinds: {pairs}")
         for key in ("step_iterations", "step_bytes", "report_interval_s", "echo"):
             if key in self._extra:
                 parts.append(f"{key.replace('_', ' ')} = {self._extra[key]}")

@@ -33,6 +33,8 @@ NO_GIL_TEXT = "This run's workers did not share one GIL (each process has its ow
 COLOURS = ["#2471a3", "#d68910", "#1e8449", "#8e44ad", "#17a589", "#7f8c8d", "#a04000"]
 OVERLAP_COLOUR = "#c0392b"
 ROW_HEIGHT = 0.7
+TICK_BELOW_S = 0.0002  # intervals shorter than this also get a hairline (I/O threads' turns)
+MAX_TICKS = 20_000  # hairlines per row at most
 MAX_LABELS = 16  # row labels at most; with more workers every k-th row is named
 ZOOM_STEP = 2.0
 HANDOFF_SPAN = 4  # switch intervals shown around one handoff
@@ -191,7 +193,11 @@ class GilView(QWidget):
                 ticks.append((row, f"worker {wid}"))
             if not spans:
                 continue
-            self.items.append(self._bars(pg, spans, row, COLOURS[int(wid) % len(COLOURS)]))
+            colour = COLOURS[int(wid) % len(COLOURS)]
+            self.items.append(self._bars(pg, spans, row, colour))
+            short = [a for a, b in spans if b - a < TICK_BELOW_S][:MAX_TICKS]
+            if short:  # too short to see as bars at most zooms: a hairline each
+                self.items.append(self._ticks(pg, short, row, colour))
         overlap = gil_core.overlap_spans(self.intervals)
         if rows:
             ticks.append((len(rows), "two at once"))
@@ -217,6 +223,13 @@ class GilView(QWidget):
             brush=pg.mkBrush(colour),
             pen=pg.mkPen(None),
         )
+
+    def _ticks(self, pg: Any, starts: list[float], row: int, colour: str) -> Any:
+        import numpy as np
+
+        x = np.repeat(np.asarray(starts, dtype=float), 2)
+        y = np.tile([row - ROW_HEIGHT / 2, row + ROW_HEIGHT / 2], len(starts))
+        return pg.PlotCurveItem(x=x, y=y, connect="pairs", pen=pg.mkPen(colour, width=1))
 
     # -- zoom ----------------------------------------------------------------------
 
