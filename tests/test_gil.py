@@ -130,6 +130,12 @@ def test_intervals_beyond_the_bound_are_summed_not_kept():
     assert record["complete"] is False
     assert len(record["intervals"]["0"]) == 2
     assert record["held_s"] == [3.0]
+    shared = GilLog(max_intervals=10, max_total=3)  # the run's bound, across workers
+    shared.add(held_message(0, [0, 1, 2, 3]))
+    shared.add(held_message(1, [4, 5, 6, 7]))
+    record = shared.summary(0.0, [0, 1])
+    assert [len(v) for v in record["intervals"].values()] == [2, 1]
+    assert record["held_s"] == [2.0, 2.0] and record["complete"] is False
 
 
 # -- live runs ---------------------------------------------------------------------

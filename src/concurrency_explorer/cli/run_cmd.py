@@ -267,7 +267,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         no_yield=tuple(parse_int("--no-yield", item) for item in args.no_yield),
         python=args.python,
         scheduler=args.scheduler,
-        switch_interval_s=parse_float("--switch-interval", args.switch_interval),
+        switch_interval_s=parse_float("--switch-interval", getattr(args, "switch_interval", None)),
         **extra,
     )
 

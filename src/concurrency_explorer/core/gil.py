@@ -23,6 +23,7 @@ from typing import Any
 from .protocol import Held
 
 MAX_INTERVALS = 50_000  # kept per worker (claimed and unsure each); beyond: only summed
+MAX_TOTAL = 200_000  # kept for the whole run: 64 I/O threads must not fill the memory
 METHOD = (
     "each worker's own clock between steps: gaps as short as its work are held; a longer "
     "gap counts as held only when no other worker ran Python in it (resolution: one step)"
@@ -33,8 +34,9 @@ Interval = tuple[float, float]
 class GilLog:
     """Every worker's claimed and unsure intervals (perf_counter seconds), as they arrive."""
 
-    def __init__(self, max_intervals: int = MAX_INTERVALS) -> None:
+    def __init__(self, max_intervals: int = MAX_INTERVALS, max_total: int = MAX_TOTAL) -> None:
         self.max_intervals = max_intervals
+        self.room = max_total  # intervals the run may still keep
         self.claimed: dict[int, list[Interval]] = {}
         self.unsure: dict[int, list[Interval]] = {}
         self.claimed_s: dict[int, float] = {}
@@ -55,8 +57,9 @@ class GilLog:
         for i in range(0, len(flat) - 1, 2):
             a, b = flat[i], flat[i + 1]
             total += b - a
-            if len(kept) < self.max_intervals:
+            if len(kept) < self.max_intervals and self.room > 0:
                 kept.append((a, b))
+                self.room -= 1
             else:
                 self.complete = False
         return total

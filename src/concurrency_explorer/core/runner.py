@@ -80,6 +80,7 @@ class Run:
         self._all_final_at: float | None = None
         #: the GIL intervals the workers logged, where they share one interpreter
         self.gil: GilLog | None = GilLog() if self.engine.gil_stamps else None
+        self._gil_summary: dict[str, Any] | None = None
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -162,11 +163,11 @@ class Run:
                 worker.t_request = t
 
     def _apply(self, message: Any) -> None:
-        if isinstance(message, Held):  # the GIL log's batches, not the worker's messages
+        self.messages += 1  # everything the queue carried, the GIL log's batches too
+        if isinstance(message, Held):  # not a worker's progress: kept out of its count
             if self.gil is not None:
                 self.gil.add(message)
             return
-        self.messages += 1
         worker = self.workers[message.worker_id]
         worker.messages += 1
         worker.last_message_t = message.t
@@ -367,7 +368,12 @@ class Run:
     def _gil_record(self, t0: float) -> dict[str, Any]:
         if self.gil is None:
             return {}
-        return {"gil": self.gil.summary(t0, [w.worker_id for w in self.workers])}
+        if self._gil_summary is not None:
+            return {"gil": self._gil_summary}
+        summary = self.gil.summary(t0, [w.worker_id for w in self.workers])
+        if self.finished:  # every batch is in: sum the intervals up once
+            self._gil_summary = summary
+        return {"gil": summary}
 
     def _worker_records(self, t0: float) -> list[dict[str, Any]]:
         """Each worker's entry, with ``task_reused`` and the engine's own keys added.

@@ -10,6 +10,7 @@ threads claim to have held it at once: none with a GIL.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtGui import QKeySequence
@@ -37,6 +38,7 @@ TICK_BELOW_S = 0.0002  # intervals shorter than this also get a hairline (I/O th
 MAX_TICKS = 20_000  # hairlines per row at most
 MAX_LABELS = 16  # row labels at most; with more workers every k-th row is named
 ZOOM_STEP = 2.0
+LIVE_EVERY_S = 0.5  # during a run, the lane is redrawn at most this often
 HANDOFF_SPAN = 4  # switch intervals shown around one handoff
 LANE_TIP = (
     "When each worker thread held the GIL, from the workers' own clock: a thread runs "
@@ -60,7 +62,8 @@ class GilView(QWidget):
         self.intervals: dict[str, list[tuple[float, float]]] = {}
         self.items: list[Any] = []
         self.plot: Any = None
-        self._dirty = False
+        self._seen_batches = -1
+        self._drawn_at = 0.0
 
         self.gilSummary = QLabel(IDLE_TEXT)
         self.gilSummary.setObjectName("gilSummary")
@@ -133,7 +136,6 @@ class GilView(QWidget):
         self.run = run
         self.record = None
         self.intervals = {}
-        self._dirty = True
         if getattr(run, "gil", None) is None:
             self.gilSummary.setText(NO_GIL_TEXT)
         else:
@@ -146,10 +148,11 @@ class GilView(QWidget):
             return
         if self.run is not run:
             self.run = run
-        batches = log.batches
-        if batches == getattr(self, "_seen_batches", -1):
-            return
-        self._seen_batches = batches
+        now = time.monotonic()
+        if log.batches == self._seen_batches or now - self._drawn_at < LIVE_EVERY_S:
+            return  # nothing new, or drawn a moment ago: redrawing every tick costs too much
+        self._seen_batches = log.batches
+        self._drawn_at = now
         t0 = run.t0
         self.intervals = {
             str(wid): [(a - t0, b - t0) for a, b in spans] for wid, spans in log.claimed.items()
