@@ -1,6 +1,6 @@
 """The bare-Python baselines: the page's countdowns with nothing of the app around them.
 
-Like for like with ``core/workers.py``: a worker there calls ``_spin(step_iterations)``
+Like for like with ``core/child/workers.py``: a worker there calls ``_spin(step_iterations)``
 once per step. CPython 3.11 specialises a function only after it has been called a
 few times, so one long loop in a function called once runs about 25% slower than
 the same work driven as many small calls; the baselines therefore drive the same

@@ -88,7 +88,7 @@ def _thread_run(count: int, its: int, *, kind: str = "cpu", tick_s: float = 0.02
 
 
 def _stamp_overhead(ctx: BenchContext, count: int, reps: int) -> Figure:
-    from concurrency_explorer.core.workers import WorkerSpec, run_worker
+    from concurrency_explorer.core.child.workers import WorkerSpec, run_worker
 
     class Sink:
         def put(self, message: Any) -> None:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from concurrency_explorer.core.interp_host import interpreters_module, run_interpreters
-from concurrency_explorer.core.protocol import Done, Started
-from concurrency_explorer.core.workers import WorkerSpec
+from concurrency_explorer.core.child.interp_host import interpreters_module, run_interpreters
+from concurrency_explorer.core.child.protocol import Done, Started
+from concurrency_explorer.core.child.workers import WorkerSpec
 
 
 def main() -> None:

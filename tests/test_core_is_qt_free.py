@@ -56,8 +56,10 @@ def test_worker_modules_import_only_light_stdlib():
     after = set(
         _modules_after(
             "import multiprocessing.queues, multiprocessing.synchronize\n"
-            "import concurrency_explorer.core.workers, concurrency_explorer.core.lifecycle\n"
-            "import concurrency_explorer.core.pool_worker, concurrency_explorer.core.interp_host"
+            "import concurrency_explorer.core.child.workers\n"
+            "import concurrency_explorer.core.child.lifecycle\n"
+            "import concurrency_explorer.core.child.pool_worker\n"
+            "import concurrency_explorer.core.child.interp_host"
         )
     )
     added = sorted(after - baseline)
@@ -70,10 +72,11 @@ def test_worker_modules_import_only_light_stdlib():
     assert set(own) <= {
         "concurrency_explorer",
         "concurrency_explorer.core",
-        "concurrency_explorer.core.iftry",
-        "concurrency_explorer.core.protocol",
-        "concurrency_explorer.core.workers",
-        "concurrency_explorer.core.lifecycle",
-        "concurrency_explorer.core.pool_worker",
-        "concurrency_explorer.core.interp_host",
+        "concurrency_explorer.core.child",
+        "concurrency_explorer.core.child.iftry",
+        "concurrency_explorer.core.child.protocol",
+        "concurrency_explorer.core.child.workers",
+        "concurrency_explorer.core.child.lifecycle",
+        "concurrency_explorer.core.child.pool_worker",
+        "concurrency_explorer.core.child.interp_host",
     }, own

@@ -136,6 +136,7 @@ def test_an_existing_cluster_on_loopback_runs_the_tasks(tmp_path, capsys):
         _end(procs)
 
 
+@needs_dask  # without the extra, mode "dask" is refused before its options are read
 def test_dask_options_are_checked():
     with pytest.raises(ConfigError, match="tcp://HOST:PORT"):
         RunConfig.build(mode="dask", workers=1, scheduler="127.0.0.1:8786")

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import queue
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from tests.procutil import app_env
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig
+from concurrency_explorer.core.child.interp_host import PlainTupleQueue, QueueFlag, pump
+from concurrency_explorer.core.child.protocol import Done, Progress, Started
+from concurrency_explorer.core.child.workers import WorkerSpec, run_worker
 from concurrency_explorer.core.engines import availability
-from concurrency_explorer.core.interp_host import PlainTupleQueue, QueueFlag, pump
-from concurrency_explorer.core.protocol import Done, Progress, Started
-from concurrency_explorer.core.workers import WorkerSpec, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERP_PYTHON = os.environ.get("CONCURRENCY_EXPLORER_INTERP_PYTHON")
@@ -96,3 +99,27 @@ def test_real_subinterpreters_under_another_python():
     assert sorted(d[:2] for d in result["done"]) == [[0, 0], [1, 0]]
     assert {s[1] for s in result["started"]} == {result["pid"]}  # one process
     assert len({s[2] for s in result["started"]}) == 2  # a thread per interpreter
+
+
+@pytest.mark.skipif(
+    not availability()["interpreter"][0],
+    reason="needs CPython 3.14+ (scripts/test-py314.sh runs the suite there)",
+)
+def test_cli_interpreter_mode_runs_both_workers_in_one_process_on_two_threads():
+    """The command a user types, on this Python: each worker in its own interpreter."""
+    result = subprocess.run(
+        [sys.executable, "-m", "concurrency_explorer", "run", "--mode", "interpreter",
+         "--workers", "2", "--count", "800", "--json"],
+        capture_output=True, text=True, timeout=120, env=app_env(),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["ok"] is True and record["config"]["mode"] == "interpreter"
+    workers = record["workers"]
+    assert [(w["id"], w["count"], w["final_remaining"]) for w in workers] == [
+        (0, 800, 0),
+        (1, 800, 0),
+    ]
+    assert len({w["pid"] for w in workers}) == 1  # one process
+    assert len({w["thread_id"] for w in workers}) == 2  # on two threads
+    assert record["worker_environment"]["python"] == platform.python_version()

@@ -7,11 +7,11 @@ import pytest
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import RunConfig, run_to_completion
+from concurrency_explorer.core.child.gil_stamps import BATCH, LEARN, HeldLog
+from concurrency_explorer.core.child.protocol import Held
 from concurrency_explorer.core.experiment import schema
 from concurrency_explorer.core.exports import GIL_TID, chrome_trace
 from concurrency_explorer.core.gil import GilLog, coalesce, handoffs, holder_at, overlap_s
-from concurrency_explorer.core.gil_stamps import BATCH, LEARN, HeldLog
-from concurrency_explorer.core.protocol import Held
 
 
 class ListQueue(list):

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
+from concurrency_explorer.core.child.workers import StopFlag
 from concurrency_explorer.core.environment import start_methods
-from concurrency_explorer.core.workers import StopFlag
 
 
 def _report(flag: StopFlag, q) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import PySide6
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -74,8 +75,11 @@ def _drop(window, path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     pos = QPoint(50, 50)
+    # Qt 6.12 takes the position as a QPointF and deprecates the QPoint constructor,
+    # the only one older Qt has
+    at = pos.toPointF() if PySide6.__version_info__[:2] >= (6, 12) else pos
     enter = QDragEnterEvent(
-        pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0)
+        at, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0)
     )
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()

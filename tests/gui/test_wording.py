@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from concurrency_explorer.core.config import RunConfig
+from concurrency_explorer.core.engines import availability
 from concurrency_explorer.core.metrics import WorkerState
 from concurrency_explorer.gui import timeline_view
 from concurrency_explorer.gui.wording import ran_phrase, workers_phrase
 from concurrency_explorer.gui.worker_rows import WorkerRow
 
+NEEDS_DASK = pytest.mark.skipif(not availability()["dask"][0], reason="dask extra not installed")
+
 
 @pytest.mark.parametrize(
     ("mode", "workers", "python", "phrase"),
     [
-        ("dask", 2, None, "2 workers on a Dask cluster"),
-        ("thread", 2, "/usr/bin/python3", "2 threads under another Python"),
+        pytest.param("dask", 2, None, "2 workers on a Dask cluster", marks=NEEDS_DASK),
+        # any interpreter that exists here (a Debian root may have no /usr/bin/python3)
+        ("thread", 2, sys.executable, "2 threads under another Python"),
         ("sequential", 3, None, "3 workers one after another"),
         ("pool-thread", 2, None, "2 workers in a thread pool"),
         ("process", 1, None, "1 process"),

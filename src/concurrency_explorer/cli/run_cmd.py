@@ -8,6 +8,7 @@ import sys
 from typing import Any, TextIO, overload
 
 from ..core import summary
+from ..core.child.workers import FAULTS, KINDS
 from ..core.config import (
     DEFAULT_QUEUE_SIZE,
     MAX_WORKERS,
@@ -18,7 +19,6 @@ from ..core.config import (
 from ..core.engines import mode_names
 from ..core.environment import start_methods
 from ..core.runner import Run, run_to_completion
-from ..core.workers import FAULTS, KINDS
 
 
 def add_parser(subparsers: Any) -> None:

@@ -7,11 +7,11 @@ import json
 import sys
 from typing import Any
 
+from ..core.child.workers import KINDS
 from ..core.config import DEFAULT_QUEUE_SIZE, MAX_WORKERS, ConfigError, RunConfig
 from ..core.engines import mode_names
 from ..core.environment import start_methods
 from ..core.sweep import Sweep, beyond_ideal_note, run_sequence
-from ..core.workers import KINDS
 from .run_cmd import add_step_arguments, parse_int, step_options
 
 DEFAULT_SWEEP_COUNT = 400

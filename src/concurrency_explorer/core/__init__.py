@@ -7,7 +7,7 @@ Heavier pieces are loaded lazily so that a worker child imports only what it run
 
 from __future__ import annotations
 
-from .iftry import drain, queue_iftry_get, queue_iftry_put
+from .child.iftry import drain, queue_iftry_get, queue_iftry_put
 
 __all__ = [
     "MAX_WORKERS",

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .child.workers import FAULTS, KINDS, WorkerSpec
 from .environment import default_start_method, start_methods
-from .workers import FAULTS, KINDS, WorkerSpec
 
 MAX_WORKERS = 64
 MAX_COUNT = 1_000_000_000

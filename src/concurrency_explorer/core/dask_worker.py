@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-from .workers import WorkerSpec, run_worker
+from .child.workers import WorkerSpec, run_worker
 
 STOP_POLL_S = 0.1
 

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .protocol import Held
+from .child.protocol import Held
 
 MAX_INTERVALS = 50_000  # kept per worker (claimed and unsure each); beyond: only summed
 MAX_TOTAL = 200_000  # kept for the whole run: 64 I/O threads must not fill the memory

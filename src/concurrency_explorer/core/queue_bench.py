@@ -26,9 +26,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .child.iftry import drain, queue_iftry_get, queue_iftry_put
+from .child.protocol import Done, Progress
 from .environment import start_context
-from .iftry import drain, queue_iftry_get, queue_iftry_put
-from .protocol import Done, Progress
 
 #: Progress messages a busy queue holds for ``measure_get_paths``: about 40 KB
 #: pickled, which fits in a pipe's 64 KB buffer so the producer can exit first.

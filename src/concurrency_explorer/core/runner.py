@@ -17,11 +17,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .child.iftry import drain
+from .child.protocol import Done, Error, Held, Output, Progress, Started
 from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
 from .gil import GilLog
-from .iftry import drain
 from .metrics import (
     DONE,
     FAILED,
@@ -33,7 +34,6 @@ from .metrics import (
     WorkerState,
     speedup,
 )
-from .protocol import Done, Error, Held, Output, Progress, Started
 
 SCHEMA = "concurrency-explorer/run/1"
 DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI does not

@@ -30,7 +30,7 @@ COUNTS = (10, 20)  # the page's example
 STEP_ITERATIONS = 2000  # a step is tiny: the test is about plumbing, not speed
 RUN_TIMEOUT_S = 60.0  # generous: spawn in a frozen app on a loaded 2-core machine
 LEFTOVER_WAIT_S = 3.0
-PRELOAD_MODULE = "concurrency_explorer.core._forkserver_preload"
+PRELOAD_MODULE = "concurrency_explorer.core.child._forkserver_preload"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The GIL lane: one row per thread, coloured while that thread held its interpreter's GIL.
 
-The intervals come from the workers' own clock stamps (``core.gil_stamps``); during a
+The intervals come from the workers' own clock stamps (``core.child.gil_stamps``); during a
 run the lane shows what the batches brought so far (claimed stretches), and when the
 run ends the record's intervals (claimed plus the gaps no other worker ran in). Zoom
 with the wheel, the buttons or Alt+= / Alt+- / Alt+0; "One handoff" zooms to the

@@ -3,7 +3,7 @@
 A run asks an engine for a channel (a queue and a stop event), hands it worker
 specs, and then only reads messages and unit statuses. Sequential, threads and
 processes today; pools, asyncio, subinterpreters or a cluster are new subclasses
-that speak the same protocol (``core.protocol``) and so fill the same run record.
+that speak the same protocol (``core.child.protocol``) and so fill the same run record.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..workers import WorkerSpec
+from ..child.workers import WorkerSpec
 
 if TYPE_CHECKING:
     from ..config import RunConfig

@@ -27,9 +27,10 @@ import uuid
 from concurrent.futures import Future
 from typing import Any
 
-from .. import launcher, protocol
+from .. import launcher
+from ..child import protocol
+from ..child.workers import WorkerSpec
 from ..config import RunConfig
-from ..workers import WorkerSpec
 from .base import Engine, UnitStatus
 
 INSTALL_HINT = "needs Dask: pip install 'concurrency-explorer[dask]'"

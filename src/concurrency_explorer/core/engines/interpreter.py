@@ -13,7 +13,7 @@ MIN_VERSION = (3, 14)
 
 
 class InterpreterEngine(HostEngine):
-    """Subinterpreters in one host process (``core/interp_host.py``)."""
+    """Subinterpreters in one host process (``core/child/interp_host.py``)."""
 
     mode = "interpreter"
     label = "subinterpreters"

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import launcher
+from ..child.workers import StopFlag, WorkerSpec, host_main, process_main
 from ..environment import default_start_method, start_methods
-from ..workers import StopFlag, WorkerSpec, host_main, process_main
 from .base import Engine, UnitStatus
 
 if TYPE_CHECKING:
     from ..config import RunConfig
 
 APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
-FORKSERVER_PRELOAD = "concurrency_explorer.core._forkserver_preload"
+FORKSERVER_PRELOAD = "concurrency_explorer.core.child._forkserver_preload"
 
 
 def _make_package_importable_by_forkserver() -> None:
@@ -60,7 +60,7 @@ def get_context(method: str) -> Any:
     if method == "forkserver":
         prepare_forkserver(ctx)
     elif method == "fork":
-        from ..lifecycle import warm
+        from ..child.lifecycle import warm
 
         warm()  # forked children inherit ctypes and prctl instead of importing them
     return ctx

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import launcher
+from ..child.iftry import drain
+from ..child.pool_worker import pool_init, pool_task
+from ..child.workers import WorkerSpec
 from ..config import RunConfig
 from ..environment import default_start_method, start_methods
-from ..iftry import drain
-from ..pool_worker import pool_init, pool_task
-from ..workers import WorkerSpec
 from .base import Engine, UnitStatus
 from .mp import HostEngine, get_context
 

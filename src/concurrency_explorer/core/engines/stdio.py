@@ -1,5 +1,5 @@
 """Host engines under another interpreter (``--python PATH``): a plain subprocess
-speaking JSON lines (``core/stdio_host.py``), read by a thread into a local queue.
+speaking JSON lines (``core/child/stdio_host.py``), read by a thread into a local queue.
 
 The window stays on the app's Python (PySide6 has no free-threaded build); only the
 workers move. With a free-threaded build (3.13t/3.14t) CPU-bound threads then run
@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from ... import __file__ as _package_init
-from .. import launcher, protocol
-from ..stdio_host import BOOT, STOP_LINE
-from ..workers import WorkerSpec
+from .. import launcher
+from ..child import protocol
+from ..child.stdio_host import BOOT, STOP_LINE
+from ..child.workers import WorkerSpec
 from .base import Engine, UnitStatus
 
 PACKAGE_PARENT = str(Path(_package_init).resolve().parents[1])

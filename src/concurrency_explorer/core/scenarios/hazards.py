@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from .. import scenario_probes
+from ..child import scenario_probes
 from ..engines.mp import host_start_method
 from ..environment import start_methods
 from ._children import Watched, reap, start_child, watch

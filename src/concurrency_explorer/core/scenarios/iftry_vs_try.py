@@ -11,9 +11,9 @@ import queue
 import time
 from typing import Any
 
-from .. import scenario_probes
+from ..child import scenario_probes
+from ..child.iftry import queue_iftry_get
 from ..engines.mp import get_context, host_start_method
-from ..iftry import queue_iftry_get
 from ..queue_bench import measure_get_paths
 from ._children import reap, start_child
 from .base import Bar, Context, Measured, Scenario, Verdict

@@ -8,7 +8,7 @@ import sys
 import threading
 from typing import Any
 
-from .. import scenario_probes
+from ..child import scenario_probes
 from ..config import RunConfig
 from ..environment import start_methods
 from ._children import reap, start_child

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-from .. import scenario_probes
+from ..child import scenario_probes
 from ..engines.mp import host_start_method
 from ._children import reap, start_child
 from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s

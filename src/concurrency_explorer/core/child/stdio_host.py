@@ -26,7 +26,7 @@ import threading
 #: The command line the app runs: ``[python, "-c", BOOT, <dir holding the package>]``.
 BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from concurrency_explorer.core.stdio_host import main; main()"
+    "from concurrency_explorer.core.child.stdio_host import main; main()"
 )
 STOP_LINE = "stop"
 

@@ -92,7 +92,7 @@ def interp_worker(spec: tuple, q: Any, stop_q: Any, t_request: float) -> None:
 
 #: What each interpreter runs; its names are bound by ``prepare_main``.
 WORKER_CODE = """\
-from concurrency_explorer.core.interp_host import interp_worker
+from concurrency_explorer.core.child.interp_host import interp_worker
 interp_worker(spec, q, stop_q, t_request)
 """
 
