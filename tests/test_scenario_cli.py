@@ -96,13 +96,24 @@ def _check_numbers_quoted(sid: str, m: dict, verdict: str) -> None:
         assert f"{m['per_read_us']['empty']['iftry']:.1f} µs" in verdict
 
 
+def cpu_slowness() -> float:
+    """Wall seconds per CPU second a thread of this process gets right now (1.0 on an
+    idle machine, 3.0 when busy loops leave it a third of a core): measured, not guessed."""
+    c0, t0 = time.thread_time(), time.perf_counter()
+    while time.thread_time() - c0 < 0.1:
+        pass
+    return max(1.0, (time.perf_counter() - t0) / (time.thread_time() - c0))
+
+
 @pytest.mark.slow
-@pytest.mark.timeout(90)
+@pytest.mark.timeout(600)  # a hang guard; the time budget is the assertion below
 @pytest.mark.parametrize("sid", scenario_ids())
 def test_scenario_runs_from_the_cli(capsys, sid):
+    slowness = cpu_slowness()
     t0 = time.perf_counter()
     code, out, _ = run_cli(capsys, "scenario", "run", sid, "--json")
     elapsed = time.perf_counter() - t0
+    slowness = max(slowness, cpu_slowness())
     data = json.loads(out)
     assert {"id", "ok", "verdict", "runs", "measurements"} <= set(data)
     assert data["id"] == sid
@@ -116,7 +127,9 @@ def test_scenario_runs_from_the_cli(capsys, sid):
         assert data["ok"], data["verdict"]
     elif not data["ok"]:
         assert "load average" in data["verdict"] or "one core" in data["verdict"]
-    assert elapsed < BUDGET_S * 2, f"{sid} took {elapsed:.1f} s"  # loose: shared machine
+    # the budget in this machine's time: as many CPU seconds as an idle machine gives
+    budget = BUDGET_S * 2 * slowness
+    assert elapsed < budget, f"{sid} took {elapsed:.1f} s (budget {budget:.0f} s)"
     assert not _children(), "a scenario left a process behind"
 
 

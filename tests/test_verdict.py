@@ -91,3 +91,12 @@ def test_old_records_without_the_new_keys_still_get_a_verdict() -> None:
         del rec[key]
     verdict = run_verdict(rec)
     assert "1.8x faster" in verdict.sentence and "cores used" not in verdict.sentence
+
+
+def test_an_unreliable_speedup_leans_on_cores_used() -> None:
+    busy = {"others_cores": 1.3, "busy": True, "cores": 2}
+    rec = record(mode="thread", speedup=1.6, cores_used=0.98, load=busy)
+    rec["config"]["kind"] = "cpu"
+    verdict = run_verdict(rec)
+    assert not verdict.reliable and "steadier sign is cores used" in verdict.note
+    assert "about 1.0 core busy at a time" in verdict.note

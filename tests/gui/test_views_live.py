@@ -107,8 +107,11 @@ def test_cpu_view_plots_every_core_from_bounded_buffers(qtbot, monkeypatch):
     curves = list(view.curves)
     assert len(curves) == window.cpuMonitor.cores
     finish(qtbot, window)
-    qtbot.wait(800)  # several 10 Hz samples
     monitor = window.cpuMonitor
+    samples = []
+    monitor.sampled.connect(lambda: samples.append(1))
+    # more samples than the history keeps (however late a busy machine's timer fires)
+    qtbot.waitUntil(lambda: len(samples) > 5, timeout=30_000)
     assert len(monitor.times) == 5
     assert all(len(b) == 5 for b in monitor.core_loads)
     assert view.curves == curves and view.curves[0] is curves[0]

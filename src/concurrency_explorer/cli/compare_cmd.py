@@ -10,6 +10,7 @@ from typing import Any
 from ..core.compare import beyond_ideal, compare, rows_of
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import availability, mode_names
+from ..core.summary import load_summary
 from .run_cmd import config_from_args, parse_float
 
 DEFAULT_COMPARE_COUNT = "200"
@@ -70,7 +71,14 @@ def _base_config(args: argparse.Namespace) -> RunConfig:
 def _modes(text: str | None) -> list[str] | None:
     if text is None:
         return None
-    modes = [m.strip() for m in text.split(",") if m.strip()]
+    modes = [m.strip() for m in text.split(",")]
+    if not any(modes):
+        raise ConfigError("--modes needs at least one engine name, e.g. --modes thread,process")
+    if not all(modes):
+        raise ConfigError(f"--modes has an empty name in {text!r:.60}; separate names by commas")
+    repeated = sorted({m for m in modes if modes.count(m) > 1})
+    if repeated:
+        raise ConfigError(f"--modes names {', '.join(repeated)} more than once")
     known = availability()
     for mode in modes:
         if mode not in known:
@@ -108,6 +116,7 @@ def handle(args: argparse.Namespace) -> int:
         note = beyond_ideal(rows_of(records))
         if note:
             print(note)
+        print(load_summary([r.get("load") for r in records]))
     return 1 if any(not r["ok"] for r in records) else 0
 
 
@@ -119,4 +128,12 @@ def _line(record: dict[str, Any]) -> str:
     start = f"{max(latency) * 1000:8.1f} ms" if latency else "       -   "
     state = "ok" if record["ok"] else "FAILED"
     shown = "-" if speedup is None else f"{speedup:.2f}x"
-    return f"  {label:<22} wall {wall:7.3f} s  speedup {shown:>6}  start {start}  {state}"
+    if speedup is not None and not record.get("speedup_reliable"):
+        shown += "?"  # shown, but not to be trusted: see the note below the table
+    used = record.get("cores_used")
+    cores = "   -" if used is None else f"{used:4.2f}"
+    busy = "  busy" if (record.get("load") or {}).get("busy") else ""
+    return (
+        f"  {label:<22} wall {wall:7.3f} s  speedup {shown:>7}  cores {cores}  "
+        f"start {start}  {state}{busy}"
+    )

@@ -48,14 +48,34 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="print exactly one JSON object (the run/1 record) on stdout",
     )
+    add_measure_arguments(parser)
     add_export_arguments(parser)
     parser.set_defaults(handler=handle)
+
+
+def add_measure_arguments(parser: argparse.ArgumentParser) -> None:
+    """A measured speedup: the baseline timed in the same invocation (core/measured.py)."""
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="time the same workload one after another right before the run, so the "
+        "speedup is measured (speedup_basis: measured), not estimated from CPU time",
+    )
+    parser.add_argument(
+        "--repeat",
+        default=None,
+        metavar="N",
+        help="with a baseline: N interleaved pairs (baseline, run, baseline, run...); the "
+        "speedup is their median and speedup_range their spread (implies --baseline; default 1)",
+    )
 
 
 def writable_path(text: str) -> str:
     """argparse type: refuse an unwritable export path before the run, not after."""
     from ..core.exports import check_writable
 
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a file name, got an empty one")
     problem = check_writable(text)
     if problem:
         raise argparse.ArgumentTypeError(problem)
@@ -180,10 +200,15 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "--stall-after",
         default=None,
         metavar="SECONDS",
-        help="watchdog: mark a worker stalled after this long without a message",
+        help="watchdog: a worker silent this long is stalled: it is ended (SIGTERM, then "
+        "SIGKILL) and counts as failed",
     )
     parser.add_argument(
-        "--timeout", default=None, metavar="SECONDS", help="stop the run after this many seconds"
+        "--timeout",
+        default=None,
+        metavar="SECONDS",
+        help="stop the run after this many seconds; unfinished workers make it fail "
+        "(ok: false, exit 1)",
     )
 
 
@@ -250,7 +275,13 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     faults: dict[int, str] = {}
     for item in args.fault:
         wid, _, fault = item.partition(":")
-        faults[parse_int("--fault worker id", wid) or 0] = fault
+        worker = parse_int("--fault worker id", wid) or 0
+        if worker in faults:
+            raise ConfigError(
+                f"--fault gives worker {worker} two faults ({worker}:{faults[worker]} and "
+                f"{item}); give one fault per worker"
+            )
+        faults[worker] = fault
     extra = step_options(args)
     if args.mode not in mode_names():
         raise ConfigError(f"unknown mode {args.mode!r}; expected one of {', '.join(mode_names())}")
@@ -298,27 +329,61 @@ def given_flags(args: argparse.Namespace) -> set[str]:
     return given
 
 
+def parse_stall_after(text: str | None) -> float | None:
+    """``--stall-after``: above zero, and no longer than an experiment file allows."""
+    from ..core.experiment import MAX_STALL_AFTER_S
+
+    value = parse_float("--stall-after", text)
+    if value is not None and not 0 < value <= MAX_STALL_AFTER_S:
+        raise ConfigError(
+            f"--stall-after must be above 0 and at most {MAX_STALL_AFTER_S:g} seconds "
+            f"(a day), got {text!r:.40}"
+        )
+    return value
+
+
+def file_name(flag: str, text: str | None) -> str | None:
+    """A file flag's value: None when not given; an empty name is a mistake, not 'none'."""
+    if text is not None and not text.strip():
+        raise ConfigError(f"{flag} needs a file name, got an empty one")
+    return text
+
+
 def config_and_stall(args: argparse.Namespace) -> tuple[RunConfig, float | None]:
     """The run's config and watchdog: the flags alone, or ``--config FILE`` plus flags."""
     given = given_flags(args)
-    stall = parse_float("--stall-after", args.stall_after)
-    if not getattr(args, "config", None):
+    stall = parse_stall_after(args.stall_after)
+    if file_name("--config", getattr(args, "config", None)) is None:
         return config_from_args(args), stall
     from ..core.experiment import load_experiment_file
 
     experiment = load_experiment_file(args.config)
     if "stall_after" not in given:
         stall = experiment.stall_after_s
-    return config_with_overrides(experiment.config, args, given), stall
+    return config_with_overrides(consented(experiment.config, args, given), args, given), stall
+
+
+def consented(config: RunConfig, args: argparse.Namespace, given: set[str]) -> RunConfig:
+    """A file's config, allowed to name a program or a peer only when the command line
+    says the same (``core.consent``); a flag with another value replaces the file's."""
+    from ..core import consent
+
+    for ask in consent.asks(config):
+        typed = getattr(args, ask.field) if ask.field in given else None
+        if typed is None:
+            raise ConfigError(ask.refusal(args.config))
+    return config
 
 
 def config_with_overrides(base: RunConfig, args: argparse.Namespace, given: set[str]) -> RunConfig:
     """``base`` (from a file) with every flag in ``given`` applied on top."""
     if not given & {"mode", "start_method", "workers", "count", "counts", "kind", "queue_size",
                     "step_iterations", "step_sleep", "step_bytes", "pool_size", "fault",
-                    "no_yield", "switch_interval"}:  # fmt: skip
+                    "no_yield", "python", "scheduler", "switch_interval"}:  # fmt: skip
         return base
-    if "workers" not in given:  # flags are checked against the run's real worker count
+    if "mode" not in given:  # flags are checked against the run's real mode...
+        args.mode = base.mode
+    if "workers" not in given:  # ...and worker count
         counts_given = "counts" in given and args.counts is not None
         args.workers = str(len(args.counts.split(","))) if counts_given else str(base.workers)
     flags = config_from_args(args)  # validates every flag given, with the usual messages
@@ -352,6 +417,9 @@ def config_with_overrides(base: RunConfig, args: argparse.Namespace, given: set[
         data["faults"] = flags.to_dict()["faults"]
     if "no_yield" in given:
         data["no_yield"] = list(flags.no_yield)
+    for dest in ("python", "scheduler"):  # typed: the person's own choice, no question
+        if dest in given:
+            data[dest] = getattr(args, dest)
     return RunConfig.from_dict(data)
 
 
@@ -379,8 +447,9 @@ class LiveProgress:
 
 
 def handle(args: argparse.Namespace) -> int:
+    file_name("--save-config", args.save_config)  # before any work: one line, exit 2
     config, stall = config_and_stall(args)
-    if args.save_config:
+    if args.save_config is not None:
         from ..core.experiment import save_experiment
 
         save_experiment(args.save_config, config, stall_after_s=stall)
@@ -388,8 +457,12 @@ def handle(args: argparse.Namespace) -> int:
     live = None
     if not args.json and sys.stdout.isatty():
         live = LiveProgress(sys.stdout, config.workers)
-    run = run_to_completion(config, on_poll=live, stall_after_s=stall, timeout_s=timeout)
-    record = run.record()
+    repeat = parse_int("--repeat", getattr(args, "repeat", None))
+    if getattr(args, "baseline", False) or repeat is not None:
+        run, record = run_measured(config, repeat or 1, args.json, stall, timeout)
+    else:
+        run = run_to_completion(config, on_poll=live, stall_after_s=stall, timeout_s=timeout)
+        record = run.record()
     if args.json:
         print(json.dumps(record))
     else:
@@ -398,8 +471,31 @@ def handle(args: argparse.Namespace) -> int:
         text = summary.failures(record)
         if text:
             print(text)
+        print(summary.honesty(record))
     export(record, run, args)
-    return 1 if run.failed else 0
+    return 0 if run.ok else 1  # failed, stalled and ended, or stopped by --timeout
+
+
+def run_measured(
+    config: RunConfig, repeat: int, quiet: bool, stall: float | None, timeout: float | None
+) -> tuple[Run, dict[str, Any]]:
+    """Baseline and run, ``repeat`` interleaved pairs; the last run and the combined record."""
+    from ..core.measured import measure
+
+    last: list[Run] = []
+
+    def progress(run: Run, record: dict[str, Any]) -> None:
+        last[:] = [run]
+        if not quiet:
+            what = "baseline (one after another)" if run.config.mode == "sequential" else "run"
+            busy = " (machine busy)" if record["load"]["busy"] else ""
+            print(f"  {what}: {record['wall_s']:.3f} s{busy}", file=sys.stderr, flush=True)
+
+    sequence = measure(config, repeat, timeout_s=timeout, stall_after_s=stall, on_record=progress)
+    record = sequence.result()
+    if record is None or not last:
+        raise ConfigError("nothing ran")
+    return last[0], record
 
 
 def export(record: dict[str, Any], run: Run, args: argparse.Namespace) -> None:

@@ -11,6 +11,7 @@ from ..core.child.workers import KINDS
 from ..core.config import DEFAULT_QUEUE_SIZE, MAX_WORKERS, ConfigError, RunConfig
 from ..core.engines import mode_names
 from ..core.environment import start_methods
+from ..core.summary import load_summary
 from ..core.sweep import Sweep, beyond_ideal_note, run_sequence
 from .run_cmd import add_step_arguments, parse_int, step_options
 
@@ -96,11 +97,17 @@ def handle(args: argparse.Namespace) -> int:
         base = sweep.records[0]
         print(f"sequential baseline: {sweep.max_workers} workers one after another, "
               f"{base['wall_s']:.3f} s")  # fmt: skip
-        print(f"{'workers':>7}  {'wall s':>8}  {'speedup':>7}  {'ideal':>5}")
+        print(f"{'workers':>7}  {'wall s':>8}  {'speedup':>8}  {'ideal':>5}  {'cores':>5}")
         for p in points:
             speed = "-" if p["speedup"] is None else f"{p['speedup']:.2f}"
-            print(f"{p['workers']:>7}  {p['wall_s']:>8.3f}  {speed:>7}  {p['ideal']:>5}")
+            if p["speedup"] is not None and not p["speedup_reliable"]:
+                speed += "?"  # shown, but not to be trusted
+            used = "-" if p["cores_used"] is None else f"{p['cores_used']:.2f}"
+            busy = "  busy" if (p.get("load") or {}).get("busy") else ""
+            print(f"{p['workers']:>7}  {p['wall_s']:>8.3f}  {speed:>8}  {p['ideal']:>5}  "
+                  f"{used:>5}{busy}")  # fmt: skip
         note = beyond_ideal_note(points)
         if note:
             print(note)
+        print(load_summary([r.get("load") for r in sweep.records]))
     return 0 if all(p["ok"] for p in points) and sweep.records[0].get("ok") else 1

@@ -23,22 +23,21 @@ from typing import Any
 
 from .config import RunConfig
 from .engines import availability, get_engine_class
-from .runner import run_to_completion
-from .sweep import RunSequence, run_sequence
-
-BASELINE_MODE = "sequential"
-#: The workload: what every engine runs alike. Engine options (pool size, --python,
-#: a Dask scheduler, no-yield) are per engine and left at their defaults here.
-WORKLOAD_FIELDS = (
-    "workers",
-    "counts",
-    "kind",
-    "queue_size",
-    "step_iterations",
-    "step_sleep_s",
-    "step_bytes",
-    "report_interval_s",
+from .load import combine
+from .reliability import (
+    BASELINE_PAID_START_UP,
+    BASELINE_WAS_SLOWED,
+    BEYOND_IDEAL_MARGIN,
+    beyond_ideal,
+    ideal_speedup,
+    mark_speedup,
 )
+from .sequence import BASELINE_MODE, WORKLOAD_FIELDS, RunSequence, run_sequence, workload_of
+
+__all__ = [
+    "BASELINE_PAID_START_UP", "BASELINE_WAS_SLOWED", "BEYOND_IDEAL_MARGIN", "WORKLOAD_FIELDS",
+    "Comparison", "beyond_ideal", "compare", "ideal_speedup", "plan", "rows_of",
+]  # fmt: skip
 
 
 def warm_up() -> Future[None]:
@@ -85,11 +84,6 @@ def unavailable_modes() -> dict[str, str]:
     return {mode: reason for mode, (ok, reason) in availability().items() if not ok}
 
 
-def ideal_speedup(workers: int) -> int:
-    """More workers than cores cannot all run at once."""
-    return min(workers, os.cpu_count() or 1)
-
-
 #: the mode that runs again under ``--python`` in a comparison: the GIL lesson is threads'
 PYTHON_MODE = "thread"
 
@@ -107,7 +101,7 @@ def plan(
 ) -> list[tuple[str, RunConfig]]:
     """(label, config) for each run: the baseline, then each mode (pool-process twice,
     threads again under ``python`` when given)."""
-    workload = {name: getattr(base, name) for name in WORKLOAD_FIELDS}
+    workload = workload_of(base)
     chosen = available_modes() if modes is None else list(modes)
     if BASELINE_MODE in chosen:
         chosen.remove(BASELINE_MODE)
@@ -130,7 +124,11 @@ def plan(
 
 
 def annotate(
-    record: dict[str, Any], label: str, baseline_wall_s: float | None, ideal: int
+    record: dict[str, Any],
+    label: str,
+    baseline_wall_s: float | None,
+    ideal: int,
+    baseline_load: dict[str, Any] | None = None,
 ) -> float | None:
     """Add the ``compare`` key and the speedup measured against the baseline, in place;
     return the baseline wall time from now on (this record's, if it is the baseline).
@@ -138,6 +136,7 @@ def annotate(
     The baseline against itself is 1.0 by definition, measured. Other runs: the
     baseline's wall time over theirs (both as the records give them), whatever
     baseline the run itself knew of; without a finished baseline the run keeps its own.
+    A measured speedup is judged on the load of both runs (``load.combine``).
     """
     is_baseline = label == BASELINE_MODE
     wall = record.get("wall_s")
@@ -147,11 +146,14 @@ def annotate(
     elif not is_baseline and baseline_wall_s and wall:
         record["speedup"] = round(baseline_wall_s / wall, 3)
         record["speedup_basis"] = "measured"
+        if baseline_load and record.get("load"):
+            record["load"] = combine([baseline_load, record["load"]])
     record["compare"] = {
         "label": label,
         "baseline_wall_s": None if baseline_wall_s is None else round(baseline_wall_s, 6),
         "ideal_speedup": 1 if is_baseline else ideal,
     }
+    mark_speedup(record)
     return baseline_wall_s
 
 
@@ -178,6 +180,10 @@ class Comparison(RunSequence):
         self.ideal = ideal_speedup(base.workers)
         self.stop_ends = stop_ends
         self.baseline_wall_s: float | None = None
+        self.baseline_load: dict[str, Any] | None = None
+
+    def next_baseline_wall_s(self) -> float | None:
+        return None if self.next_label() == BASELINE_MODE else self.baseline_wall_s
 
     def next_label(self) -> str | None:
         return None if self.done else self.labels[len(self.records)]
@@ -186,7 +192,11 @@ class Comparison(RunSequence):
         label = self.next_label()
         if label is None:
             raise RuntimeError("this comparison is over; no more records expected")
-        self.baseline_wall_s = annotate(record, label, self.baseline_wall_s, self.ideal)
+        if label == BASELINE_MODE:
+            self.baseline_load = record.get("load")
+        self.baseline_wall_s = annotate(
+            record, label, self.baseline_wall_s, self.ideal, self.baseline_load
+        )
         self.records.append(record)
         if self.stop_ends and record.get("stop", {}).get("requested"):
             self.cancelled = True
@@ -205,47 +215,16 @@ def rows_of(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "wall_s": r.get("wall_s"),
             "speedup": r.get("speedup"),
             "speedup_basis": r.get("speedup_basis"),
+            "speedup_reliable": r.get("speedup_reliable"),
+            "speedup_note": r.get("speedup_note", ""),
+            "cores_used": r.get("cores_used"),
+            "busy": bool((r.get("load") or {}).get("busy")),
             "ideal_speedup": r["compare"]["ideal_speedup"],
             "start_latency_s": slowest_start_s(r),
             "ok": bool(r.get("ok")),
         }
         for r in records
     ]
-
-
-#: a measured speedup this far above the ideal is not noise
-BEYOND_IDEAL_MARGIN = 1.1
-
-
-#: why runs may seem to beat the ideal, by how the baseline was timed
-BASELINE_PAID_START_UP = (
-    "the baseline paid start-up the others did not (its host process, imports), so this "
-    "workload is too short to measure parallelism. Raise the count until every run lasts "
-    "a second or more."
-)
-BASELINE_WAS_SLOWED = (
-    "the one-after-another baseline ran slower than these workers (other programs on the "
-    "machine, CPU clock changes), so the figures carry that much noise. A longer count on "
-    "a quiet machine gives steadier ones."
-)
-
-
-def beyond_ideal(rows: list[dict[str, Any]], why: str = BASELINE_PAID_START_UP) -> str | None:
-    """Why some runs beat the ideal speedup, in one sentence; None when none did.
-
-    N workers cannot do the same work more than N times (capped by the cores)
-    faster than one after another. When a run seems to, the baseline paid for
-    something the run did not (``why``): that is not parallelism.
-    Rows need ``label``, ``speedup`` and ``ideal_speedup``.
-    """
-    over = [
-        r for r in rows
-        if r["speedup"] is not None and r["speedup"] > r["ideal_speedup"] * BEYOND_IDEAL_MARGIN
-    ]  # fmt: skip
-    if not over:
-        return None
-    names = ", ".join(f"{r['label']} {r['speedup']:.2f}x" for r in over)
-    return f"Faster than the ideal ({names}): {why}"
 
 
 def slowest_start_s(record: dict[str, Any]) -> float | None:
@@ -268,9 +247,5 @@ def compare(
     comparison = Comparison(base, modes, scheduler=scheduler, python=python, stop_ends=False)
     warm_up().result(timeout=60)
 
-    def run(config: RunConfig) -> dict[str, Any]:
-        baseline = None if config.mode == BASELINE_MODE else comparison.baseline_wall_s
-        return run_to_completion(config, timeout_s=timeout_s, baseline_wall_s=baseline).record()
-
-    run_sequence(comparison, run, on_record)
+    run_sequence(comparison, on_record=on_record, timeout_s=timeout_s)
     return comparison.records

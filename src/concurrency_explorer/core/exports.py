@@ -2,8 +2,9 @@
 
 All three are built from the run record (plus, for the trace, the run's bounded
 progress samples), so the window and the CLI write byte-for-byte the same files.
-Writes are atomic (a temp file beside the target, then ``os.replace``): a crash
-or a full disk never leaves half a file where a good one was.
+Writes go through ``core.atomic``: atomic (a crash or a full disk never leaves
+half a file where a good one was), and never at the cost of a FIFO, a device, a
+link or a file's permissions at the target.
 
 The Chrome trace is the "JSON Object Format" of the Trace Event Format (the
 format chrome://tracing and ui.perfetto.dev open): ``{"traceEvents": [...]}``,
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_text
+from .atomic import atomic_write_text, check_target
 
 #: Per-worker CSV columns, in order (the record's worker keys, flattened).
 CSV_COLUMNS = (
@@ -177,6 +178,11 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
             "kind": config.get("kind"),
             "wall_s": record.get("wall_s"),
             "speedup": record.get("speedup"),
+            "speedup_basis": record.get("speedup_basis"),
+            "speedup_reliable": record.get("speedup_reliable"),
+            "speedup_note": record.get("speedup_note"),
+            "cores_used": record.get("cores_used"),
+            "load": record.get("load"),
             "started_at": record.get("started_at"),
             "gil_intervals_shown": gil_shown,
         },
@@ -234,13 +240,6 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def check_writable(path: str | os.PathLike[str]) -> str | None:
-    """None if ``path`` can be written, else one plain line saying why not."""
-    target = Path(path)
-    if target.is_dir():
-        return f"{target} is a folder, not a file"
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        return f"folder {parent} does not exist"
-    if not os.access(parent, os.W_OK):
-        return f"folder {parent} is not writable"
-    return None
+    """None if ``path`` can be written, else one plain line saying why not
+    (``core.atomic.check_target``: the same rules every write follows)."""
+    return check_target(path)

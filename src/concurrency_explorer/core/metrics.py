@@ -119,3 +119,36 @@ def speedup(
         return round(baseline_wall_s / wall_s, 3), "measured"
     total = sum(work_seconds(w, kind, step_sleep_s) for w in workers)
     return round(total / wall_s, 3), "estimated"
+
+
+def work_span_s(workers: list[dict[str, Any]]) -> float | None:
+    """First start request (or start) to last end, in seconds, from record entries;
+    None if unknown. A process's start-up counts; the boot of a host process does not."""
+    starts: list[float] = []
+    ends: list[float] = []
+    for w in workers:
+        start = w.get("requested_at_s")
+        if start is None:
+            start = w.get("started_at_s")
+        end = w.get("ended_at_s")
+        if start is None or end is None:
+            return None
+        starts.append(start)
+        ends.append(end)
+    if not starts:
+        return None
+    return max(ends) - min(starts)
+
+
+def cores_used(workers: list[dict[str, Any]]) -> float | None:
+    """The workers' CPU seconds over the working wall time: how many cores they kept busy.
+
+    Load-invariant evidence: CPU-bound threads under the GIL stay near 1 whatever
+    else runs; N processes reach up to N on an idle machine. None when unknown.
+    """
+    span = work_span_s(workers)
+    cpu = [w.get("cpu_s") for w in workers]
+    known = [c for c in cpu if c is not None]
+    if not span or span <= 0 or not cpu or len(known) < len(cpu):
+        return None
+    return round(sum(known) / span, 3)

@@ -34,6 +34,9 @@ BEYOND_IDEAL_MARGIN = 1.1
 REPEAT_SPREAD = 0.10
 
 SEQUENTIAL_MODE = "sequential"
+#: a kept baseline older than this no longer stands for "the same machine": its
+#: speedup is shown, marked not reliable, and the window offers to re-measure
+KEPT_BASELINE_MAX_AGE_S = 120.0
 
 
 def cores() -> int:
@@ -79,6 +82,29 @@ def repeats_note(speedup_range: Any, speedup: float | None) -> str:
     return f"the repeats disagree ({lo:.2f}x to {hi:.2f}x)"
 
 
+def age_text(seconds: float) -> str:
+    """``"45 s"``, ``"3 min 10 s"``, ``"2 h 5 min"``."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def stale_baseline_note(baseline: Mapping[str, Any] | None) -> str:
+    """Why a kept (not freshly measured) baseline may not stand for this run, or ""."""
+    if not baseline or not baseline.get("reused"):
+        return ""
+    age = float(baseline.get("age_s") or 0.0)
+    if age <= KEPT_BASELINE_MAX_AGE_S:
+        return ""
+    return (
+        f"the one-after-another baseline was timed {age_text(age)} ago, not with this run "
+        "(re-measure it)"
+    )
+
+
 def judge_speedup(record: Mapping[str, Any]) -> tuple[bool, str]:
     """(reliable, note) for ``record``'s speedup; the note is "" only when reliable."""
     config = record.get("config") or {}
@@ -103,6 +129,9 @@ def judge_speedup(record: Mapping[str, Any]) -> tuple[bool, str]:
     disagree = repeats_note(record.get("speedup_range"), speedup)
     if disagree:
         reasons.append(disagree)
+    stale = stale_baseline_note(record.get("baseline"))
+    if stale:
+        reasons.append(stale)
     workers = int(config.get("workers") or len(record.get("workers") or []) or 1)
     ideal = ideal_speedup(workers, n_cores)
     if speedup > ideal * BEYOND_IDEAL_MARGIN:
@@ -112,3 +141,43 @@ def judge_speedup(record: Mapping[str, Any]) -> tuple[bool, str]:
             "slowed by something the run was not"
         )
     return not reasons, "; ".join(reasons)
+
+
+def mark_speedup(record: dict[str, Any]) -> dict[str, Any]:
+    """Set ``speedup_reliable`` and ``speedup_note`` from the record's own keys, in place.
+
+    Called again by whoever changes a record's speedup (a comparison, a measured pair).
+    """
+    record["speedup_reliable"], record["speedup_note"] = judge_speedup(record)
+    return record
+
+
+#: why runs may seem to beat the ideal, by how the baseline was timed
+BASELINE_PAID_START_UP = (
+    "the baseline paid start-up the others did not (its host process, imports), so this "
+    "workload is too short to measure parallelism. Raise the count until every run lasts "
+    "a second or more."
+)
+BASELINE_WAS_SLOWED = (
+    "the one-after-another baseline ran slower than these workers (other programs on the "
+    "machine, CPU clock changes), so the figures carry that much noise. A longer count on "
+    "a quiet machine gives steadier ones."
+)
+
+
+def beyond_ideal(rows: list[dict[str, Any]], why: str = BASELINE_PAID_START_UP) -> str | None:
+    """Why some runs beat the ideal speedup, in one sentence; None when none did.
+
+    N workers cannot do the same work more than N times (capped by the cores)
+    faster than one after another. When a run seems to, the baseline paid for
+    something the run did not (``why``): that is not parallelism.
+    Rows need ``label``, ``speedup`` and ``ideal_speedup``.
+    """
+    over = [
+        r for r in rows
+        if r["speedup"] is not None and r["speedup"] > r["ideal_speedup"] * BEYOND_IDEAL_MARGIN
+    ]  # fmt: skip
+    if not over:
+        return None
+    names = ", ".join(f"{r['label']} {r['speedup']:.2f}x" for r in over)
+    return f"Faster than the ideal ({names}): {why}"

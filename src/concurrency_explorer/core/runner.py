@@ -23,6 +23,7 @@ from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
 from .gil import GilLog
+from .load import LoadMeter, reported_cpu_by_pid
 from .metrics import (
     DONE,
     FAILED,
@@ -32,8 +33,10 @@ from .metrics import (
     STARTING,
     STOPPED,
     WorkerState,
+    cores_used,
     speedup,
 )
+from .reliability import mark_speedup
 
 SCHEMA = "concurrency-explorer/run/1"
 DRAIN_MAX = 2000  # messages per poll: a flood waits for the next tick, the GUI does not
@@ -70,7 +73,10 @@ class Run:
         self.finished = False
         self.stop_requested_at: float | None = None
         self.escalation = "none"  # none / event / terminate / kill: what Stop had to do
-        self.ended_workers: dict[int, str] = {}  # watchdog's one-click ends: what it took
+        self.stop_reason: str | None = None  # "stop" (a person, a caller) or "timeout"
+        self.ended_workers: dict[int, str] = {}  # one-click ends: what it took
+        self.watchdog_ended: dict[int, str] = {}  # ends of stalled workers: what it took
+        self._silence_at_end: dict[int, float] = {}
         self._end_requested_at: dict[int, float] = {}
         self.polls = 0
         self.empty_polls = 0
@@ -81,6 +87,7 @@ class Run:
         #: the GIL intervals the workers logged, where they share one interpreter
         self.gil: GilLog | None = GilLog() if self.engine.gil_stamps else None
         self._gil_summary: dict[str, Any] | None = None
+        self.load_meter = LoadMeter()  # what other programs used meanwhile (core/load.py)
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -89,19 +96,27 @@ class Run:
             raise RuntimeError("a Run starts once; make a new Run to run again")
         self.t0 = time.perf_counter()
         self.epoch0 = time.time()
-        self.engine.open()
-        for worker in self.workers:
-            worker.state = STARTING
-        specs = self.config.worker_specs()
-        if self.gil is not None:
-            specs = [spec._replace(gil=True) for spec in specs]
-        self.engine.start(specs)
+        self.load_meter.start()
+        try:
+            self.engine.open()
+            for worker in self.workers:
+                worker.state = STARTING
+            specs = self.config.worker_specs()
+            if self.gil is not None:
+                specs = [spec._replace(gil=True) for spec in specs]
+            self.engine.start(specs)
+        except BaseException:
+            self.load_meter.stop()
+            raise
 
-    def stop(self) -> None:
-        """Ask every worker to stop; ``poll`` escalates to SIGTERM, then SIGKILL."""
+    def stop(self, reason: str = "stop") -> None:
+        """Ask every worker to stop; ``poll`` escalates to SIGTERM, then SIGKILL.
+
+        ``reason`` ("stop" or "timeout") goes into the record's ``stop.reason``."""
         if self.finished or self.stop_requested_at is not None:
             return
         self.stop_requested_at = time.perf_counter()
+        self.stop_reason = reason
         self.escalation = "event"
         self.engine.request_stop()
 
@@ -112,11 +127,22 @@ class Run:
         A worker that shares its unit (threads in one host) takes the unit's other
         workers with it: a thread cannot be ended from outside.
         """
-        if self.finished or worker_id in self.ended_workers:
+        if self.finished or worker_id in self.ended_workers or worker_id in self.watchdog_ended:
             return []
         self.ended_workers[worker_id] = "terminate"
         self._end_requested_at[worker_id] = time.perf_counter()
         return self.engine.terminate(worker_id)
+
+    def _end_stalled(self, worker: WorkerState, silence: float) -> None:
+        """The watchdog's end of a worker silent past its limit: like a one-click end,
+        but the worker counts as failed (it hung), not as stopped."""
+        wid = worker.worker_id
+        if wid in self.ended_workers or wid in self.watchdog_ended or worker.final:
+            return
+        self.watchdog_ended[wid] = "terminate"
+        self._silence_at_end[wid] = silence
+        self._end_requested_at[wid] = time.perf_counter()
+        self.engine.terminate(wid)
 
     @property
     def worker_by_id(self) -> dict[int, WorkerState]:
@@ -236,6 +262,13 @@ class Run:
                         "message": unit.start_error,
                         "traceback": "",
                     }
+                elif wid in self.watchdog_ended:
+                    worker.state = FAILED
+                    worker.error = {
+                        "type": "Stalled",
+                        "message": self._stall_text(wid),
+                        "traceback": "",
+                    }
                 elif self.stop_requested_at is not None or wid in self.ended_workers:
                     worker.state = STOPPED
                 else:
@@ -257,6 +290,7 @@ class Run:
             if silence >= self.stall_after_s:
                 worker.state = STALLED
                 worker.stalled = True
+                self._end_stalled(worker, silence)
             elif worker.state == STALLED:
                 worker.state = RUNNING
 
@@ -277,8 +311,17 @@ class Run:
             if not alive:
                 del self._end_requested_at[wid]
             elif now - asked >= END_KILL_AFTER_S and self.engine.kill(wid):
-                self.ended_workers[wid] = "kill"
+                ends = self.watchdog_ended if wid in self.watchdog_ended else self.ended_workers
+                ends[wid] = "kill"
                 del self._end_requested_at[wid]
+
+    def _stall_text(self, wid: int) -> str:
+        how = "SIGKILL" if self.watchdog_ended.get(wid) == "kill" else "SIGTERM"
+        silence = self._silence_at_end.get(wid, self.stall_after_s or 0.0)
+        return (
+            f"no message for {silence:.1f} s (the watchdog allows {self.stall_after_s:g} s); "
+            f"ended with {how}"
+        )
 
     def _finish(self) -> None:
         ends = [w.t_end for w in self.workers if w.t_end is not None]
@@ -286,6 +329,7 @@ class Run:
         for worker in self.workers:
             if worker.state == PENDING or worker.state == STARTING:
                 worker.state = STOPPED
+        self.load_meter.stop()
         self.engine.close()
         self.finished = True
 
@@ -299,6 +343,7 @@ class Run:
             self.poll()
             time.sleep(0.01)
         if not self.finished:
+            self.load_meter.stop()
             self.engine.kill()
             self.engine.close()
             self.t_end = time.perf_counter()
@@ -322,6 +367,8 @@ class Run:
         return any(w.state == FAILED for w in self.workers)
 
     def speedup(self) -> tuple[float | None, str]:
+        if self.config.mode == "sequential":
+            return None, "none"  # the baseline itself claims no speedup
         return speedup(
             self.wall_s,
             self.workers,
@@ -335,7 +382,8 @@ class Run:
         t0 = self.t0 or 0.0
         value, basis = self.speedup()
         wall = self.wall_s
-        return {
+        workers = self._worker_records(t0)
+        record = {
             "schema": SCHEMA,
             "config": self.config.to_dict(),
             "environment": environment(),
@@ -346,12 +394,14 @@ class Run:
             "started_at": self.epoch0,
             "stop": {
                 "requested": self.stop_requested_at is not None,
+                "reason": self.stop_reason,
                 "escalation": self.escalation,
                 "ended_workers": {str(k): v for k, v in self.ended_workers.items()},
             },
             "watchdog": {
                 "stall_after_s": self.stall_after_s,
                 "stalled_workers": [w.worker_id for w in self.workers if w.stalled],
+                "ended_workers": {str(k): v for k, v in self.watchdog_ended.items()},
             },
             "queue": {
                 "messages": self.messages,
@@ -359,11 +409,14 @@ class Run:
                 "empty_polls": self.empty_polls,
                 "dropped": sum(w.dropped for w in self.workers),
             },
-            "workers": self._worker_records(t0),
+            "workers": workers,
             "worker_environment": self.engine.worker_environment(),
             **self.engine.record_extras(),
+            "cores_used": cores_used(workers),
+            "load": self.load_meter.result(reported_cpu_by_pid(workers)),
             **self._gil_record(t0),
         }
+        return mark_speedup(record)
 
     def _gil_record(self, t0: float) -> dict[str, Any]:
         if self.gil is None:
@@ -424,7 +477,9 @@ def run_to_completion(
 ) -> Run:
     """Start a run and poll it to the end on this thread (CLI, benchmarks, tests).
 
-    With ``timeout_s`` the run is stopped (Event, SIGTERM, SIGKILL) when it is over.
+    With ``timeout_s`` the run is stopped (Event, SIGTERM, SIGKILL) when it is over:
+    its unfinished workers end ``stopped``, so the record says ``ok: false`` and
+    ``stop.reason == "timeout"``.
     """
     run = Run(config, baseline_wall_s=baseline_wall_s, stall_after_s=stall_after_s)
     run.start()
@@ -434,7 +489,7 @@ def run_to_completion(
             if on_poll is not None:
                 on_poll(run)
             if timeout_s is not None and run.wall_s and run.wall_s > timeout_s:
-                run.stop()
+                run.stop("timeout")
             if not run.finished:
                 time.sleep(tick_s)
     except BaseException:

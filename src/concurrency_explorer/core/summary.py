@@ -42,12 +42,15 @@ def headline(record: dict[str, Any]) -> str:
     stopped = [w for w in workers if w.get("state") == "stopped"]
     if failed:
         return f"{what} ran for {wall:.2f} s; {len(failed)} of {n} failed (see below)."
+    if stopped and (record.get("stop") or {}).get("reason") == "timeout":
+        return f"{what} timed out after {wall:.2f} s; {len(stopped)} of {n} did not finish."
     if stopped:
         verb = "were" if n > 1 else "was"
         return f"{what} {verb} stopped after {wall:.2f} s."
     sentence = f"{what} finished in {wall:.2f} s"
     speedup = record.get("speedup")
     if speedup and config["mode"] != "sequential" and not failed:
+        # the figure is shown whether or not it is reliable; honesty() says which
         basis = record.get("speedup_basis")
         relation = "faster" if speedup >= 1 else "slower"
         factor = speedup if speedup >= 1 else 1 / speedup
@@ -113,3 +116,56 @@ def failures(record: dict[str, Any]) -> str:
         if error.get("traceback"):
             parts.append(error["traceback"].rstrip())
     return "\n".join(parts)
+
+
+def honesty(record: dict[str, Any]) -> str:
+    """How far the run's numbers may be trusted, in plain lines: cores used, the
+    machine's load (a busy machine is called "busy", with the cores others used),
+    and whether the speedup is reliable and why not."""
+    from .reliability import busy_note
+
+    lines = []
+    used = record.get("cores_used")
+    if used is not None:
+        lines.append(f"cores used: {used:.2f} (the workers' CPU seconds / working wall time)")
+    load = record.get("load") or {}
+    if load:
+        others = float(load.get("others_cores") or 0.0)
+        line = f"busy from {load.get('busy_threshold_cores', 0.25)} of a core"
+        if load.get("busy"):
+            used_by = busy_note(load).removeprefix("the machine was busy: ")
+            lines.append(f"machine: busy — {used_by} ({line})")
+        else:
+            total = load.get("cores", "?")
+            used_by = f"other programs used {others:.1f} of {total} cores"
+            lines.append(f"machine: quiet — {used_by} ({line})")
+    if record.get("config", {}).get("mode") == "sequential" and "compare" not in record:
+        lines.append("speedup: none claimed (this is the one-after-another baseline itself)")
+    elif record.get("speedup") is not None:
+        spread = record.get("speedup_range")
+        figure = f"{record['speedup']:.2f}x {record.get('speedup_basis', '')}".rstrip()
+        if spread:
+            figure += f", {spread[0]:.2f}x to {spread[1]:.2f}x over the repeats"
+        if record.get("speedup_reliable"):
+            lines.append(f"speedup: {figure}, reliable")
+        else:
+            lines.append(f"speedup: {figure}, NOT reliable: {record.get('speedup_note', '')}")
+    return "\n".join(lines)
+
+
+def load_summary(loads: list[dict[str, Any] | None]) -> str:
+    """One line on the machine's load over several runs (compare, sweep): "busy" named."""
+    from .load import combine
+
+    known = [load for load in loads if load]
+    if not known:
+        return "machine: load not measured"
+    worst = combine(known)
+    others, total = worst["others_cores"], worst.get("cores", "?")
+    if worst["busy"]:
+        busy = sum(1 for load in known if load.get("busy"))
+        return (
+            f"machine: busy — other programs used up to {others:.1f} of {total} cores "
+            f"({busy} of {len(known)} runs busy); speedups marked ? are NOT reliable"
+        )
+    return f"machine: quiet — other programs used at most {others:.1f} of {total} cores"

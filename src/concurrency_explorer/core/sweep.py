@@ -1,9 +1,8 @@
-"""Sweeps: a planned series of runs, one after another, and what they add up to.
+"""Sweeps: 1..N workers, one run after another, and what they add up to.
 
-A ``RunSequence`` only *plans* runs and collects their records; it never runs
-anything itself. The CLI drives it with ``run_sequence`` (blocking, on its own
-thread); the window drives the same object from its RunController, one run per
-``finished`` signal, so the GUI thread never waits on a loop.
+A ``Sweep`` is a ``RunSequence`` (``core/sequence.py``): it plans, the CLI or the
+window drives. Its baseline is ``sequence.baseline_config``, the one definition of
+"the same workload" that ``run --baseline`` and ``compare`` use too.
 
 Speedup in a sweep (the definition the plot and ``sweep --json`` use):
 
@@ -15,55 +14,24 @@ against it; the one-off boot of the host process that runs threads does not.
 ``T_seq(N)``: the same total workload (N x ``count`` steps) done one after
 another, *measured* by one sequential run of ``max_workers`` workers that runs
 first: the sum of its first N workers' wall times. The ideal is
-``min(N, cores)``: more workers than cores cannot run at once.
+``min(N, cores)``: more workers than cores cannot run at once. Every point carries
+the keys every speedup carries: ``speedup_basis``, ``speedup_reliable``,
+``speedup_note``, ``cores_used`` and ``load`` (the run's and the baseline's).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
+from . import metrics
 from .config import MAX_WORKERS, ConfigError, RunConfig
 from .environment import start_methods
+from .load import combine
+from .reliability import BASELINE_WAS_SLOWED, beyond_ideal, cores, judge_speedup
+from .sequence import RunSequence, baseline_config, run_sequence
 
-
-class RunSequence:
-    """Configs to run in order, and the records they produced."""
-
-    def __init__(self, configs: Iterable[RunConfig]) -> None:
-        self.configs = list(configs)
-        self.records: list[dict[str, Any]] = []
-        self.cancelled = False
-
-    @property
-    def total(self) -> int:
-        return len(self.configs)
-
-    @property
-    def done(self) -> bool:
-        return self.cancelled or len(self.records) >= len(self.configs)
-
-    def next_config(self) -> RunConfig | None:
-        """The config to run next, or None when the sequence is over."""
-        if self.done:
-            return None
-        return self.configs[len(self.records)]
-
-    def add_record(self, record: dict[str, Any]) -> None:
-        """Record the result of the run ``next_config`` gave; a stopped run ends the sequence."""
-        if self.done:
-            raise RuntimeError("this sequence is over; no more records expected")
-        self.records.append(record)
-        if record.get("stop", {}).get("requested"):
-            self.cancelled = True
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-def cores() -> int:
-    return os.cpu_count() or 1
+__all__ = ["RunSequence", "Sweep", "run_sequence", "startup_comparison", "work_span_s"]
 
 
 class Sweep(RunSequence):
@@ -77,9 +45,7 @@ class Sweep(RunSequence):
         self.base = base
         self.max_workers = max_workers
         self.count = count
-        baseline = base.replace(
-            mode="sequential", start_method=None, workers=max_workers, counts=(count,) * max_workers
-        )
+        baseline = baseline_config(base.replace(workers=max_workers, counts=(count,) * max_workers))
         runs = [base.replace(workers=n, counts=(count,) * n) for n in range(1, max_workers + 1)]
         super().__init__([baseline, *runs])
 
@@ -93,8 +59,11 @@ class Sweep(RunSequence):
         return sum(w["wall_s"] for w in workers)
 
     def points(self) -> list[dict[str, Any]]:
-        """One point per finished run with N workers: ``{workers, wall_s, speedup, ...}``."""
+        """One point per finished run with N workers: ``{workers, wall_s, speedup, ...}``,
+        with the keys every speedup carries (``speedup_basis``, ``speedup_reliable``,
+        ``speedup_note``, ``cores_used``, ``load`` of the run and the baseline together)."""
         points = []
+        baseline_load = self.records[0].get("load") if self.records else None
         for record in self.records[1:]:
             n = record["config"]["workers"]
             wall = record.get("wall_s")
@@ -103,24 +72,27 @@ class Sweep(RunSequence):
             value = None
             if record.get("ok") and span and baseline:
                 value = round(baseline / span, 3)
-            points.append(
-                {
-                    "workers": n,
-                    "wall_s": wall,
-                    "speedup": value,
-                    "span_s": None if span is None else round(span, 6),
-                    "ideal": min(n, cores()),
-                    "sequential_wall_s": None if baseline is None else round(baseline, 6),
-                    "ok": bool(record.get("ok")),
-                }
-            )
+            loads = [load for load in (baseline_load, record.get("load")) if load]
+            point = {
+                "workers": n,
+                "wall_s": wall,
+                "speedup": value,
+                "span_s": None if span is None else round(span, 6),
+                "ideal": min(n, cores()),
+                "sequential_wall_s": None if baseline is None else round(baseline, 6),
+                "ok": bool(record.get("ok")),
+                "speedup_basis": "measured" if value is not None else "none",
+                "cores_used": record.get("cores_used"),
+                "load": combine(loads) if loads else None,
+            }
+            judged = {**record, **point, "load": point["load"]}
+            point["speedup_reliable"], point["speedup_note"] = judge_speedup(judged)
+            points.append(point)
         return points
 
 
 def beyond_ideal_note(points: list[dict[str, Any]]) -> str | None:
     """The sweep's points that beat the ideal, explained (see core/compare.py)."""
-    from .compare import BASELINE_WAS_SLOWED, beyond_ideal
-
     rows = [
         {
             "label": f"{p['workers']} worker{'s' * (p['workers'] != 1)}",
@@ -134,14 +106,7 @@ def beyond_ideal_note(points: list[dict[str, Any]]) -> str | None:
 
 def work_span_s(record: dict[str, Any]) -> float | None:
     """First start request (or start) to last end, in seconds; None if unknown."""
-    starts = [
-        w.get("requested_at_s") if w.get("requested_at_s") is not None else w.get("started_at_s")
-        for w in record["workers"]
-    ]
-    ends = [w.get("ended_at_s") for w in record["workers"]]
-    if not starts or any(t is None for t in starts + ends):
-        return None
-    return max(ends) - min(starts)
+    return metrics.work_span_s(record["workers"])
 
 
 def startup_comparison(base: RunConfig, methods: Iterable[str] | None = None) -> RunSequence:
@@ -159,23 +124,3 @@ def startup_latencies(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
         }
         for r in records
     ]
-
-
-def run_sequence(
-    sequence: RunSequence,
-    run: Callable[[RunConfig], dict[str, Any]] | None = None,
-    on_record: Callable[[dict[str, Any]], None] | None = None,
-) -> RunSequence:
-    """Drive ``sequence`` to its end on this thread (CLI, tests). ``run`` returns a record."""
-    if run is None:
-        from .runner import run_to_completion
-
-        def run(config: RunConfig) -> dict[str, Any]:
-            return run_to_completion(config).record()
-
-    while (config := sequence.next_config()) is not None:
-        record = run(config)
-        sequence.add_record(record)
-        if on_record is not None:
-            on_record(record)
-    return sequence

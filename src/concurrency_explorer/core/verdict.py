@@ -73,4 +73,22 @@ def run_verdict(record: Mapping[str, Any]) -> Verdict:
     if basis == "measured" and spread:
         how += f", {spread[0]:.2f}x to {spread[1]:.2f}x over the repeats"
     sentence = f"{what} finished {relation} one after another ({how}{_cores_used(record)})."
+    if not reliable:
+        note = _lean_on_cores(record, note)
     return Verdict(sentence, reliable, "" if reliable else note)
+
+
+def _lean_on_cores(record: Mapping[str, Any], note: str) -> str:
+    """Where the speedup cannot be trusted, cores used still can: say what it shows."""
+    used = record.get("cores_used")
+    config = record.get("config") or {}
+    if used is None or config.get("kind") != "cpu":
+        return note
+    n = int(config.get("workers") or 1)
+    if used <= 1.15:
+        sign = f"they kept about {cores_text(float(used))} core busy at a time"
+    elif n > 1:
+        sign = f"they kept {cores_text(float(used))} cores busy at once: they ran in parallel"
+    else:
+        return note
+    return f"{note}; the steadier sign is cores used: {sign}"

@@ -40,6 +40,7 @@ from ..core.config import ConfigError
 from ..core.engines import get_engine_class
 from ..core.sweep import cores
 from .lazy_plot import LazyPlot
+from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
 COMPARE_TIP = (
@@ -52,7 +53,8 @@ COMPARE_TIP = (
     "Python set in the Workers panel, the threads run again under it (a free-threaded "
     "3.13t/3.14t lets them scale). Esc stops the whole comparison. (Ctrl+Shift+E)"
 )
-COLUMNS = ("engine", "wall s", "speedup", "start ms", "result")  # the chart marks the ideal
+#: the chart marks the ideal; "cores" and "trust" say how far the speedup may be believed
+COLUMNS = ("engine", "wall s", "speedup", "start ms", "result", "cores", "trust")
 CHART_MIN_WIDTH = 320  # both plots and the engines' names stay readable
 BAR_HEIGHT = 0.6
 COLOURS = {"baseline": "#7f8c8d", "ok": "#2471a3", "failed": "#c0392b"}
@@ -88,6 +90,7 @@ class CompareView(QWidget):
         self.statusLabel.setObjectName("compareStatus")
         self.statusLabel.setAccessibleName("Comparison status")
         self.statusLabel.setWordWrap(True)
+        self.loadFlag = LoadFlag("compareLoad")
         self.unavailableLabel = QLabel(unavailable_text(unavailable_modes()))
         self.unavailableLabel.setObjectName("compareUnavailable")
         self.unavailableLabel.setAccessibleName("Engines not available here")
@@ -105,7 +108,9 @@ class CompareView(QWidget):
         self.table.setToolTip(
             "speedup: the baseline's wall time / this run's (measured). ideal: "
             f"min(workers, {cores()} cores). start ms: the slowest worker's start latency; "
-            "compare the cold and warm process pool."
+            "compare the cold and warm process pool. cores: the workers' CPU seconds over "
+            "the working wall time (threads under the GIL stay near 1). trust: 'reliable', "
+            "or why the speedup may not be believed (a busy machine, beyond the ideal)."
         )
         self.chart = LazyPlot(self._build_chart, "comparePlot")
         self.chart.setMinimumWidth(CHART_MIN_WIDTH)
@@ -124,6 +129,7 @@ class CompareView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(controls)
+        layout.addWidget(self.loadFlag)
         layout.addWidget(self.unavailableLabel)
         layout.addWidget(charts, 1)
         self.driver.progressed.connect(self._on_progress)
@@ -147,6 +153,7 @@ class CompareView(QWidget):
             self.statusLabel.setText(f"Cannot compare: {exc}")
             return False
         self.comparison = comparison
+        self.loadFlag.clear_flag()
         self.show_comparison(comparison)  # the table first: the tab fits it when shown
         self.main.viewTabs.setCurrentWidget(self)
         QTimer.singleShot(0, self._fit_table)  # once the chart has laid out the names
@@ -193,6 +200,7 @@ class CompareView(QWidget):
     def _on_progress(self, record: dict[str, Any]) -> None:
         if self.comparison is not None:
             self.show_comparison(self.comparison)
+            self.loadFlag.show_loads(self.comparison.records, "these runs")
 
     def _on_ended(self, completed: bool) -> None:
         comparison = self.comparison
@@ -215,7 +223,7 @@ class CompareView(QWidget):
             cells = row_cells(label, record)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if 0 < j < len(COLUMNS) - 1:
+                if 0 < j < 4 or j == 5:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -309,7 +317,7 @@ def bar_kind(row: dict[str, Any]) -> str:
 def row_cells(label: str, record: dict[str, Any] | None) -> list[str]:
     """The table's texts for one planned run (dashes until it ran)."""
     if record is None:
-        return [label, "…", "", "", "waiting"]
+        return [label, "…", "", "", "waiting", "", ""]
     wall, speedup = record.get("wall_s"), record.get("speedup")
     start = slowest_start_s(record)
     if record.get("ok"):
@@ -324,7 +332,21 @@ def row_cells(label: str, record: dict[str, Any] | None) -> list[str]:
         "-" if speedup is None else f"{speedup:.2f}x",
         "-" if start is None else f"{start * 1000:.1f}",
         result,
+        "-" if record.get("cores_used") is None else f"{record['cores_used']:.2f}",
+        trust_text(record),
     ]
+
+
+def trust_text(record: dict[str, Any]) -> str:
+    """One cell: "reliable", "busy", or the first reason it is not."""
+    if record.get("speedup") is None:
+        return "-"
+    if record.get("speedup_reliable"):
+        return "reliable"
+    if (record.get("load") or {}).get("busy"):
+        return "busy machine"
+    note = str(record.get("speedup_note") or "not reliable")
+    return note.split(";")[0].split(":")[0][:40]
 
 
 def unavailable_text(unavailable: dict[str, str]) -> str:
@@ -357,6 +379,8 @@ def ended_text(comparison: Comparison, completed: bool) -> str:
     note = beyond_ideal(rows)
     if note:
         text += " " + note
+    if any(r.get("busy") for r in rows):
+        text += " The machine was busy: these speedups are shown, but NOT reliable."
     return text
 
 

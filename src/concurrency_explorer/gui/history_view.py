@@ -37,8 +37,26 @@ def run_title(index: int, record: dict[str, Any]) -> str:
         f"#{index + 1} {mode}: {config['workers']} x {count} {config['kind']}"
         + ("" if wall is None else f" · {wall:.2f} s")
         + ("" if not speed or config["mode"] == "sequential" else f" · {speed:.2f}x")
+        + ("" if speed is None or record.get("speedup_reliable", True) else "?")
+        + (" · busy machine" if (record.get("load") or {}).get("busy") else "")
         + ("" if record.get("ok") else " · not ok")
     )
+
+
+def trust_cell(record: dict[str, Any]) -> str:
+    """ "yes", or "no: why" (records older than issue 15 say "-")."""
+    if "speedup_reliable" not in record:
+        return "-"
+    return "yes" if record["speedup_reliable"] else f"no: {record.get('speedup_note', '')}"
+
+
+def load_cell(record: dict[str, Any]) -> str:
+    """The cores other programs used during the run, and "busy" when they mattered."""
+    load = record.get("load")
+    if not load:
+        return "-"
+    busy = " (busy)" if load.get("busy") else ""
+    return f"{load.get('others_cores', 0.0):.1f} of {load.get('cores', '?')} cores{busy}"
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -62,6 +80,9 @@ def record_column(index: int, record: dict[str, Any]) -> str:
         ("kind", config["kind"]),
         ("wall s", _fmt(record.get("wall_s"))),
         ("speedup", f"{_fmt(record.get('speedup'), 2)} ({record.get('speedup_basis', '-')})"),
+        ("reliable", trust_cell(record)),
+        ("cores used", _fmt(record.get("cores_used"), 2)),
+        ("others used", load_cell(record)),
         ("messages", queue.get("messages", "-")),
         ("dropped", queue.get("dropped", "-")),
         ("ok", record.get("ok")),

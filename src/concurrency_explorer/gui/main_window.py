@@ -34,7 +34,7 @@ from ..core.runner import Run
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
-from .results_view import ResultsView, responsiveness_text
+from .results_view import REMEASURE_TIP, ResultsView, responsiveness_text
 from .run_controller import BASELINE, TICK_MS, RunController
 from .wording import workers_phrase
 from .worker_rows import WorkersView
@@ -98,9 +98,10 @@ class MainWindow(QMainWindow):
         self.measureBaselineCheck.setAccessibleName("Time one after another first")
         self.measureBaselineCheck.setToolTip(
             "Before the chosen run, run the same counts one after another and time it, so "
-            "the speedup is measured, not estimated (Ctrl+B). Done once per workload: the "
-            "timing is remembered until you quit. Untick it for a quicker first run with an "
-            "estimated speedup."
+            "the speedup is measured, not estimated (Ctrl+B). The timing is kept per "
+            "workload, never silently: the Results say how old it is and how busy the "
+            "machine was then, and Ctrl+Shift+B re-measures it. Untick it for a quicker "
+            "first run with an estimated speedup."
         )
         self.runButton = self._button(
             "runButton",
@@ -197,6 +198,12 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.baselineAction.setCheckable(True)
         self.measureBaselineCheck.toggled.connect(self.baselineAction.setChecked)
+        self.remeasureBaselineAction = self.add_action(
+            "remeasureBaselineAction", "Re-&measure the baseline and run",
+            [QKeySequence("Ctrl+Shift+B")], REMEASURE_TIP,
+            lambda *_: self.start_run(remeasure=True), "Run",
+        )  # fmt: skip
+        self.resultsView.remeasureRequested.connect(self.remeasureBaselineAction.trigger)
         self.pagePresetAction = self.add_action(
             "pagePresetAction", "&Page example", [QKeySequence("Ctrl+E")],
             self.configPanel.pagePresetButton.toolTip(), self.configPanel.apply_page_example,
@@ -289,8 +296,9 @@ class MainWindow(QMainWindow):
 
     # -- run control -----------------------------------------------------------
 
-    def start_run(self) -> Run | None:
-        """Run what the panel describes (its one-after-another baseline first, if asked)."""
+    def start_run(self, remeasure: bool = False) -> Run | None:
+        """Run what the panel describes (its one-after-another baseline first, if asked;
+        ``remeasure``: time a fresh baseline even if one of this workload is kept)."""
         if self.controller.is_running:
             return None
         try:
@@ -298,7 +306,8 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.statusLabel.setText(f"Cannot run: {exc}")
             return None
-        return self.controller.start(config, measure_baseline=self.measureBaselineCheck.isChecked())
+        measure = self.measureBaselineCheck.isChecked() or remeasure
+        return self.controller.start(config, measure_baseline=measure, remeasure=remeasure)
 
     def stop_run(self) -> None:
         if self.controller.is_running:
@@ -416,9 +425,10 @@ class MainWindow(QMainWindow):
             took = self.controller.last_stop_s
             after = f"; every worker ended {took:.2f} s after Stop" if took is not None else ""
             return f"Stopped after {wall:.2f} s{after}."
+        busy = " The machine was busy: see Results." if record.get("load", {}).get("busy") else ""
         if self.controller.phase == BASELINE:
-            return f"Baseline timed: {wall:.2f} s one after another. Now the chosen run…"
-        return f"Finished in {wall:.2f} s."
+            return f"Baseline timed: {wall:.2f} s one after another.{busy} Now the chosen run…"
+        return f"Finished in {wall:.2f} s.{busy}"
 
     # -- lifecycle -------------------------------------------------------------
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ..core import summary
+from ..core.reliability import age_text, busy_note
 
 COLUMNS = (
     ("worker", "Worker id"),
@@ -22,6 +24,13 @@ COLUMNS = (
     ("dropped", "Progress messages dropped because the queue was full"),
     ("state", "How it ended"),
 )
+REMEASURE_TIP = (
+    "Time the same workload one after another again, right now, then run (Ctrl+Shift+B). "
+    "A baseline kept from earlier was measured under whatever load the machine had then; "
+    "a fresh one sees the same machine as the run."
+)
+REMEASURE_LINK = "remeasure-baseline"
+BUSY_COLOUR = "#b03a2e"
 CPU_SHARE_BUSY = 0.7  # below this, cpu workers were starved by other programs
 LATE_P99_MS = 50.0  # issue 4's goal for the poll timer while 4 cpu threads run
 MIN_TICKS_FOR_P99 = 100  # below this a p99 is just the slowest tick, often the first
@@ -56,7 +65,7 @@ def speedup_text(record: dict[str, Any]) -> str:
             "compares with one after another."
         )
     if basis == "measured":
-        baseline = speedup * wall
+        baseline = (record.get("baseline") or {}).get("wall_s") or speedup * wall
         return (
             f"Speedup measured: the same counts one after another took {baseline:.2f} s, "
             f"this run {wall:.2f} s, so {speedup:.2f}x."
@@ -73,6 +82,50 @@ def speedup_text(record: dict[str, Any]) -> str:
             "programs keep this machine busy), so this estimate is too low."
         )
     return text
+
+
+def trust_html(record: dict[str, Any]) -> str:
+    """How far this run's numbers may be trusted: the busy flag (in red, with the cores
+    other programs used), cores used, reliability and why not, and a kept baseline's
+    age and load with the offer to re-measure. The same rules as the CLI (core)."""
+    parts = []
+    load = record.get("load") or {}
+    if load.get("busy"):
+        note = html.escape(busy_note(load).removeprefix("the machine was busy: "))
+        parts.append(
+            f"<p style='color:{BUSY_COLOUR}'><b>Busy machine:</b> {note}. Whatever this run "
+            "shows about parallelism may be the other programs' doing.</p>"
+        )
+    lines = []
+    used = record.get("cores_used")
+    if used is not None:
+        lines.append(
+            f"Cores used: {used:.2f} (the workers' CPU seconds over the working wall time; "
+            "CPU-bound threads stay near 1 under the GIL whatever the load, processes "
+            f"reach up to {load.get('cores') or '?'} here)."
+        )
+    if load and not load.get("busy"):
+        lines.append(
+            f"Machine quiet: other programs used {load.get('others_cores', 0.0):.1f} of "
+            f"{load.get('cores', '?')} cores (busy from {load.get('busy_threshold_cores')})."
+        )
+    claims = record["config"].get("mode") != "sequential" and record.get("speedup") is not None
+    if claims and record.get("ok") and "speedup_reliable" in record:
+        if record["speedup_reliable"]:
+            lines.append("Speedup reliable: measured, on a quiet machine, within the ideal.")
+        else:
+            lines.append(f"Speedup shown but NOT reliable: {record.get('speedup_note', '')}.")
+    baseline = record.get("baseline") or {}
+    if baseline.get("reused"):
+        then = baseline.get("load") or {}
+        others = then.get("others_cores")
+        under = "" if others is None else f", while other programs used {others:.1f} cores"
+        lines.append(
+            f"Baseline kept from {age_text(baseline.get('age_s') or 0.0)} ago{under}. "
+            f"<a href='{REMEASURE_LINK}'>Re-measure it</a> (Ctrl+Shift+B)."
+        )
+    parts.extend(f"<p>{line}</p>" for line in lines)
+    return "".join(parts)
 
 
 def worker_python_text(record: dict[str, Any]) -> str:
@@ -189,7 +242,7 @@ def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
             "Stop: " + ESCALATION_WORDS.get(stop.get("escalation", ""), "requested") + "."
         )
     paragraphs.extend(notes or [])
-    parts = [f"<p><b>{html.escape(summary.headline(record))}</b></p>"]
+    parts = [f"<p><b>{html.escape(summary.headline(record))}</b></p>", trust_html(record)]
     parts.extend(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
     parts.append(
         f"<table cellspacing='0' cellpadding='3' border='1'><tr>{header}</tr>{''.join(rows)}"
@@ -205,8 +258,12 @@ def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
 class ResultsView(QTextBrowser):
     """Read-only results; its plain text always includes the wall time."""
 
+    remeasureRequested = Signal()  # the "Re-measure it" link beside a kept baseline
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setOpenLinks(False)  # a link here is an offer (re-measure), never a URL to open
+        self.anchorClicked.connect(self._on_link)
         self.setObjectName("resultsView")
         self.setAccessibleName("Results")
         self.setPlaceholderText("Press Run (Ctrl+R) to start the workers; results appear here.")
@@ -215,6 +272,10 @@ class ResultsView(QTextBrowser):
     def show_record(self, record: dict[str, Any], notes: list[str] | None = None) -> None:
         self.record = record
         self.setHtml(record_html(record, notes))
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.toString() == REMEASURE_LINK:
+            self.remeasureRequested.emit()
 
     def show_message(self, text: str) -> None:
         self.record = None

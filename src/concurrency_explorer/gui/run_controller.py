@@ -10,10 +10,14 @@ not read waits in the bounded queue; when that is full, workers drop (and count)
 progress, which is exactly what the queue-size setting is there to show.
 
 Speedup honesty: a speedup is ``measured`` only against a timed one-after-another
-run of the same workload. ``start(config, measure_baseline=True)`` runs that
+run of the same workload. ``start(config, measure_baseline=True)`` drives the core's
+``MeasuredRun`` (core/measured.py, the same pair ``run --baseline`` runs): the
 sequential baseline first (a real run, shown like any other, ``phase ==
-"baseline"``) and then the chosen run, which is judged against it. Baselines are
-cached per workload, so the second time the chosen run starts straight away.
+"baseline"``), then the chosen run, judged against it. The baseline is kept per
+workload (``sequence.workload_key``), so a second press starts the run straight
+away, but never silently: the record says ``baseline.reused`` with its age and the
+load it was measured under, the Results offer to re-measure
+(``start(..., remeasure=True)``), and an old one makes the speedup unreliable.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..core.config import RunConfig
+from ..core.measured import KeptBaseline, MeasuredRun, against_kept
 from ..core.runner import Run
+from ..core.sequence import BASELINE_MODE, baseline_config, workload_key
 
 TICK_MS = 30
 DRAIN_PER_TICK = 2000  # hard cap of messages read per tick
@@ -33,22 +39,6 @@ MIN_DRAIN = 50  # never fewer per tick, however slow messages are to read
 LATENESS_KEEP = 2000  # ticks kept for the responsiveness readout (about a minute)
 
 IDLE, BASELINE, MAIN = "idle", "baseline", "run"
-
-
-def workload_key(config: RunConfig) -> tuple[Any, ...]:
-    """What must match for a sequential run to serve as another run's baseline."""
-    return (
-        config.counts,
-        config.kind,
-        config.step_iterations,
-        config.step_sleep_s,
-        config.step_bytes,
-    )
-
-
-def baseline_config(config: RunConfig) -> RunConfig:
-    """The same workload, one after another: what a measured speedup compares with."""
-    return config.replace(mode="sequential", start_method=None, faults={})
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -80,8 +70,10 @@ class RunController(QObject):
         self.phase = IDLE
         self.stall_after_s: float | None = 5.0
         self.history: list[dict[str, Any]] = []
-        self._baselines: dict[tuple[Any, ...], float] = {}
+        self._baselines: dict[tuple[Any, ...], KeptBaseline] = {}
         self._pending: RunConfig | None = None  # the chosen run, waiting for its baseline
+        self._measured: MeasuredRun | None = None  # the pair being measured now
+        self._kept: KeptBaseline | None = None  # the kept baseline the current run uses
         self.tick_lateness_ms: list[float] = []  # bounded, for the responsiveness readout
         self.ticks = 0
         self.drain_cap = DRAIN_PER_TICK // 4  # adapted each tick to DRAIN_BUDGET_S
@@ -96,30 +88,55 @@ class RunController(QObject):
     def is_running(self) -> bool:
         return self._pending is not None or (self.run is not None and not self.run.finished)
 
-    def baseline_for(self, config: RunConfig) -> float | None:
-        """Wall time of the latest sequential run of the same workload, if any."""
+    def kept_baseline(self, config: RunConfig) -> KeptBaseline | None:
+        """The latest one-after-another run of the same workload, if one was kept."""
         return self._baselines.get(workload_key(config))
 
-    def needs_baseline(self, config: RunConfig) -> bool:
-        return config.mode != "sequential" and self.baseline_for(config) is None
+    def baseline_for(self, config: RunConfig) -> float | None:
+        """Wall time of the kept baseline of the same workload, if any."""
+        kept = self.kept_baseline(config)
+        return None if kept is None else kept.wall_s
 
-    def start(self, config: RunConfig, *, measure_baseline: bool = False) -> Run:
-        """Start ``config``; with ``measure_baseline``, time it one after another first."""
+    def needs_baseline(self, config: RunConfig) -> bool:
+        return config.mode != BASELINE_MODE and self.kept_baseline(config) is None
+
+    def forget_baselines(self) -> None:
+        self._baselines.clear()
+
+    def start(
+        self,
+        config: RunConfig,
+        *,
+        measure_baseline: bool = False,
+        remeasure: bool = False,
+        baseline_wall_s: float | None = None,
+    ) -> Run:
+        """Start ``config``. With ``measure_baseline``: against the kept baseline of the
+        same workload (said so in the record), or, without one or with ``remeasure``,
+        after timing it one after another first. ``baseline_wall_s``: a baseline a
+        sequence measured (compare), used as given."""
         if self.is_running:
             raise RuntimeError("a run is already going; stop it first")
         self.tick_lateness_ms.clear()
         self.ticks = 0
         self.last_stop_s = None
-        if measure_baseline and self.needs_baseline(config):
-            self._pending = config
-            run = self._begin(baseline_config(config), BASELINE)
+        self._measured, self._kept = None, None
+        if measure_baseline and config.mode != BASELINE_MODE:
+            kept = None if remeasure else self.kept_baseline(config)
+            if kept is None:
+                self._measured = MeasuredRun(config, 1)
+                self._pending = config
+                run = self._begin(baseline_config(config), BASELINE)
+            else:
+                self._kept = kept
+                run = self._begin(config, MAIN, kept.wall_s)
         else:
-            run = self._begin(config, MAIN)
+            run = self._begin(config, MAIN, baseline_wall_s)
         self.runningChanged.emit(True)
         return run
 
-    def _begin(self, config: RunConfig, phase: str) -> Run:
-        baseline = None if config.mode == "sequential" else self.baseline_for(config)
+    def _begin(self, config: RunConfig, phase: str, baseline_wall_s: float | None = None) -> Run:
+        baseline = None if config.mode == BASELINE_MODE else baseline_wall_s
         self.run = Run(config, baseline_wall_s=baseline, stall_after_s=self.stall_after_s)
         self.phase = phase
         self.run.start()
@@ -181,20 +198,32 @@ class RunController(QObject):
         self.timer.stop()
         if run.stop_requested_at is not None:
             self.last_stop_s = time.perf_counter() - run.stop_requested_at
-        record = run.record()
-        if run.config.mode == "sequential" and run.ok and run.wall_s:
-            self._baselines[workload_key(run.config)] = run.wall_s
+        record = self._judged(run.record())
+        kept = KeptBaseline.from_record(record)
+        if kept is not None:
+            self._baselines[workload_key(run.config)] = kept
         self.history.append(record)
         if not run.ok:
             self._pending = None  # a baseline that failed measures nothing
         self.finished.emit(record)  # listeners may still call stop(), which drops _pending
         pending, self._pending = self._pending, None
-        if pending is not None:
-            self._begin(pending, MAIN)
+        if pending is not None and self._measured is not None:
+            self._begin(pending, MAIN, self._measured.next_baseline_wall_s())
             return
+        self._measured, self._kept = None, None
         self.phase = IDLE
         self.phaseChanged.emit(IDLE)
         self.runningChanged.emit(False)
+
+    def _judged(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record as the core's measured pair (or a kept baseline) judges it."""
+        if self._measured is not None and not self._measured.done:
+            self._measured.add_record(record)
+            if self.phase == MAIN:
+                return self._measured.result() or record
+        elif self._kept is not None and self.phase == MAIN:
+            return against_kept(record, self._kept)
+        return record
 
     def shutdown(self) -> None:
         """Blocking last resort at application exit: nothing may outlive the app."""

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..core.runner import Run
-from ..core.sweep import RunSequence
+from ..core.sequence import RunSequence
 
 
 class SequenceDriver(QObject):
@@ -54,7 +54,8 @@ class SequenceDriver(QObject):
             # done, or someone else started a run in between: this sequence ends here
             self._end(config is None and not sequence.cancelled)
             return
-        self._run = self.controller.start(config)
+        # a sequence that measured its own baseline (compare) says which; never a cached one
+        self._run = self.controller.start(config, baseline_wall_s=sequence.next_baseline_wall_s())
 
     def _on_finished(self, record: dict[str, Any]) -> None:
         if self.sequence is None or self.controller.run is not self._run:

@@ -20,6 +20,7 @@ from ..core.config import MAX_WORKERS, ConfigError
 from ..core.environment import start_methods
 from ..core.sweep import startup_comparison, startup_latencies
 from .lazy_plot import LazyPlot
+from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
 STARTUP_TIP = (
@@ -55,6 +56,7 @@ class StartupView(QWidget):
         self.summaryLabel = QLabel(f"Methods on this platform: {', '.join(self.methods)}.")
         self.summaryLabel.setObjectName("startupSummary")
         self.summaryLabel.setWordWrap(True)
+        self.loadFlag = LoadFlag("startupLoad")  # a busy machine slows every start
         controls = QHBoxLayout()
         controls.addWidget(QLabel("workers"))
         controls.addWidget(self.workersSpin)
@@ -69,6 +71,7 @@ class StartupView(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(controls)
         layout.addWidget(self.summaryLabel)
+        layout.addWidget(self.loadFlag)
         layout.addWidget(self.chart, 1)
         self.records: list[dict[str, Any]] = []
         self.driver.progressed.connect(self._on_progress)
@@ -106,6 +109,7 @@ class StartupView(QWidget):
             self.summaryLabel.setText(f"Cannot compare: {exc}")
             return False
         self.records = []
+        self.loadFlag.clear_flag()
         self.show_latencies([])
         self.summaryLabel.setText(f"Running the same workload under {', '.join(self.methods)}…")
         self.driver.start(sequence)
@@ -148,6 +152,7 @@ class StartupView(QWidget):
                 median_ms = statistics.median(values) * 1000
                 parts.append(f"{row['start_method']}: median {median_ms:.1f} ms")
         self.summaryLabel.setText("Start latency per worker · " + " · ".join(parts))
+        self.loadFlag.show_loads(self.records, "the start-method runs")
 
     def _on_ended(self, completed: bool) -> None:
         if not completed:

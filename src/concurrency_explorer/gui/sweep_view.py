@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.sweep import Sweep, beyond_ideal_note, cores
 from .lazy_plot import LazyPlot
+from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
 SWEEP_TIP = (
@@ -67,6 +68,7 @@ class SweepView(QWidget):
         self.statusLabel = QLabel("Mode, start method and kind come from the Workers panel.")
         self.statusLabel.setObjectName("sweepStatus")
         self.statusLabel.setWordWrap(True)
+        self.loadFlag = LoadFlag("sweepLoad")
         controls = QHBoxLayout()  # two short rows in one: narrow enough for big fonts
         controls.addWidget(QLabel("up to"))
         controls.addWidget(self.maxWorkersSpin)
@@ -86,6 +88,7 @@ class SweepView(QWidget):
         layout.addLayout(controls)
         layout.addLayout(run_row)
         layout.addWidget(self.statusLabel)
+        layout.addWidget(self.loadFlag)
         layout.addWidget(self.chart, 1)
         self.driver.progressed.connect(self._on_progress)
         self.driver.ended.connect(self._on_ended)
@@ -111,6 +114,10 @@ class SweepView(QWidget):
             [], [], pen=pg.mkPen("#c0392b", width=2), symbol="o", symbolSize=8,
             symbolBrush="#c0392b", name="measured",
         )  # fmt: skip
+        self.unreliableCurve = item.plot(
+            [], [], pen=None, symbol="o", symbolSize=14, symbolBrush=None,
+            symbolPen=pg.mkPen("#222", width=2), name="not reliable (see below the plot)",
+        )  # fmt: skip
         return self.plot
 
     def draw(self) -> None:
@@ -123,6 +130,8 @@ class SweepView(QWidget):
         self.idealCurve.setData(xs, [min(x, cores()) for x in xs])
         points = [p for p in sweep.points() if p["speedup"] is not None]
         self.measuredCurve.setData([p["workers"] for p in points], [p["speedup"] for p in points])
+        shaky = [p for p in points if not p.get("speedup_reliable")]
+        self.unreliableCurve.setData([p["workers"] for p in shaky], [p["speedup"] for p in shaky])
         self.plot.getPlotItem().setXRange(0.5, n + 0.5)
 
     def start_sweep(self) -> bool:
@@ -135,6 +144,7 @@ class SweepView(QWidget):
             self.statusLabel.setText(f"Cannot sweep: {exc}")
             return False
         self.sweep = sweep
+        self.loadFlag.clear_flag()
         self.draw()
         n = sweep.max_workers
         self.statusLabel.setText(
@@ -151,6 +161,7 @@ class SweepView(QWidget):
         if sweep is None:
             return
         self.draw()
+        self.loadFlag.show_loads(sweep.records, "the sweep's runs")
         points = [p for p in sweep.points() if p["speedup"] is not None]
         done = len(sweep.records)
         self.statusLabel.setText(
@@ -171,6 +182,13 @@ class SweepView(QWidget):
                 f"(ideal {best['ideal']}x). Dashed: the ideal; red: measured."
                 + (f" {note}" if note else "")
             )
+            shaky = [p for p in points if p["speedup"] is not None and not p["speedup_reliable"]]
+            if shaky:
+                why = shaky[0]["speedup_note"]
+                self.statusLabel.setText(
+                    f"{self.statusLabel.text()} Ringed points are not reliable "
+                    f"({len(shaky)} of {len(points)}): {why}."
+                )
         else:
             self.statusLabel.setText(f"Sweep ended early after {len(sweep.records)} runs.")
         self._sync(False)

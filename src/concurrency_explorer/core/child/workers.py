@@ -118,12 +118,19 @@ def _flush_before_dying(q: Any) -> None:
         q.join_thread()
 
 
-def _inject(fault: str, q: Any = None) -> None:
+def _inject(fault: str, q: Any = None, at: Any = None) -> None:
+    """Fail on purpose. ``at`` (a Progress at the fault's step) is sent first by the
+    faults that leave no final message, once the fault is armed: whoever watches
+    (the bar, a test) then knows the worker is past its last look at the stop event."""
     if fault in ("exit", "kill") and q is not None:
+        if at is not None:
+            put_final(q, at)
         _flush_before_dying(q)
     if fault == "raise":
         raise RuntimeError("injected fault: this worker raised on purpose")
     if fault == "hang":
+        if q is not None and at is not None:
+            put_final(q, at)
         while True:  # a stall: alive, silent, deaf to the stop event
             time.sleep(3600)
     if fault == "exit":
@@ -139,6 +146,8 @@ def _inject(fault: str, q: Any = None) -> None:
         if threading.current_thread() is not threading.main_thread():
             raise RuntimeError("the ignore-term fault needs a process of its own (mode process)")
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if q is not None and at is not None:
+            put_final(q, at)  # only now: SIGTERM can no longer end it
         while True:
             time.sleep(3600)
     raise ValueError(f"unknown fault {fault!r}")
@@ -218,7 +227,7 @@ def countdown(
             step()
             remaining -= 1
             if remaining == fault_at:
-                _inject(spec.fault or "", q)
+                _inject(spec.fault or "", q, Progress(wid, remaining, clock()))
             now = clock()
             if held is not None:
                 held.mark(now, not releases)

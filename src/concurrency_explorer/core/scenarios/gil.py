@@ -11,6 +11,7 @@ from typing import Any
 
 from ..config import RunConfig
 from ..environment import gil_enabled
+from ..load import combine
 from ._runs import cpu_parallelism, run_config
 from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s, load_average
 
@@ -69,6 +70,8 @@ def _compare(
     m["sequential_walls_s"] = walls
     m["sequential_cores_busy"] = cpu_parallelism(base_record)
     m["load_average"] = load_average()
+    load = combine([r["load"] for r in records if r.get("load")])
+    m["others_cores"], m["busy"] = load["others_cores"], load["busy"]
     return Measured(records, m)
 
 
@@ -83,10 +86,20 @@ def bars(m: dict[str, Any]) -> list[Bar]:
 
 
 def _load_note(m: dict[str, Any]) -> str:
+    """Why a lesson may not have shown: the cores other programs used (core/load.py)
+    while the runs ran, and the load average; a quiet machine is said to be quiet."""
     load = m.get("load_average")
-    if load is None:
-        return ""
-    return f" (load average {load:.1f} on {m['cpu_count']} cores: other programs used the CPU)"
+    others = m.get("others_cores")
+    average = "" if load is None else f"load average {load:.1f} on {m['cpu_count']} cores"
+    if others is None:
+        return f" ({average}: other programs used the CPU)" if average else ""
+    average = f"; {average}" if average else ""
+    if m.get("busy"):
+        return (
+            f" (the machine was busy: other programs used {others:.1f} of {m['cpu_count']} "
+            f"cores during these runs{average})"
+        )
+    return f" (the machine was quiet: other programs used {others:.1f} cores{average})"
 
 
 # -- gil-cpu -----------------------------------------------------------------------

@@ -1,0 +1,179 @@
+"""How much CPU the rest of the machine used while a run ran: the ``load`` record key.
+
+A speedup measured while a browser, a video call or another test suite eats cores
+says little about threads or processes. ``LoadMeter`` samples, on a small thread of
+its own (so neither the window's timer nor the CLI loop pays for it):
+
+- the whole machine's busy CPU seconds (``psutil.cpu_times()``: everything but idle
+  and iowait; ``steal`` counts, it is other virtual machines taking our cores);
+- this app's own: this process (every thread: the window, the poll loop) and every
+  process below it (workers, host processes, the forkserver, a local Dask cluster).
+  A child born during the run counts from zero; its last moments before it exits
+  are taken from the CPU seconds its workers reported, whichever is larger.
+
+``others_cores = (machine busy - own) / seconds``: how many cores other programs
+kept busy on average.
+
+Where "busy" starts, and why: ``BUSY_OTHERS_CORES`` = a quarter of one core. An idle
+machine's background and this meter's own blind spots (a child's last tick before
+it exits, the fork itself) stay below 0.1 core here. Above a quarter of a core,
+any one of the run's workers may lose a quarter of its core to another program,
+more than the 10 % a measured speedup is allowed to be off (reliability.py). The line is
+absolute, not a share of the cores: one worker slowed by 25 % holds up a parallel
+run however many idle cores the machine has elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import psutil
+
+from .reliability import cores
+
+BUSY_OTHERS_CORES = 0.25
+SAMPLE_EVERY_S = 0.2
+_IDLE_FIELDS = ("idle", "iowait", "guest", "guest_nice")  # guest time is inside user already
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine spent busy since boot, summed over cores."""
+    times = psutil.cpu_times()
+    return sum(getattr(times, name) for name in times._fields if name not in _IDLE_FIELDS)
+
+
+def _cpu_s(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def is_busy(others_cores: float) -> bool:
+    return others_cores >= BUSY_OTHERS_CORES
+
+
+class LoadMeter:
+    """Samples from ``start()`` to ``stop()``; ``result()`` is the record's ``load``."""
+
+    def __init__(self, every_s: float = SAMPLE_EVERY_S) -> None:
+        self.every_s = every_s
+        self._me = psutil.Process()
+        self._own: dict[int, list[float]] = {}  # pid -> [cpu at first sight, latest cpu]
+        self._known: dict[int, psutil.Process] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._t0: float | None = None
+        self._t1: float | None = None
+        self._busy0 = 0.0
+        self._busy1 = 0.0
+        self._epoch0 = 0.0
+        self.samples = 0
+
+    def start(self) -> None:
+        """Take the first snapshot now; keep sampling on a daemon thread until ``stop``."""
+        self._epoch0 = time.time()
+        self._t0 = time.perf_counter()
+        self._busy0 = machine_busy_s()
+        self._sample()
+        self._thread = threading.Thread(
+            target=self._loop, name="concurrency-explorer-load", daemon=True
+        )
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._sample()
+
+    def _sample(self) -> None:
+        try:
+            children = self._me.children(recursive=True)
+        except psutil.Error:
+            children = []
+        with self._lock:
+            for process in [self._me, *children]:
+                process = self._known.setdefault(process.pid, process)
+                try:
+                    cpu = _cpu_s(process)
+                    born_before = process.create_time() < self._epoch0 - 0.01
+                except psutil.Error:
+                    continue  # gone between the listing and the read: keep its last value
+                if process.pid not in self._own:
+                    self._own[process.pid] = [cpu if born_before else 0.0, cpu]
+                else:
+                    self._own[process.pid][1] = cpu
+            self.samples += 1
+
+    def stop(self) -> None:
+        """Last snapshot and join the thread. Safe to call twice."""
+        if self._t0 is None or self._t1 is not None:
+            return
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+        self._sample()
+        self._busy1 = machine_busy_s()
+        self._t1 = time.perf_counter()
+
+    def own_cpu_s(self, reported: Mapping[int, float] | None = None) -> float:
+        """This app's CPU seconds in the window; ``reported``: pid -> CPU its workers said."""
+        reported = reported or {}
+        with self._lock:
+            own = {pid: last - first for pid, (first, last) in self._own.items()}
+        for pid, cpu in reported.items():
+            if pid != self._me.pid:
+                own[pid] = max(own.get(pid, 0.0), cpu)
+        return sum(own.values())
+
+    def result(self, reported: Mapping[int, float] | None = None) -> dict[str, Any]:
+        """``{"others_cores", "busy", "cores", "own_cores", "seconds", "busy_threshold_cores"}``."""
+        if self._t0 is None:
+            return empty_load()
+        t1 = self._t1 if self._t1 is not None else time.perf_counter()
+        busy1 = self._busy1 if self._t1 is not None else machine_busy_s()
+        seconds = max(t1 - self._t0, 1e-6)
+        own = self.own_cpu_s(reported)
+        others = max(0.0, (busy1 - self._busy0) - own) / seconds
+        return {
+            "others_cores": round(others, 3),
+            "busy": is_busy(others),
+            "cores": cores(),
+            "own_cores": round(own / seconds, 3),
+            "seconds": round(seconds, 3),
+            "busy_threshold_cores": BUSY_OTHERS_CORES,
+        }
+
+
+def empty_load() -> dict[str, Any]:
+    """A run that never started used no time: nothing to say about the machine."""
+    return {"others_cores": 0.0, "busy": False, "cores": cores(), "own_cores": 0.0,
+            "seconds": 0.0, "busy_threshold_cores": BUSY_OTHERS_CORES}  # fmt: skip
+
+
+def reported_cpu_by_pid(workers: Iterable[Mapping[str, Any]]) -> dict[int, float]:
+    """pid -> the CPU seconds the workers in that process reported (record entries)."""
+    by_pid: dict[int, float] = {}
+    for w in workers:
+        if w.get("pid") and w.get("cpu_s") is not None and w["pid"] != os.getpid():
+            by_pid[w["pid"]] = by_pid.get(w["pid"], 0.0) + w["cpu_s"]
+    return by_pid
+
+
+def combine(loads: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The load over several runs (a run and its baselines): the busiest one counts.
+
+    A disturbed baseline skews a speedup as much as a disturbed run, so the worst
+    of them decides; ``runs`` keeps each one's ``others_cores``.
+    """
+    loads = [dict(load) for load in loads if load]
+    if not loads:
+        return empty_load()
+    worst = max(loads, key=lambda load: load.get("others_cores", 0.0))
+    combined = dict(worst)
+    combined["busy"] = any(load.get("busy") for load in loads)
+    combined["runs"] = [load.get("others_cores", 0.0) for load in loads]
+    combined["includes_baseline"] = True
+    return combined

@@ -1,0 +1,67 @@
+"""The busy flag: one label, the same words in Compare, Sweep and Start-up cost.
+
+It reads the ``load`` key of the runs' records (measured by ``core/load.py``) and says,
+in red, when other programs used a noticeable share of the cores while they ran, so a
+figure that could not show its lesson is never shown as if it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ..core.load import BUSY_OTHERS_CORES, combine
+
+BUSY_STYLE = "color: #b03a2e; font-weight: bold;"
+TIP = (
+    "While each run (and its baseline) ran, the app measured how much CPU the rest of the "
+    "machine used: all CPU time minus this app's own processes and threads. From "
+    f"{BUSY_OTHERS_CORES} of a core on, other programs can slow any one worker by a quarter, "
+    "more than a speedup's noise margin: the machine counts as busy and speedups are "
+    "shown but marked not reliable."
+)
+
+
+def load_flag_text(loads: Iterable[dict[str, Any] | None], what: str = "these runs") -> str:
+    """``"Busy machine: other programs used up to 1.6 of 2 cores during 3 of 3 runs…"``."""
+    known = [load for load in loads if load]
+    if not known:
+        return ""
+    worst = combine(known)
+    others, total = worst["others_cores"], worst.get("cores", "?")
+    if worst["busy"]:
+        busy = sum(1 for load in known if load.get("busy"))
+        return (
+            f"Busy machine: other programs used up to {others:.1f} of {total} cores during "
+            f"{busy} of {len(known)} of {what}. The figures are shown, but marked not "
+            "reliable: they may show the other programs, not the engines."
+        )
+    return f"Quiet machine: other programs used at most {others:.1f} of {total} cores."
+
+
+class LoadFlag(QLabel):
+    """Empty until runs finished; then the machine's load over them, red when busy."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setAccessibleName("Machine load during these runs")
+        self.setToolTip(TIP)
+        self.setWordWrap(True)
+        self.busy = False
+        self.hide()
+
+    def show_loads(self, records: Iterable[dict[str, Any]], what: str = "these runs") -> None:
+        loads = [r.get("load") for r in records]
+        text = load_flag_text(loads, what)
+        self.busy = text.startswith("Busy")
+        self.setStyleSheet(BUSY_STYLE if self.busy else "")
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear_flag(self) -> None:
+        self.busy = False
+        self.setText("")
+        self.hide()
