@@ -168,14 +168,18 @@ def make_target(kind: str, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "link-to-fifo", "folder"])
 @pytest.mark.parametrize("flag", ["--save-config", "--record", "--csv", "--trace"])
-def test_cli_writers_refuse_unsafe_targets_before_running(flag, kind, tmp_path, capsys):
+def test_cli_writers_refuse_unsafe_targets_before_running(
+    flag, kind, tmp_path, capsys, monkeypatch
+):
     target = make_target(kind, tmp_path)
     before = os.lstat(target)
-    assert main(["run", "--mode", "thread", "--counts", "2,2", flag, str(target)]) == 2
+    monkeypatch.chdir(tmp_path)  # a relative name, as typed: "./pipe"
+    assert main(["run", "--mode", "thread", "--counts", "2,2", flag, f"./{target.name}"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""  # nothing ran
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and "nothing written" in lines[0], captured.err
+    assert lines[0].count(f"{target.name}:") == 1, "the file is named once"
     assert same_node(target, before)
 
 

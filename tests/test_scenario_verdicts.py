@@ -133,6 +133,12 @@ def test_gil_cpu_verdict_follows_the_speedups():
     assert ok and "0.98 CPU-seconds per second" in text and "load average 9.0" in text
     ok, text = judge("gil-cpu", _gil(0.98, 1.0, cpu_count=1))
     assert ok and "one core" in text
+    # So busy that the threads got a tenth of a core: that shows the load, not the GIL.
+    starved = _gil(1.7, 1.5, thread_cores_busy=0.08, process_cores_busy=0.08, busy=True,
+                   others_cores=1.96, load_average=40.0)  # fmt: skip
+    ok, text = judge("gil-cpu", starved)
+    assert not ok and "too little to tell" in text and "machine was busy" in text
+    assert "other programs used 2.0 of" in text
 
 
 def test_io_threads_verdict_follows_the_speedup():

@@ -306,7 +306,7 @@ def save_experiment(
         raise _fail(path, f"refusing to save an invalid experiment: {problem}")
     reason = check_writable(path)
     if reason:  # the reason names the file too: say it once
-        raise _fail(path, f"cannot save: {reason.removeprefix(f'{os.fspath(path)}: ')}")
+        raise _fail(path, f"cannot save: {reason.removeprefix(f'{Path(path)}: ')}")
     try:
         return write_atomic(path, json.dumps(data, indent=2) + "\n")
     except OSError as exc:

@@ -8,7 +8,7 @@ of Qt calls).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -50,6 +50,9 @@ def state_colour(state: str) -> str:
     return dark if window.lightnessF() < 0.5 else light
 
 
+BAR_LINES = 1.5  # a bar's height in lines of its text (normal mode)
+STAGE_BAR_LINES = 2.0  # in presentation mode
+
 EMPTY_HINT = (
     "Press Run (Ctrl+R or F5). One bar per worker appears here; bars that move at the "
     "same moment are workers running at the same time."
@@ -69,7 +72,7 @@ STATE_TIPS = {
 class WorkerRow:
     """The widgets of one worker (not a QWidget: rows share one grid layout)."""
 
-    def __init__(self, grid: QGridLayout, index: int, count: int) -> None:
+    def __init__(self, grid: QGridLayout, index: int, count: int, bar_lines: float = 1.5) -> None:
         self.index = index
         self.grid = grid  # extensions may add widgets in columns 3+ of row ``index``
         self.value_updates = 0  # setValue calls made (the stress test counts them)
@@ -81,12 +84,17 @@ class WorkerRow:
         self.bar.setAccessibleName(f"Worker {index} progress")
         self.bar.setRange(0, count)
         self.bar.setValue(0)
-        self.bar.setFormat("%v / %m")
+        self.bar.setFormat("%v / %m")  # for screen readers; the count is drawn beside it
+        # Text drawn on the bar straddles the fill (half on the chunk, half on the groove):
+        # the count is read from the state label beside the bar instead.
+        self.bar.setTextVisible(False)
         self.state = QLabel("pending")
         self.state.setObjectName(f"workerState{index}")
         self.state.setAccessibleName(f"Worker {index} state")
-        self.state.setMinimumWidth(150)
         self.state.setWordWrap(True)  # big fonts wrap the state, never widen the window
+        self._widest = f"starting · {count:,} left"  # the longest usual state text
+        self.bar_lines = bar_lines
+        self.fit_text()
         self.bar.setMinimumWidth(120)
         grid.addWidget(self.label, index, 0)
         grid.addWidget(self.bar, index, 1)
@@ -139,7 +147,17 @@ class WorkerRow:
             self.state.setToolTip(tip.strip())
             self.bar.setToolTip(tip.strip())
 
+    def fit_text(self) -> None:
+        """Room for the usual state text on one line at the current font size."""
+        font = QFont(self.state.font())
+        font.setBold(True)  # as recolour() draws it
+        metrics = QFontMetrics(font)
+        self.state.setMinimumWidth(max(150, metrics.horizontalAdvance(self._widest) + 8))
+        # a bar as tall as a line and a half of text (presentation mode: two lines)
+        self.bar.setMinimumHeight(round(metrics.height() * self.bar_lines))
+
     def recolour(self) -> None:
+        self.fit_text()
         if self._state:
             self.state.setStyleSheet(f"color: {state_colour(self._state)}; font-weight: bold;")
 
@@ -166,6 +184,7 @@ class WorkersView(QScrollArea):
         self._processes = True  # does the current run's engine make a process per worker?
         self._queued = False  # do the current run's workers run one after another?
         self._retired_updates = 0
+        self.bar_lines = BAR_LINES  # bar height in lines of text; presentation mode sets it
         self._build([])
 
     @property
@@ -180,7 +199,7 @@ class WorkersView(QScrollArea):
         grid = QGridLayout(inner)
         grid.setColumnStretch(1, 1)
         self.grid = grid
-        self.rows = [WorkerRow(grid, i, count) for i, count in enumerate(counts)]
+        self.rows = [WorkerRow(grid, i, count, self.bar_lines) for i, count in enumerate(counts)]
         if not counts:
             hint = QLabel(EMPTY_HINT)
             hint.setObjectName("workersHint")
@@ -212,6 +231,8 @@ class WorkersView(QScrollArea):
         self._build([])
 
     def recolour(self) -> None:
-        """The theme changed: state colours that read on the new background."""
+        """The looks changed: state colours that read on the new background, and
+        state columns as wide as their text at the new size."""
         for row in self.rows:
+            row.bar_lines = self.bar_lines
             row.recolour()
