@@ -18,6 +18,7 @@ FIGURES = [
     "start_latency",
     "scaling",
     "queue_path",
+    "gil",
     "gui_responsiveness",
     "gui_at_scale",
     "startup",
