@@ -161,6 +161,14 @@ def add_run_arguments(parser: argparse.ArgumentParser, *, track_given: bool = Fa
         "fewer than workers makes tasks wait for a slot and reuse warm workers",
     )
     add_python(parser, track_given=track_given)
+    parser.add_argument(
+        "--switch-interval",
+        default=_default(None, track_given),
+        metavar="SECONDS",
+        help="thread, pool-thread, asyncio, sequential: sys.setswitchinterval in the workers' "
+        "host (Python's default: 0.005); longer makes CPU-bound threads hand the GIL over "
+        "less often (the record's gil.handoffs)",
+    )
     add_scheduler(parser, track_given=track_given)
     parser.add_argument(
         "--no-yield",

@@ -50,6 +50,8 @@ def headline(record: dict[str, Any]) -> str:
         sentence += f", {approx}{factor:.1f}x {relation} than one after another"
         if basis == "estimated":
             sentence += " (estimated from each worker's own work time)"
+        elif record.get("speedup_reliable") is False:
+            sentence += " (not reliable: see why below)"
     dropped = sum(w.get("dropped", 0) for w in workers)
     if dropped:
         sentence += f"; {dropped} progress messages dropped (queue full)"

@@ -49,8 +49,11 @@ PAGE_EXAMPLE: dict[str, Any] = {
     "workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1,
 }  # fmt: skip
 START_METHOD_TIP = teaching_text("start-method")
-HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
+HIDDEN_KEYS = (
+    "step_iterations", "step_bytes", "report_interval_s", "faults", "echo", "worker_kinds"
+)  # fmt: skip
 PYTHON_TIP = teaching_text("python")
+SWITCH_INTERVAL_TIP = teaching_text("switch-interval")
 SCHEDULER_TIP = teaching_text("scheduler")
 
 
@@ -98,16 +101,7 @@ class ConfigPanel(QGroupBox):
         self.setObjectName("configPanel")
         self.setAccessibleName("Run configuration")
         self._extra: dict[str, object] = {}  # settings without widgets (scenarios, faults)
-        self._build_mode_choice()
-        self._build_workload_fields()
-        self._build_presets()
-        self._build_interpreter_fields()
-        self._build_feedback_labels()
-        self._build_layout()
-        self._connect_changes()
 
-    def _build_mode_choice(self) -> None:
-        """Mode and start method: every registered engine, with its tooltip."""
         self.modeCombo = QComboBox()
         _named(self.modeCombo, "modeCombo", "Mode", "How the workers run.")
         avail = availability()
@@ -136,8 +130,6 @@ class ConfigPanel(QGroupBox):
                 Qt.ItemDataRole.ToolTipRole,
             )
 
-    def _build_workload_fields(self) -> None:
-        """How many workers, how far each counts, and what a step does."""
         self.workersSpin = QSpinBox()
         _named(
             self.workersSpin,
@@ -205,8 +197,18 @@ class ConfigPanel(QGroupBox):
         self.queueSizeSpin.setValue(DEFAULT_QUEUE_SIZE)
         self.queueSizeSpin.setSpecialValueText("unbounded")
 
-    def _build_presets(self) -> None:
-        """The Page example and Defaults buttons."""
+        self.switchIntervalSpin = QDoubleSpinBox()
+        _named(
+            self.switchIntervalSpin,
+            "switchIntervalSpin",
+            "GIL switch interval in milliseconds",
+            SWITCH_INTERVAL_TIP,
+        )
+        self.switchIntervalSpin.setRange(0.0, 1000.0)
+        self.switchIntervalSpin.setDecimals(1)
+        self.switchIntervalSpin.setSuffix(" ms")
+        self.switchIntervalSpin.setSpecialValueText("Python's default (5 ms)")
+
         self.pagePresetButton = QPushButton("Page e&xample")
         _named(
             self.pagePresetButton,
@@ -225,8 +227,6 @@ class ConfigPanel(QGroupBox):
         )
         self.defaultsButton.clicked.connect(self.restore_defaults)
 
-    def _build_interpreter_fields(self) -> None:
-        """Another Python for the workers, and a Dask scheduler."""
         self.pythonEdit = QLineEdit()
         _named(self.pythonEdit, "pythonEdit", "Python interpreter for the workers", PYTHON_TIP)
         self.pythonEdit.setPlaceholderText("this Python; e.g. /usr/bin/python3.14t")
@@ -251,8 +251,6 @@ class ConfigPanel(QGroupBox):
         self.schedulerEdit.setPlaceholderText("a LocalCluster; or tcp://HOST:PORT")
         self.schedulerEdit.setClearButtonEnabled(True)
 
-    def _build_feedback_labels(self) -> None:
-        """The resulting counts, the other settings and the error line."""
         self.countsPreview = QLabel()
         _named(self.countsPreview, "countsPreview", "Resulting counts")
         self.countsPreview.setWordWrap(True)
@@ -264,8 +262,6 @@ class ConfigPanel(QGroupBox):
         self.errorLabel.setWordWrap(True)
         self.errorLabel.setStyleSheet("color: #c0392b;")
 
-    def _build_layout(self) -> None:
-        """One labelled row per setting (each label a buddy), the presets, the feedback."""
         form = QFormLayout()
         rows = (
             ("&Mode", self.modeCombo),
@@ -277,6 +273,7 @@ class ConfigPanel(QGroupBox):
             ("&Kind", self.kindCombo),
             ("S&leep per step", self.stepSleepSpin),
             ("&Queue size", self.queueSizeSpin),
+            ("GIL switch &interval", self.switchIntervalSpin),
             ("P&ython", self.pythonRow),
             ("Sc&heduler", self.schedulerEdit),
         )
@@ -296,13 +293,12 @@ class ConfigPanel(QGroupBox):
         layout.addWidget(self.extrasLabel)
         layout.addWidget(self.errorLabel)
 
-    def _connect_changes(self) -> None:
-        """Any change re-checks and re-describes the configuration."""
         for combo in (self.modeCombo, self.startMethodCombo, self.kindCombo):
             combo.currentIndexChanged.connect(self._on_changed)
         for spin in (self.workersSpin, self.countSpin, self.queueSizeSpin):
             spin.valueChanged.connect(self._on_changed)
         self.stepSleepSpin.valueChanged.connect(self._on_changed)
+        self.switchIntervalSpin.valueChanged.connect(self._on_changed)
         self.countsEdit.textChanged.connect(self._on_changed)
         self.pythonEdit.textChanged.connect(self._on_changed)
         self.schedulerEdit.textChanged.connect(self._on_changed)
@@ -344,9 +340,13 @@ class ConfigPanel(QGroupBox):
             text = edit.text().strip()
             if text and name in engine.options:  # other modes ignore the field (it is greyed)
                 values[name] = text
-        faults = values.get("faults")
-        if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
-            values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
+        switch_ms = self.switchIntervalSpin.value()
+        if switch_ms and "switch_interval_s" in engine.options:
+            values["switch_interval_s"] = round(switch_ms / 1000, 6)
+        for key in ("faults", "worker_kinds"):  # a preset's, for workers that no longer exist
+            mapping = values.get(key)
+            if isinstance(mapping, dict):
+                values[key] = {k: v for k, v in mapping.items() if k < self.workersSpin.value()}
         return RunConfig(**values)
 
     def set_config(self, config: RunConfig) -> None:
@@ -360,6 +360,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo,
             self.stepSleepSpin,
             self.queueSizeSpin,
+            self.switchIntervalSpin,
             self.pythonEdit,
             self.schedulerEdit,
         )
@@ -380,6 +381,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo.setCurrentIndex(self.kindCombo.findData(config.kind))
             self.stepSleepSpin.setValue(config.step_sleep_s * 1000)
             self.queueSizeSpin.setValue(config.queue_size)
+            self.switchIntervalSpin.setValue((config.switch_interval_s or 0.0) * 1000)
             # remembered choices of this machine: a config without them keeps the fields
             if config.python is not None:
                 self.pythonEdit.setText(config.python)
@@ -452,6 +454,14 @@ class ConfigPanel(QGroupBox):
             python_tip = f"Not used by this mode ({self.mode}).\n\n" + python_tip
         self.pythonEdit.setToolTip(python_tip)
         self.schedulerEdit.setEnabled("scheduler" in options)
+        takes_switch = "switch_interval_s" in options
+        self.switchIntervalSpin.setEnabled(takes_switch)
+        self.switchIntervalSpin.setToolTip(
+            SWITCH_INTERVAL_TIP
+            if takes_switch
+            else f"Not used by this mode ({self.mode}): its workers do not share one GIL.\n\n"
+            + SWITCH_INTERVAL_TIP
+        )
 
     def _describe_extras(self) -> str:
         parts = []
@@ -461,6 +471,10 @@ class ConfigPanel(QGroupBox):
                 "injected faults: "
                 + ", ".join(f"worker {k} {v}" for k, v in sorted(faults.items()))
             )
+        kinds = self._extra.get("worker_kinds")
+        if isinstance(kinds, dict) and kinds:
+            pairs = ", ".join(f"worker {k} {v}" for k, v in sorted(kinds.items()))
+            parts.append(f"per-worker kinds: {pairs}")
         for key in ("step_iterations", "step_bytes", "report_interval_s", "echo"):
             if key in self._extra:
                 parts.append(f"{key.replace('_', ' ')} = {self._extra[key]}")

@@ -8,11 +8,12 @@ signals (see ``extensions.py``); none of them needs to edit this file.
 
 from __future__ import annotations
 
+import html
 import os
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -31,7 +32,8 @@ from PySide6.QtWidgets import (
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import get_engine_class
 from ..core.runner import Run
-from ..resources import teaching_html, teaching_text
+from ..core.verdict import Verdict, run_verdict
+from ..resources import resource_path, teaching_html, teaching_text
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
@@ -60,20 +62,9 @@ class MainWindow(QMainWindow):
         self.resize(*initial_size())
         self.controller = RunController(self)
         self._close_when_stopped = False
-        left = self._build_controls_pane()
-        workers_pane = self._build_workers_pane()
-        self._build_central(left, workers_pane)
-        self._build_status_bar()
-        self._build_menus()
-        self._connect()
-        self._sync_buttons(False)
-        self._explain()
+        self._baseline_ran = False  # this press of Run timed its baseline first (two steps)
+        self._verdict: Verdict | None = None  # of the latest run, shown in verdictLabel
 
-        for install in extensions.INSTALLERS:
-            install(self)
-
-    def _build_controls_pane(self) -> QWidget:
-        """The left pane: Workers panel, baseline box, Run/Stop/Reset, what to expect."""
         self.configPanel = ConfigPanel()
         self.measureBaselineCheck = QCheckBox("Time one after another first (&baseline)")
         self.measureBaselineCheck.setObjectName("measureBaselineCheck")
@@ -118,25 +109,35 @@ class MainWindow(QMainWindow):
         self.explainLabel.setTextFormat(Qt.TextFormat.PlainText)
         left_layout.addWidget(self.explainLabel)
         left_layout.addStretch(1)
-        return left
 
-    def _build_workers_pane(self) -> QWidget:
-        """The bars, under the run's phase."""
         self.phaseLabel = QLabel()
         self.phaseLabel.setObjectName("phaseLabel")
         self.phaseLabel.setAccessibleName("Run phase")
         self.phaseLabel.setWordWrap(True)
         self.phaseLabel.setStyleSheet("font-weight: bold;")
+        self.verdictLabel = QLabel()
+        self.verdictLabel.setObjectName("verdictLabel")
+        self.verdictLabel.setAccessibleName("Verdict")
+        self.verdictLabel.setWordWrap(True)
+        self.verdictLabel.setTextFormat(Qt.TextFormat.RichText)  # only verdict_html()
+        self.verdictLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdictLabel.setToolTip(
+            "The run in one sentence, from what was measured in this run on this machine; "
+            "when the number is not to be trusted (estimated, a busy machine), it says why."
+        )
+        verdict_font = QFont(self.verdictLabel.font())
+        verdict_font.setPointSizeF(max(1.0, verdict_font.pointSizeF()) * 1.15)
+        verdict_font.setBold(True)
+        self.verdictLabel.setFont(verdict_font)  # presentation mode sets it larger still
+        self.verdictLabel.hide()  # until a run has a verdict
         self.workersView = WorkersView()
         workers_pane = QWidget()
         workers_layout = QVBoxLayout(workers_pane)
         workers_layout.setContentsMargins(0, 0, 0, 0)
         workers_layout.addWidget(self.phaseLabel)
+        workers_layout.addWidget(self.verdictLabel)
         workers_layout.addWidget(self.workersView, 1)
-        return workers_pane
 
-    def _build_central(self, left: QWidget, workers_pane: QWidget) -> None:
-        """Controls left; bars above the view tabs (Results first) right."""
         self.resultsView = ResultsView()
         self.viewTabs = QTabWidget()
         self.viewTabs.setObjectName("viewTabs")
@@ -155,8 +156,6 @@ class MainWindow(QMainWindow):
         splitter.setSizes([360, 840])
         self.setCentralWidget(splitter)
 
-    def _build_status_bar(self) -> None:
-        """What happens now, and how late the window's timer ticks."""
         self.statusLabel = ElidedLabel("Ready")
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Status")
@@ -167,8 +166,6 @@ class MainWindow(QMainWindow):
         self.tickLatenessLabel.setToolTip(LATENESS_TIP)
         self.statusBar().addPermanentWidget(self.tickLatenessLabel)
 
-    def _build_menus(self) -> None:
-        """File, Run, View and Help, with an action (shortcut, tooltip) per button."""
         self.menus: dict[str, QMenu] = {}
         for key, text in (("File", "&File"), ("Run", "R&un"), ("View", "&View"), ("Help", "&Help")):
             self.menus[key] = self.menuBar().addMenu(text)
@@ -223,8 +220,6 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.menus["Help"].addAction(self.conceptsAction)
 
-    def _connect(self) -> None:
-        """Buttons, the Workers panel and the run controller to what they do."""
         self.runButton.clicked.connect(self.start_run)
         self.stopButton.clicked.connect(self.stop_run)
         self.resetButton.clicked.connect(self.reset)
@@ -233,6 +228,11 @@ class MainWindow(QMainWindow):
         self.controller.updated.connect(self._on_updated)
         self.controller.finished.connect(self._on_finished)
         self.controller.runningChanged.connect(self._sync_buttons)
+        self._sync_buttons(False)
+        self._explain()
+
+        for install in extensions.INSTALLERS:
+            install(self)
 
     # -- building blocks -------------------------------------------------------
 
@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.statusLabel.setText(f"Cannot run: {exc}")
             return None
+        self._baseline_ran = False
         measure = self.measureBaselineCheck.isChecked() or remeasure
         return self.controller.start(config, measure_baseline=measure, remeasure=remeasure)
 
@@ -309,6 +310,9 @@ class MainWindow(QMainWindow):
         self.workersView.clear()
         self.resultsView.clear()
         self.phaseLabel.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
+        self._verdict = None
         self.statusLabel.setText("Ready")
         self.tickLatenessLabel.setText("Window tick: idle")
         self.wasReset.emit()
@@ -318,7 +322,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("conceptsDialog")
         box.setWindowTitle("What am I seeing?")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(CONCEPTS_HTML)
+        box.setText(CONCEPTS_HTML + lessons_source_html())
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -357,8 +361,14 @@ class MainWindow(QMainWindow):
     def _on_started(self, run: Run) -> None:
         self.workersView.show_run(run)
         self.resultsView.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
+        self._verdict = None
         text = self._phase_text(run)
-        if self.controller.phase != BASELINE and self.measureBaselineCheck.isChecked():
+        if self.controller.phase == BASELINE:
+            self._baseline_ran = True
+        elif self._baseline_ran:  # a counter only when there were two steps
+            self._baseline_ran = False
             text = "Step 2 of 2: " + text[0].lower() + text[1:]
         self.phaseLabel.setText(text)
         self.statusLabel.setText(text)
@@ -397,8 +407,31 @@ class MainWindow(QMainWindow):
         if self.controller.phase == BASELINE and self.controller.is_running:
             return  # the chosen run starts next
         self.phaseLabel.setText(self._finished_text(record))
+        self.show_verdict(run_verdict(record))
         if self._close_when_stopped and not self.controller.is_running:
             self.close()
+
+    def show_verdict(self, verdict: Verdict | None = None) -> None:
+        """The run's verdict above the bars (again, briefer or fuller, when the looks
+        change: ``None`` keeps the last one)."""
+        verdict = verdict or self._verdict
+        if verdict is None:
+            return
+        self._verdict = verdict
+        presentation = getattr(self, "presentation", None)
+        brief = presentation is not None and presentation.presenting
+        self.verdictLabel.setText(verdict_html(verdict, brief))
+        self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
+        self.verdictLabel.setToolTip(verdict_text(verdict))
+        self.verdictLabel.show()
+
+    def show_verdict_text(self, rich: str, plain: str) -> None:
+        """Another verdict in the label (a scenario's), kept as it is through looks changes."""
+        self._verdict = None
+        self.verdictLabel.setText(rich)
+        self.verdictLabel.setAccessibleDescription(plain)
+        self.verdictLabel.setToolTip(plain)
+        self.verdictLabel.show()
 
     def _finished_text(self, record: dict[str, Any]) -> str:
         wall = record.get("wall_s") or 0.0
@@ -435,6 +468,36 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):
             timer.stop()
         super().closeEvent(event)
+
+
+def lessons_source_html() -> str:
+    """Where the scenarios' lessons come from, named once (resources/text)."""
+    try:
+        return resource_path("text", "lessons-source.html").read_text(encoding="utf-8")
+    except OSError:  # a broken install: Help still opens, without this part
+        return ""
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The sentence, and when its number is not to be trusted, why not."""
+    if verdict.reliable or not verdict.note:
+        return verdict.sentence
+    return f"{verdict.sentence}\nNot a reliable figure: {verdict.note.rstrip('.')}."
+
+
+def verdict_html(verdict: Verdict, brief: bool = False) -> str:
+    """``verdict_text`` for the label: the sentence big, the reason smaller below it.
+
+    ``brief`` (on stage, where four bars and a chart share 720 px): only the first of
+    the reasons, and where the others are; the label's tooltip has them all.
+    """
+    first, _, why = verdict_text(verdict).partition("\n")
+    text = html.escape(first)
+    if why and brief and ";" in why:
+        why = why.split(";", 1)[0] + "; more in Results."
+    if why:
+        text += f"<div style='font-size: 60%; font-weight: normal'>{html.escape(why)}</div>"
+    return text
 
 
 def initial_size() -> tuple[int, int]:

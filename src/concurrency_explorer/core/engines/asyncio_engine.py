@@ -15,7 +15,7 @@ class AsyncioEngine(HostEngine):
     mode = "asyncio"
     label = "asyncio coroutines"
     host_entry = "aio_worker:host_coroutines"
-    options = frozenset({"no_yield", "python"})
+    options = frozenset({"no_yield", "python", "switch_interval_s"})
     description = (
         "Coroutines on one event loop, one thread: concurrency without parallelism. "
         "They take turns only where they await; one that never awaits stops all others."

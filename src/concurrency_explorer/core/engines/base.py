@@ -47,6 +47,9 @@ class Engine(ABC):
     #: RunConfig options beyond the common ones that this engine understands
     #: (e.g. ``pool_size``); validation refuses the others for this mode.
     options: ClassVar[frozenset[str]] = frozenset()
+    #: True when the workers share one interpreter (threads of a host, coroutines):
+    #: they then log when they held its GIL, and the record gains ``gil``
+    gil_stamps: ClassVar[bool] = False
 
     # -- what the window and the CLI say about this mode (plain words) ---------------
     #: the mode menu's tooltip: teaching text; ``description`` when empty

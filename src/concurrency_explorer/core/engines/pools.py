@@ -331,7 +331,7 @@ def run_all():
         return list(pool.map(countdown, range(len(COUNTS)), COUNTS))
 """
 
-    options = frozenset({"pool_size", "python"})
+    options = frozenset({"pool_size", "python", "switch_interval_s"})
 
     @classmethod
     def host_engine(cls, config: RunConfig) -> PoolThreadEngine:

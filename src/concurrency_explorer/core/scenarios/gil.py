@@ -16,6 +16,7 @@ from ._runs import cpu_parallelism, run_config
 from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s, load_average
 
 PLURALS = {"thread": "threads", "process": "processes"}
+STARVED_CORES = 0.8  # threads that got less CPU than this together show the load, not the GIL
 # about 0.8 s of work per worker: 0.3 s flipped the verdict under a little load (QA)
 CPU_CONFIG = RunConfig(mode="thread", workers=2, counts=(1000, 1000), kind="cpu")
 IO_CONFIG = RunConfig(mode="thread", workers=4, counts=(40,) * 4, kind="io", step_sleep_s=0.01)
@@ -120,9 +121,17 @@ def judge_cpu(m: dict[str, Any]) -> Verdict:
     # With a GIL, threads' CPU seconds per wall second stay at or below 1 whatever the
     # baseline did: the steadier sign on a busy machine.
     one_at_a_time = busy is not None and busy <= 1.15
-    gil_shown = t < 1.3 or one_at_a_time
+    # When other programs left the threads well under one core between them, their CPU
+    # use cannot tell taking turns (the GIL) from being starved (the machine).
+    starved = bool(m.get("busy")) and busy is not None and busy < STARVED_CORES
+    gil_shown = t < 1.3 or (one_at_a_time and not starved)
     if t < 1.3:
         text += ", no real speedup: the threads took turns holding the GIL."
+    elif starved:
+        text += (
+            f", but between them they got only {busy:.2f} CPU-seconds per second: too "
+            f"little to tell whether they took turns{_load_note(m)}."
+        )
     elif one_at_a_time:
         text += (
             f", yet between them they used only {busy:.2f} CPU-seconds per second: one "
