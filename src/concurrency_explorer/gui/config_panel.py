@@ -101,7 +101,17 @@ class ConfigPanel(QGroupBox):
         self.setObjectName("configPanel")
         self.setAccessibleName("Run configuration")
         self._extra: dict[str, object] = {}  # settings without widgets (scenarios, faults)
+        self._build_mode_choice()
+        self._build_workload_fields()
+        self._build_presets()
+        self._build_interpreter_fields()
+        self._build_feedback_labels()
+        self._build_layout()
+        self._connect_changes()
+        self._on_changed()
 
+    def _build_mode_choice(self) -> None:
+        """Mode and start method: every registered engine, with its tooltip."""
         self.modeCombo = QComboBox()
         _named(self.modeCombo, "modeCombo", "Mode", "How the workers run.")
         avail = availability()
@@ -130,6 +140,8 @@ class ConfigPanel(QGroupBox):
                 Qt.ItemDataRole.ToolTipRole,
             )
 
+    def _build_workload_fields(self) -> None:
+        """How many workers, how far each counts, what a step does, the GIL's switch interval."""
         self.workersSpin = QSpinBox()
         _named(
             self.workersSpin,
@@ -209,6 +221,8 @@ class ConfigPanel(QGroupBox):
         self.switchIntervalSpin.setSuffix(" ms")
         self.switchIntervalSpin.setSpecialValueText("Python's default (5 ms)")
 
+    def _build_presets(self) -> None:
+        """The Page example and Defaults buttons."""
         self.pagePresetButton = QPushButton("Page e&xample")
         _named(
             self.pagePresetButton,
@@ -227,6 +241,8 @@ class ConfigPanel(QGroupBox):
         )
         self.defaultsButton.clicked.connect(self.restore_defaults)
 
+    def _build_interpreter_fields(self) -> None:
+        """Another Python for the workers, and a Dask scheduler."""
         self.pythonEdit = QLineEdit()
         _named(self.pythonEdit, "pythonEdit", "Python interpreter for the workers", PYTHON_TIP)
         self.pythonEdit.setPlaceholderText("this Python; e.g. /usr/bin/python3.14t")
@@ -251,6 +267,8 @@ class ConfigPanel(QGroupBox):
         self.schedulerEdit.setPlaceholderText("a LocalCluster; or tcp://HOST:PORT")
         self.schedulerEdit.setClearButtonEnabled(True)
 
+    def _build_feedback_labels(self) -> None:
+        """The resulting counts, the other settings and the error line."""
         self.countsPreview = QLabel()
         _named(self.countsPreview, "countsPreview", "Resulting counts")
         self.countsPreview.setWordWrap(True)
@@ -262,6 +280,8 @@ class ConfigPanel(QGroupBox):
         self.errorLabel.setWordWrap(True)
         self.errorLabel.setStyleSheet("color: #c0392b;")
 
+    def _build_layout(self) -> None:
+        """One labelled row per setting (each label a buddy), the presets, the feedback."""
         form = QFormLayout()
         rows = (
             ("&Mode", self.modeCombo),
@@ -293,6 +313,8 @@ class ConfigPanel(QGroupBox):
         layout.addWidget(self.extrasLabel)
         layout.addWidget(self.errorLabel)
 
+    def _connect_changes(self) -> None:
+        """Any change re-checks and re-describes the configuration."""
         for combo in (self.modeCombo, self.startMethodCombo, self.kindCombo):
             combo.currentIndexChanged.connect(self._on_changed)
         for spin in (self.workersSpin, self.countSpin, self.queueSizeSpin):
@@ -302,7 +324,6 @@ class ConfigPanel(QGroupBox):
         self.countsEdit.textChanged.connect(self._on_changed)
         self.pythonEdit.textChanged.connect(self._on_changed)
         self.schedulerEdit.textChanged.connect(self._on_changed)
-        self._on_changed()
 
     # -- values --------------------------------------------------------------
 

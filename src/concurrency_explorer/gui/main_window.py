@@ -64,7 +64,20 @@ class MainWindow(QMainWindow):
         self._close_when_stopped = False
         self._baseline_ran = False  # this press of Run timed its baseline first (two steps)
         self._verdict: Verdict | None = None  # of the latest run, shown in verdictLabel
+        left = self._build_controls_pane()
+        workers_pane = self._build_workers_pane()
+        self._build_central(left, workers_pane)
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self._sync_buttons(False)
+        self._explain()
 
+        for install in extensions.INSTALLERS:
+            install(self)
+
+    def _build_controls_pane(self) -> QWidget:
+        """The left pane: Workers panel, baseline box, Run/Stop/Reset, what to expect."""
         self.configPanel = ConfigPanel()
         self.measureBaselineCheck = QCheckBox("Time one after another first (&baseline)")
         self.measureBaselineCheck.setObjectName("measureBaselineCheck")
@@ -109,7 +122,10 @@ class MainWindow(QMainWindow):
         self.explainLabel.setTextFormat(Qt.TextFormat.PlainText)
         left_layout.addWidget(self.explainLabel)
         left_layout.addStretch(1)
+        return left
 
+    def _build_workers_pane(self) -> QWidget:
+        """The bars, under the run's phase and its verdict."""
         self.phaseLabel = QLabel()
         self.phaseLabel.setObjectName("phaseLabel")
         self.phaseLabel.setAccessibleName("Run phase")
@@ -137,7 +153,10 @@ class MainWindow(QMainWindow):
         workers_layout.addWidget(self.phaseLabel)
         workers_layout.addWidget(self.verdictLabel)
         workers_layout.addWidget(self.workersView, 1)
+        return workers_pane
 
+    def _build_central(self, left: QWidget, workers_pane: QWidget) -> None:
+        """Controls left; bars above the view tabs (Results first) right."""
         self.resultsView = ResultsView()
         self.viewTabs = QTabWidget()
         self.viewTabs.setObjectName("viewTabs")
@@ -156,6 +175,8 @@ class MainWindow(QMainWindow):
         splitter.setSizes([360, 840])
         self.setCentralWidget(splitter)
 
+    def _build_status_bar(self) -> None:
+        """What happens now, and how late the window's timer ticks."""
         self.statusLabel = ElidedLabel("Ready")
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Status")
@@ -166,6 +187,8 @@ class MainWindow(QMainWindow):
         self.tickLatenessLabel.setToolTip(LATENESS_TIP)
         self.statusBar().addPermanentWidget(self.tickLatenessLabel)
 
+    def _build_menus(self) -> None:
+        """File, Run, View and Help, with an action (shortcut, tooltip) per button."""
         self.menus: dict[str, QMenu] = {}
         for key, text in (("File", "&File"), ("Run", "R&un"), ("View", "&View"), ("Help", "&Help")):
             self.menus[key] = self.menuBar().addMenu(text)
@@ -220,6 +243,8 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.menus["Help"].addAction(self.conceptsAction)
 
+    def _connect(self) -> None:
+        """Buttons, the Workers panel and the run controller to what they do."""
         self.runButton.clicked.connect(self.start_run)
         self.stopButton.clicked.connect(self.stop_run)
         self.resetButton.clicked.connect(self.reset)
@@ -228,11 +253,6 @@ class MainWindow(QMainWindow):
         self.controller.updated.connect(self._on_updated)
         self.controller.finished.connect(self._on_finished)
         self.controller.runningChanged.connect(self._sync_buttons)
-        self._sync_buttons(False)
-        self._explain()
-
-        for install in extensions.INSTALLERS:
-            install(self)
 
     # -- building blocks -------------------------------------------------------
 
