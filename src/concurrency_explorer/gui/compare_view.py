@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,6 +40,7 @@ from ..core.compare import (
 from ..core.config import ConfigError
 from ..core.engines import get_engine_class
 from ..core.sweep import cores
+from .chart_ticks import set_readable_x_ticks
 from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
@@ -77,6 +79,9 @@ class CompareView(QWidget):
         self.wallBars: Any = None
         self.speedupBars: Any = None
         self.idealMarks: Any = None
+        self.wallPlot: Any = None
+        self.speedupPlot: Any = None
+        self._x_tops = (1.0, 1.0)  # right ends of the wall time and speedup axes
 
         self.compareButton = QPushButton("Compare &engines")
         self.compareButton.setObjectName("compareButton")
@@ -274,6 +279,8 @@ class CompareView(QWidget):
             pen=pg.mkPen("#222", width=2, style=Qt.PenStyle.DashLine),
         )  # fmt: skip
         self.wallPlot, self.speedupPlot = wall, speed
+        for plot in (wall, speed):
+            plot.getViewBox().sigResized.connect(self._retick)
         return chart
 
     def draw(self) -> None:
@@ -304,8 +311,22 @@ class CompareView(QWidget):
             ys_ideal += [i - BAR_HEIGHT / 2 - 0.1, i + BAR_HEIGHT / 2 + 0.1]
         self.idealMarks.setData(xs, ys_ideal)
         top = max([comparison.ideal, *speeds.tolist()]) * 1.1
+        self._x_tops = ((max(walls.tolist(), default=0.0) or 1.0) * 1.1, top)
         self.speedupPlot.setXRange(0, top, padding=0)
-        self.wallPlot.setXRange(0, (max(walls.tolist(), default=0.0) or 1.0) * 1.1, padding=0)
+        self.wallPlot.setXRange(0, self._x_tops[0], padding=0)
+        self._retick()
+
+    def _retick(self, *_: object) -> None:
+        """Tick labels as far apart as the font needs (no '0.51.01.5' at big sizes)."""
+        if self.wallPlot is None:
+            return
+        for plot, top in zip((self.wallPlot, self.speedupPlot), self._x_tops, strict=True):
+            set_readable_x_ticks(plot, 0.0, top)
+            plot.setTitle(plot.titleLabel.text, color="#222", size=f"{self._title_pt():.0f}pt")
+
+    @staticmethod
+    def _title_pt() -> float:
+        return max(9.0, QApplication.font().pointSizeF())
 
 
 def bar_kind(row: dict[str, Any]) -> str:

@@ -8,11 +8,12 @@ signals (see ``extensions.py``); none of them needs to edit this file.
 
 from __future__ import annotations
 
+import html
 import os
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import get_engine_class
 from ..core.runner import Run
+from ..core.verdict import Verdict, run_verdict
+from ..resources import resource_path
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
@@ -91,6 +94,8 @@ class MainWindow(QMainWindow):
         self.resize(*initial_size())
         self.controller = RunController(self)
         self._close_when_stopped = False
+        self._baseline_ran = False  # this press of Run timed its baseline first (two steps)
+        self._verdict: Verdict | None = None  # of the latest run, shown in verdictLabel
 
         self.configPanel = ConfigPanel()
         self.measureBaselineCheck = QCheckBox("Time one after another first (&baseline)")
@@ -142,11 +147,27 @@ class MainWindow(QMainWindow):
         self.phaseLabel.setAccessibleName("Run phase")
         self.phaseLabel.setWordWrap(True)
         self.phaseLabel.setStyleSheet("font-weight: bold;")
+        self.verdictLabel = QLabel()
+        self.verdictLabel.setObjectName("verdictLabel")
+        self.verdictLabel.setAccessibleName("Verdict")
+        self.verdictLabel.setWordWrap(True)
+        self.verdictLabel.setTextFormat(Qt.TextFormat.RichText)  # only verdict_html()
+        self.verdictLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdictLabel.setToolTip(
+            "The run in one sentence, from what was measured in this run on this machine; "
+            "when the number is not to be trusted (estimated, a busy machine), it says why."
+        )
+        verdict_font = QFont(self.verdictLabel.font())
+        verdict_font.setPointSizeF(max(1.0, verdict_font.pointSizeF()) * 1.15)
+        verdict_font.setBold(True)
+        self.verdictLabel.setFont(verdict_font)  # presentation mode sets it larger still
+        self.verdictLabel.hide()  # until a run has a verdict
         self.workersView = WorkersView()
         workers_pane = QWidget()
         workers_layout = QVBoxLayout(workers_pane)
         workers_layout.setContentsMargins(0, 0, 0, 0)
         workers_layout.addWidget(self.phaseLabel)
+        workers_layout.addWidget(self.verdictLabel)
         workers_layout.addWidget(self.workersView, 1)
 
         self.resultsView = ResultsView()
@@ -306,6 +327,7 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.statusLabel.setText(f"Cannot run: {exc}")
             return None
+        self._baseline_ran = False
         measure = self.measureBaselineCheck.isChecked() or remeasure
         return self.controller.start(config, measure_baseline=measure, remeasure=remeasure)
 
@@ -320,6 +342,9 @@ class MainWindow(QMainWindow):
         self.workersView.clear()
         self.resultsView.clear()
         self.phaseLabel.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
+        self._verdict = None
         self.statusLabel.setText("Ready")
         self.tickLatenessLabel.setText("Window tick: idle")
         self.wasReset.emit()
@@ -329,7 +354,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("conceptsDialog")
         box.setWindowTitle("What am I seeing?")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(CONCEPTS_HTML)
+        box.setText(CONCEPTS_HTML + lessons_source_html())
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -368,8 +393,14 @@ class MainWindow(QMainWindow):
     def _on_started(self, run: Run) -> None:
         self.workersView.show_run(run)
         self.resultsView.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
+        self._verdict = None
         text = self._phase_text(run)
-        if self.controller.phase != BASELINE and self.measureBaselineCheck.isChecked():
+        if self.controller.phase == BASELINE:
+            self._baseline_ran = True
+        elif self._baseline_ran:  # a counter only when there were two steps
+            self._baseline_ran = False
             text = "Step 2 of 2: " + text[0].lower() + text[1:]
         self.phaseLabel.setText(text)
         self.statusLabel.setText(text)
@@ -408,8 +439,31 @@ class MainWindow(QMainWindow):
         if self.controller.phase == BASELINE and self.controller.is_running:
             return  # the chosen run starts next
         self.phaseLabel.setText(self._finished_text(record))
+        self.show_verdict(run_verdict(record))
         if self._close_when_stopped and not self.controller.is_running:
             self.close()
+
+    def show_verdict(self, verdict: Verdict | None = None) -> None:
+        """The run's verdict above the bars (again, briefer or fuller, when the looks
+        change: ``None`` keeps the last one)."""
+        verdict = verdict or self._verdict
+        if verdict is None:
+            return
+        self._verdict = verdict
+        presentation = getattr(self, "presentation", None)
+        brief = presentation is not None and presentation.presenting
+        self.verdictLabel.setText(verdict_html(verdict, brief))
+        self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
+        self.verdictLabel.setToolTip(verdict_text(verdict))
+        self.verdictLabel.show()
+
+    def show_verdict_text(self, rich: str, plain: str) -> None:
+        """Another verdict in the label (a scenario's), kept as it is through looks changes."""
+        self._verdict = None
+        self.verdictLabel.setText(rich)
+        self.verdictLabel.setAccessibleDescription(plain)
+        self.verdictLabel.setToolTip(plain)
+        self.verdictLabel.show()
 
     def _finished_text(self, record: dict[str, Any]) -> str:
         wall = record.get("wall_s") or 0.0
@@ -446,6 +500,36 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):
             timer.stop()
         super().closeEvent(event)
+
+
+def lessons_source_html() -> str:
+    """Where the scenarios' lessons come from, named once (resources/text)."""
+    try:
+        return resource_path("text", "lessons-source.html").read_text(encoding="utf-8")
+    except OSError:  # a broken install: Help still opens, without this part
+        return ""
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The sentence, and when its number is not to be trusted, why not."""
+    if verdict.reliable or not verdict.note:
+        return verdict.sentence
+    return f"{verdict.sentence}\nNot a reliable figure: {verdict.note.rstrip('.')}."
+
+
+def verdict_html(verdict: Verdict, brief: bool = False) -> str:
+    """``verdict_text`` for the label: the sentence big, the reason smaller below it.
+
+    ``brief`` (on stage, where four bars and a chart share 720 px): only the first of
+    the reasons, and where the others are; the label's tooltip has them all.
+    """
+    first, _, why = verdict_text(verdict).partition("\n")
+    text = html.escape(first)
+    if why and brief and ";" in why:
+        why = why.split(";", 1)[0] + "; more in Results."
+    if why:
+        text += f"<div style='font-size: 60%; font-weight: normal'>{html.escape(why)}</div>"
+    return text
 
 
 def initial_size() -> tuple[int, int]:

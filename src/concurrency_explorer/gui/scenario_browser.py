@@ -42,8 +42,10 @@ from ..core.atomic import atomic_write_text
 from ..core.config import ConfigError
 from ..core.scenarios import SCENARIOS, Scenario, ScenarioResult
 from ..core.scenarios.codegen import NoScript, script_for_config
+from . import scenario_stage
 from .scenario_bars import ScenarioBars
 from .scenario_runner import ScenarioRunner
+from .worker_rows import state_colour
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -254,6 +256,11 @@ class ScenarioBrowser(QWidget):
         panel.set_config(s.config)
         self._loaded = self._panel_config()
 
+    def remember_panel(self) -> None:
+        """The panel now shows what a lesson ran (not the person's edits): browsing on
+        may replace it with the next lesson's workload."""
+        self._loaded = self._panel_config()
+
     def _panel_config(self) -> dict[str, Any] | None:
         if self.window_ is None:
             return None
@@ -309,7 +316,7 @@ class ScenarioBrowser(QWidget):
             self.statusLabel.setText(f"Failed: {error}" if error else "Not run yet.")
             return
         mark = "✔ Shown" if result.ok else "✘ Not shown"
-        colour = "#2e7d32" if result.ok else "#c62828"
+        colour = state_colour("done" if result.ok else "failed")  # reads in every theme
         self.verdictLabel.setText(
             f"<b style='color:{colour}'>{mark}</b> — {html.escape(result.verdict)}"
         )
@@ -389,8 +396,11 @@ class ScenarioBrowser(QWidget):
         super().changeEvent(event)
 
     def refresh_fonts(self) -> None:
-        """Called when the looks change: a font a stylesheet once set sticks otherwise."""
+        """Called when the looks change: a font a stylesheet once set sticks otherwise,
+        and the verdict's mark takes the new theme's colour."""
         self._update_title_font()
+        if self.current.id in self.results:
+            self._show_result(self.current.id)
 
     def _update_title_font(self) -> None:
         app_font = QGuiApplication.font()
@@ -431,6 +441,17 @@ class _CloseGuard(QObject):
         if not running and self.closing:
             self.closing = False
             self.window_.close()
+
+
+NARROW_SCREEN_PX = 1280  # a scaled screen narrower than this (logical px) starts lesson-less
+
+
+def narrow_screen(window: QWidget) -> bool:
+    """A laptop screen at 150-200 % scaling: too few logical pixels for three columns."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or screen.devicePixelRatio() < 1.5:
+        return False
+    return screen.availableGeometry().width() < NARROW_SCREEN_PX
 
 
 def _action(window: MainWindow, name: str, text: str, keys: str, tip: str, slot: Any) -> QAction:
@@ -474,6 +495,10 @@ def install(window: MainWindow) -> None:
     browser = ScenarioBrowser(window)
     dock = window.add_dock(browser, "Scenarios")
     dock.setMinimumWidth(420)
+    if narrow_screen(window):
+        # a laptop at 200 % (960 logical px): settings, bars and the lesson side by side
+        # would be wider than the screen; the lesson waits in View > Scenarios
+        dock.hide()
     window.scenarioBrowser = browser  # type: ignore[attr-defined]
     window.scenarioDock = dock  # type: ignore[attr-defined]
     actions = [
@@ -499,6 +524,7 @@ def install(window: MainWindow) -> None:
             browser.refresh_code()
 
     window.configPanel.changed.connect(config_changed)
+    window.scenarioStage = scenario_stage.install(window, browser)  # type: ignore[attr-defined]
     guard = _CloseGuard(window, browser)
     window.installEventFilter(guard)
     window.controller.runningChanged.connect(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.sweep import Sweep, beyond_ideal_note, cores
+from .chart_ticks import set_readable_x_ticks
 from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
@@ -132,7 +133,9 @@ class SweepView(QWidget):
         self.measuredCurve.setData([p["workers"] for p in points], [p["speedup"] for p in points])
         shaky = [p for p in points if not p.get("speedup_reliable")]
         self.unreliableCurve.setData([p["workers"] for p in shaky], [p["speedup"] for p in shaky])
-        self.plot.getPlotItem().setXRange(0.5, n + 0.5)
+        item = self.plot.getPlotItem()
+        item.setXRange(0.5, n + 0.5)
+        set_readable_x_ticks(item, 1, n, integers=True)  # whole workers, never crowded
 
     def start_sweep(self) -> bool:
         if self.driver.active or self.main.controller.is_running:
