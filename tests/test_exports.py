@@ -183,7 +183,9 @@ def test_cli_run_writes_csv_trace_and_record(tmp_path, capsys):
     assert [int(r["count"]) for r in rows] == [10, 20]
     trace = json.loads(trace_path.read_text())
     jsonschema.validate(trace, TRACE_SCHEMA)
-    assert sum(1 for e in trace["traceEvents"] if e["name"] == "thread_name") == 2
+    tracks = [e["args"]["name"] for e in trace["traceEvents"] if e["name"] == "thread_name"]
+    assert sum(name.startswith("worker") for name in tracks) == 2
+    assert sum(name.startswith("GIL") for name in tracks) == 1  # threads: the GIL's own track
 
 
 @pytest.mark.parametrize("flag", ["--csv", "--trace", "--record"])

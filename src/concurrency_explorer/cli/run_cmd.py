@@ -168,6 +168,14 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         "which Python ran them and whether its GIL was on",
     )
     parser.add_argument(
+        "--switch-interval",
+        default=None,
+        metavar="SECONDS",
+        help="thread, pool-thread, asyncio, sequential: sys.setswitchinterval in the workers' "
+        "host (Python's default: 0.005); longer makes CPU-bound threads hand the GIL over "
+        "less often (the record's gil.handoffs)",
+    )
+    parser.add_argument(
         "--scheduler",
         default=None,
         metavar="tcp://HOST:PORT",
@@ -290,6 +298,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         no_yield=tuple(parse_int("--no-yield", item) for item in args.no_yield),
         python=args.python,
         scheduler=args.scheduler,
+        switch_interval_s=parse_float("--switch-interval", getattr(args, "switch_interval", None)),
         **extra,
     )
 
@@ -370,7 +379,7 @@ def config_with_overrides(base: RunConfig, args: argparse.Namespace, given: set[
     """``base`` (from a file) with every flag in ``given`` applied on top."""
     if not given & {"mode", "start_method", "workers", "count", "counts", "kind", "queue_size",
                     "step_iterations", "step_sleep", "step_bytes", "pool_size", "fault",
-                    "no_yield", "python", "scheduler"}:  # fmt: skip
+                    "no_yield", "python", "scheduler", "switch_interval"}:  # fmt: skip
         return base
     if "mode" not in given:  # flags are checked against the run's real mode...
         args.mode = base.mode
@@ -400,6 +409,7 @@ def config_with_overrides(base: RunConfig, args: argparse.Namespace, given: set[
     for dest, key in (
         ("kind", "kind"), ("queue_size", "queue_size"), ("step_iterations", "step_iterations"),
         ("step_sleep", "step_sleep_s"), ("step_bytes", "step_bytes"), ("pool_size", "pool_size"),
+        ("switch_interval", "switch_interval_s"),
     ):  # fmt: skip
         if dest in given:
             data[key] = flags.to_dict()[key]

@@ -32,7 +32,13 @@ ENGINE_OPTIONS = {
     "no_yield": "no-yield workers (only coroutines can refuse to yield)",
     "python": "other Python (--python runs host modes: thread, sequential, pool-thread, asyncio)",
     "scheduler": "Dask scheduler (--scheduler is for --mode dask)",
+    "switch_interval_s": (
+        "GIL switch interval (--switch-interval is for workers that share one interpreter: "
+        "thread, pool-thread, asyncio, sequential)"
+    ),
 }
+MIN_SWITCH_INTERVAL_S = 1e-6
+MAX_SWITCH_INTERVAL_S = 1.0
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
 
 
@@ -94,11 +100,15 @@ class RunConfig:
     step_bytes: int = 1 << 20
     report_interval_s: float = 0.02
     faults: dict[int, str] = field(default_factory=dict)
+    #: per-worker kinds overriding ``kind`` (an I/O thread beside a CPU-bound one)
+    worker_kinds: dict[int, str] = field(default_factory=dict)
     echo: bool = False
     pool_size: int | None = None  # pool modes: worker slots; None = one per worker
     no_yield: tuple[int, ...] = ()  # asyncio: ids of coroutines that never await
     python: str | None = None  # host modes: run the host under this interpreter
     scheduler: str | None = None  # dask: an existing cluster's scheduler; None = LocalCluster
+    #: host modes: ``sys.setswitchinterval`` in the workers' host; None = Python's default
+    switch_interval_s: float | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -164,6 +174,12 @@ class RunConfig:
             _int("fault worker id", wid, 0, self.workers - 1)
             if fault not in FAULTS:
                 raise ConfigError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
+        if not isinstance(self.worker_kinds, dict):
+            raise ConfigError("worker_kinds must map worker ids to kinds")
+        for wid, kind in self.worker_kinds.items():
+            _int("worker_kinds worker id", wid, 0, self.workers - 1)
+            if kind not in KINDS:
+                raise ConfigError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
         if not isinstance(self.echo, bool):
             raise ConfigError("echo must be true or false")
         self._validate_engine_options(engine.options)
@@ -183,6 +199,13 @@ class RunConfig:
             _int("no-yield worker id", wid, 0, self.workers - 1)
         if self.python is not None:
             _check_python(self.python)
+        if self.switch_interval_s is not None:
+            _float(
+                "switch interval (seconds)",
+                self.switch_interval_s,
+                MIN_SWITCH_INTERVAL_S,
+                MAX_SWITCH_INTERVAL_S,
+            )
         if self.scheduler is not None and (
             not isinstance(self.scheduler, str) or not SCHEDULER_ADDRESS.match(self.scheduler)
         ):
@@ -202,7 +225,7 @@ class RunConfig:
             WorkerSpec(
                 worker_id=i,
                 count=count,
-                kind=self.kind,
+                kind=self.worker_kinds.get(i, self.kind),
                 step_iterations=self.step_iterations,
                 step_sleep_s=self.step_sleep_s,
                 step_bytes=self.step_bytes,
@@ -231,11 +254,13 @@ class RunConfig:
             "step_bytes": self.step_bytes,
             "report_interval_s": self.report_interval_s,
             "faults": {str(k): v for k, v in sorted(self.faults.items())},
+            "worker_kinds": {str(k): v for k, v in sorted(self.worker_kinds.items())},
             "echo": self.echo,
             "pool_size": self.pool_size,
             "no_yield": sorted(self.no_yield),
             "python": self.python,
             "scheduler": self.scheduler,
+            "switch_interval_s": self.switch_interval_s,
         }
 
     @classmethod
@@ -263,12 +288,14 @@ class RunConfig:
         elif "workers" in values:
             workers = _int("workers", values["workers"], 1, MAX_WORKERS)
             values["counts"] = (DEFAULT_COUNT,) * workers
-        if "faults" in values:
-            faults = values["faults"]
-            if not isinstance(faults, dict):
-                raise ConfigError("faults must map worker ids to fault names")
+        for key, what in (("faults", "fault names"), ("worker_kinds", "kinds")):
+            if key not in values:
+                continue
+            mapping = values[key]
+            if not isinstance(mapping, dict):
+                raise ConfigError(f"{key} must map worker ids to {what}")
             try:
-                values["faults"] = {int(k): v for k, v in faults.items()}
+                values[key] = {int(k): v for k, v in mapping.items()}
             except (TypeError, ValueError):
-                raise ConfigError("fault worker ids must be whole numbers") from None
+                raise ConfigError(f"{key} worker ids must be whole numbers") from None
         return cls(**values)

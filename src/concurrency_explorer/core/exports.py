@@ -50,6 +50,8 @@ CSV_COLUMNS = (
 
 US = 1_000_000  # trace timestamps are microseconds
 TRACE_PID = 1  # one trace "process" per run; each worker is a thread track in it
+GIL_TID = 10_000  # the GIL's own track: above every worker's tid (worker id + 1)
+GIL_EVENT_LIMIT = 100_000  # GIL slices in one trace at most (a file that still opens)
 COUNTER_LIMIT = 2000  # counter events per worker at most (samples are thinned evenly)
 
 #: Samples per worker: worker id -> [(seconds since run start, remaining), ...]
@@ -165,6 +167,7 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
                 {"name": f"remaining w{wid}", "cat": "progress", "ph": "C", "pid": TRACE_PID,
                  "tid": tid, "ts": _us(max(0.0, t)), "args": {"remaining": remaining}}
             )  # fmt: skip
+    gil_shown = _gil_track(record.get("gil"), events)
     return {
         "traceEvents": events,
         "displayTimeUnit": "ms",
@@ -181,8 +184,35 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
             "cores_used": record.get("cores_used"),
             "load": record.get("load"),
             "started_at": record.get("started_at"),
+            "gil_intervals_shown": gil_shown,
         },
     }
+
+
+def _gil_track(gil: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> int | None:
+    """The GIL as a track of its own: one slice per interval, named after its holder.
+
+    At most ``GIL_EVENT_LIMIT`` slices (the earliest); returns how many, None without
+    a ``gil`` object. Two holders at once (no GIL) show as overlapping slices.
+    """
+    if not gil:
+        return None
+    events.append(
+        {"name": "thread_name", "ph": "M", "pid": TRACE_PID, "tid": GIL_TID,
+         "args": {"name": f"GIL holder (switch interval {gil.get('switch_interval_s')} s)"}}
+    )  # fmt: skip
+    events.append(
+        {"name": "thread_sort_index", "ph": "M", "pid": TRACE_PID, "tid": GIL_TID,
+         "args": {"sort_index": -1}}
+    )  # fmt: skip
+    spans = sorted(
+        (a, b, wid) for wid, pairs in (gil.get("intervals") or {}).items() for a, b in pairs
+    )[:GIL_EVENT_LIMIT]
+    for a, b, wid in spans:
+        event = _complete(f"w{wid} holds", "gil", a, b, 0, {"worker": int(wid)})
+        event["tid"] = GIL_TID
+        events.append(event)
+    return len(spans)
 
 
 def _complete(

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from .child.iftry import drain
-from .child.protocol import Done, Error, Output, Progress, Started
+from .child.protocol import Done, Error, Held, Output, Progress, Started
 from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
+from .gil import GilLog
 from .load import LoadMeter, reported_cpu_by_pid
 from .metrics import (
     DONE,
@@ -83,6 +84,9 @@ class Run:
         self.last_drained = 0
         self._exited_at: dict[tuple[int, ...], float] = {}
         self._all_final_at: float | None = None
+        #: the GIL intervals the workers logged, where they share one interpreter
+        self.gil: GilLog | None = GilLog() if self.engine.gil_stamps else None
+        self._gil_summary: dict[str, Any] | None = None
         self.load_meter = LoadMeter()  # what other programs used meanwhile (core/load.py)
 
     # -- lifecycle ---------------------------------------------------------------
@@ -97,7 +101,10 @@ class Run:
             self.engine.open()
             for worker in self.workers:
                 worker.state = STARTING
-            self.engine.start(self.config.worker_specs())
+            specs = self.config.worker_specs()
+            if self.gil is not None:
+                specs = [spec._replace(gil=True) for spec in specs]
+            self.engine.start(specs)
         except BaseException:
             self.load_meter.stop()
             raise
@@ -182,7 +189,11 @@ class Run:
                 worker.t_request = t
 
     def _apply(self, message: Any) -> None:
-        self.messages += 1
+        self.messages += 1  # everything the queue carried, the GIL log's batches too
+        if isinstance(message, Held):  # not a worker's progress: kept out of its count
+            if self.gil is not None:
+                self.gil.add(message)
+            return
         worker = self.workers[message.worker_id]
         worker.messages += 1
         worker.last_message_t = message.t
@@ -403,8 +414,19 @@ class Run:
             **self.engine.record_extras(),
             "cores_used": cores_used(workers),
             "load": self.load_meter.result(reported_cpu_by_pid(workers)),
+            **self._gil_record(t0),
         }
         return mark_speedup(record)
+
+    def _gil_record(self, t0: float) -> dict[str, Any]:
+        if self.gil is None:
+            return {}
+        if self._gil_summary is not None:
+            return {"gil": self._gil_summary}
+        summary = self.gil.summary(t0, [w.worker_id for w in self.workers])
+        if self.finished:  # every batch is in: sum the intervals up once
+            self._gil_summary = summary
+        return {"gil": summary}
 
     def _worker_records(self, t0: float) -> list[dict[str, Any]]:
         """Each worker's entry, with ``task_reused`` and the engine's own keys added.

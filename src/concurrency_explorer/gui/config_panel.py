@@ -87,13 +87,21 @@ START_METHOD_TIP = (
     "How a new process is made (processes mode only). Only the methods this platform "
     "offers are listed; '(default)' marks the one Python uses if you do not choose."
 )
-HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
+HIDDEN_KEYS = (
+    "step_iterations", "step_bytes", "report_interval_s", "faults", "echo", "worker_kinds"
+)  # fmt: skip
 PYTHON_TIP = (
     "Run the workers under another Python interpreter (the command line's --python). "
     "With a free-threaded build (python3.13t, python3.14t) there is no GIL: CPU-bound "
     "threads then run in parallel and scale with the cores. Only the workers move: this "
     "window stays on its own, regular interpreter (PySide6 has no free-threaded build). "
     "The Results say which Python ran the workers, GIL on or off. Empty: this Python."
+)
+SWITCH_INTERVAL_TIP = (
+    "How long a thread may hold the GIL while another waits for it, before it is asked "
+    "to hand it over (sys.setswitchinterval in the workers' host; the command line's "
+    "--switch-interval). Python's default is 5 ms. Longer: fewer handoffs, and an "
+    "I/O thread waits longer behind a CPU-bound one. Watch it in the GIL tab."
 )
 SCHEDULER_TIP = (
     "Dask only: the address of a running Dask scheduler (tcp://HOST:PORT, the command "
@@ -242,6 +250,18 @@ class ConfigPanel(QGroupBox):
         self.queueSizeSpin.setValue(DEFAULT_QUEUE_SIZE)
         self.queueSizeSpin.setSpecialValueText("unbounded")
 
+        self.switchIntervalSpin = QDoubleSpinBox()
+        _named(
+            self.switchIntervalSpin,
+            "switchIntervalSpin",
+            "GIL switch interval in milliseconds",
+            SWITCH_INTERVAL_TIP,
+        )
+        self.switchIntervalSpin.setRange(0.0, 1000.0)
+        self.switchIntervalSpin.setDecimals(1)
+        self.switchIntervalSpin.setSuffix(" ms")
+        self.switchIntervalSpin.setSpecialValueText("Python's default (5 ms)")
+
         self.pagePresetButton = QPushButton("Page e&xample")
         _named(
             self.pagePresetButton,
@@ -306,6 +326,7 @@ class ConfigPanel(QGroupBox):
             ("&Kind", self.kindCombo),
             ("S&leep per step", self.stepSleepSpin),
             ("&Queue size", self.queueSizeSpin),
+            ("GIL switch &interval", self.switchIntervalSpin),
             ("P&ython", self.pythonRow),
             ("Sc&heduler", self.schedulerEdit),
         )
@@ -330,6 +351,7 @@ class ConfigPanel(QGroupBox):
         for spin in (self.workersSpin, self.countSpin, self.queueSizeSpin):
             spin.valueChanged.connect(self._on_changed)
         self.stepSleepSpin.valueChanged.connect(self._on_changed)
+        self.switchIntervalSpin.valueChanged.connect(self._on_changed)
         self.countsEdit.textChanged.connect(self._on_changed)
         self.pythonEdit.textChanged.connect(self._on_changed)
         self.schedulerEdit.textChanged.connect(self._on_changed)
@@ -371,9 +393,13 @@ class ConfigPanel(QGroupBox):
             text = edit.text().strip()
             if text and name in engine.options:  # other modes ignore the field (it is greyed)
                 values[name] = text
-        faults = values.get("faults")
-        if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
-            values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
+        switch_ms = self.switchIntervalSpin.value()
+        if switch_ms and "switch_interval_s" in engine.options:
+            values["switch_interval_s"] = round(switch_ms / 1000, 6)
+        for key in ("faults", "worker_kinds"):  # a preset's, for workers that no longer exist
+            mapping = values.get(key)
+            if isinstance(mapping, dict):
+                values[key] = {k: v for k, v in mapping.items() if k < self.workersSpin.value()}
         return RunConfig(**values)  # type: ignore[arg-type]
 
     def set_config(self, config: RunConfig) -> None:
@@ -387,6 +413,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo,
             self.stepSleepSpin,
             self.queueSizeSpin,
+            self.switchIntervalSpin,
             self.pythonEdit,
             self.schedulerEdit,
         )
@@ -407,6 +434,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo.setCurrentIndex(self.kindCombo.findData(config.kind))
             self.stepSleepSpin.setValue(config.step_sleep_s * 1000)
             self.queueSizeSpin.setValue(config.queue_size)
+            self.switchIntervalSpin.setValue((config.switch_interval_s or 0.0) * 1000)
             # remembered choices of this machine: a config without them keeps the fields
             if config.python is not None:
                 self.pythonEdit.setText(config.python)
@@ -479,6 +507,14 @@ class ConfigPanel(QGroupBox):
             python_tip = f"Not used by this mode ({self.mode}).\n\n" + python_tip
         self.pythonEdit.setToolTip(python_tip)
         self.schedulerEdit.setEnabled("scheduler" in options)
+        takes_switch = "switch_interval_s" in options
+        self.switchIntervalSpin.setEnabled(takes_switch)
+        self.switchIntervalSpin.setToolTip(
+            SWITCH_INTERVAL_TIP
+            if takes_switch
+            else f"Not used by this mode ({self.mode}): its workers do not share one GIL.\n\n"
+            + SWITCH_INTERVAL_TIP
+        )
 
     def _describe_extras(self) -> str:
         parts = []
@@ -488,6 +524,10 @@ class ConfigPanel(QGroupBox):
                 "injected faults: "
                 + ", ".join(f"worker {k} {v}" for k, v in sorted(faults.items()))
             )
+        kinds = self._extra.get("worker_kinds")
+        if isinstance(kinds, dict) and kinds:
+            pairs = ", ".join(f"worker {k} {v}" for k, v in sorted(kinds.items()))
+            parts.append(f"per-worker kinds: {pairs}")
         for key in ("step_iterations", "step_bytes", "report_interval_s", "echo"):
             if key in self._extra:
                 parts.append(f"{key.replace('_', ' ')} = {self._extra[key]}")

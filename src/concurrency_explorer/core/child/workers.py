@@ -19,6 +19,7 @@ between steps one clock read decides whether a report is due (every
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections import namedtuple
@@ -38,13 +39,18 @@ FAULTS = ("raise", "hang", "exit", "kill", "ignore-term")
 #: ``inspect``) so it pickles across every start method and imports nothing.
 #: ``fault``: inject a failure halfway (raise / hang / exit / kill / ignore-term);
 #: ``echo``: send "Count value N" lines, like the page's examples;
-#: ``no_yield``: asyncio only, a coroutine that never awaits (hogs the event loop).
+#: ``no_yield``: asyncio only, a coroutine that never awaits (hogs the event loop);
+#: ``gil``: log when this worker held the GIL (``gil_stamps``), for workers that
+#: share an interpreter; the engine sets it.
 WorkerSpec = namedtuple(
     "WorkerSpec",
     "worker_id count kind step_iterations step_sleep_s step_bytes report_interval_s fault echo"
-    " no_yield",
-    defaults=("cpu", 20_000, 0.001, 1 << 20, 0.02, None, False, False),
+    " no_yield gil",
+    defaults=("cpu", 20_000, 0.001, 1 << 20, 0.02, None, False, False, False),
 )
+#: kinds whose step runs C code that releases the GIL: the stamps cannot see inside
+#: it, so its time is never claimed as held
+RELEASING_KINDS = ("io", "nogil")
 
 
 class StopFlag:
@@ -200,6 +206,12 @@ def countdown(
         after_started()
     remaining = spec.count
     sent = dropped = 0
+    held = None
+    if spec.gil:
+        from .gil_stamps import HeldLog
+
+        held = HeldLog(wid, q, clock())
+    releases = step is None and spec.kind in RELEASING_KINDS
     try:
         step = step or make_step(spec)
         fault_at = spec.count // 2 if spec.fault else -1
@@ -210,11 +222,15 @@ def countdown(
         while remaining > 0:
             if echo:
                 put_final(q, Output(wid, f"Count value {remaining}", clock()))
+            if releases and held is not None:
+                held.mark(clock())
             step()
             remaining -= 1
             if remaining == fault_at:
                 _inject(spec.fault or "", q, Progress(wid, remaining, clock()))
             now = clock()
+            if held is not None:
+                held.mark(now, not releases)
             if now >= next_report or echo:
                 if stop.is_set():
                     stopped = True
@@ -229,11 +245,15 @@ def countdown(
                 cpu_used += cpu_clock() - cpu_start
                 yield
                 cpu_start = cpu_clock()
+                if held is not None:
+                    held.resume(clock())
         if not stopped and remaining and stop.is_set():
             stopped = True
     except Exception as exc:
         import traceback
 
+        if held is not None:
+            held.send(clock(), final=True)
         put_final(
             q,
             Error(
@@ -250,6 +270,8 @@ def countdown(
         return
     t1 = clock()
     cpu_used += cpu_clock() - cpu_start
+    if held is not None:
+        held.send(t1, final=True)
     put_final(q, Done(wid, remaining, stopped, t1 - t0, cpu_used, t1, sent, dropped))
 
 
@@ -303,6 +325,8 @@ def run_host(
 ) -> None:
     """The body of a host, whatever started it (a multiprocessing child or ``--python``)."""
     options = options or {}
+    if options.get("switch_interval_s"):
+        sys.setswitchinterval(options["switch_interval_s"])
     if mode == "pool-thread":
         from concurrent.futures import ThreadPoolExecutor  # only this mode pays for it
 

@@ -14,7 +14,7 @@ class AsyncioEngine(HostEngine):
 
     mode = "asyncio"
     label = "asyncio coroutines"
-    options = frozenset({"no_yield", "python"})
+    options = frozenset({"no_yield", "python", "switch_interval_s"})
     description = (
         "Coroutines on one event loop, one thread: concurrency without parallelism. "
         "They take turns only where they await; one that never awaits stops all others."

@@ -47,6 +47,9 @@ class Engine(ABC):
     #: RunConfig options beyond the common ones that this engine understands
     #: (e.g. ``pool_size``); validation refuses the others for this mode.
     options: ClassVar[frozenset[str]] = frozenset()
+    #: True when the workers share one interpreter (threads of a host, coroutines):
+    #: they then log when they held its GIL, and the record gains ``gil``
+    gil_stamps: ClassVar[bool] = False
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         self.start_method = start_method

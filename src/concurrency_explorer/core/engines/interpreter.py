@@ -33,7 +33,10 @@ class InterpreterEngine(HostEngine):
             return False, "this Python has no concurrent.interpreters module"
         return True, ""
 
-    options = frozenset()  # --python would need availability judged for that Python
+    # --python would need availability judged for that Python; a switch interval set
+    # in the host would reach only its main interpreter's GIL, not the workers' own
+    options = frozenset()
+    gil_stamps = False  # one GIL per worker: nothing to share, nothing to hand off
 
     @classmethod
     def host_engine(cls, config: RunConfig) -> InterpreterEngine:

@@ -206,7 +206,8 @@ class HostEngine(MultiprocessingEngine):
     """All workers in one host process: threads, one after another, a thread pool
     or coroutines (``workers.run_host`` decides by mode)."""
 
-    options = frozenset({"python"})
+    options = frozenset({"python", "switch_interval_s"})
+    gil_stamps = True
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -216,6 +217,8 @@ class HostEngine(MultiprocessingEngine):
     def from_config(cls, config: RunConfig) -> Engine:
         """This engine, or with ``python`` set the same host under that interpreter."""
         engine = cls.host_engine(config)
+        if config.switch_interval_s is not None:
+            engine.host_options["switch_interval_s"] = config.switch_interval_s
         if config.python is None:
             return engine
         from .stdio import StdioHostEngine

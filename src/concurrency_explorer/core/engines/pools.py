@@ -303,7 +303,7 @@ class PoolThreadEngine(HostEngine):
         "with fewer threads than workers, later tasks reuse the first ones' threads."
     )
 
-    options = frozenset({"pool_size", "python"})
+    options = frozenset({"pool_size", "python", "switch_interval_s"})
 
     @classmethod
     def host_engine(cls, config: RunConfig) -> PoolThreadEngine:

@@ -40,6 +40,7 @@ class StdioHostEngine(Engine):
     """One host process under ``python``, running ``mode`` (thread, sequential, ...)."""
 
     label = "host under another Python"
+    gil_stamps = True  # it hosts threads, a pool of them or coroutines
 
     def __init__(
         self,
