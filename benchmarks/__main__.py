@@ -20,6 +20,7 @@ FIGURES = [
     "queue_path",
     "gil",
     "gui_responsiveness",
+    "gui_at_scale",
     "startup",
 ]
 

@@ -150,8 +150,9 @@ class Run:
 
     # -- polling -----------------------------------------------------------------
 
-    def poll(self, max_items: int = DRAIN_MAX) -> list[Any]:
-        """Apply up to ``max_items`` queued messages and advance the run's state."""
+    def poll(self, max_items: int = DRAIN_MAX, deadline: float | None = None) -> list[Any]:
+        """Apply up to ``max_items`` queued messages (read before the ``perf_counter``
+        ``deadline``, if given) and advance the run's state."""
         if self.finished or self.t0 is None:
             return []
         now = time.perf_counter()
@@ -159,14 +160,19 @@ class Run:
         for unit in units:
             if not unit.alive:
                 self._exited_at.setdefault(unit.worker_ids, now)
-        messages = drain(self.engine.queue, max_items)
+        messages = drain(self.engine.queue, max_items, deadline)
+        drained_at = time.perf_counter()
         self.polls += 1
         self.last_drained = len(messages)
         if not messages:
             self.empty_polls += 1
         for message in messages:
             self._apply(message)
-        queue_empty = len(messages) < max_items
+        # Empty only when a read found nothing: a drain cut short by the deadline proves
+        # nothing (before the deadline, a short drain ended on an empty read)
+        queue_empty = len(messages) < max_items and (
+            deadline is None or not messages or drained_at < deadline
+        )
         self._update_requests()
         if queue_empty:
             self._judge_exited_units(units, now)

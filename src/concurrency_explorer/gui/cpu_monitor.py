@@ -26,6 +26,15 @@ WORKER_HISTORY = 3000  # 5 min of one worker's CPU share
 ALWAYS_SAMPLED_WORKERS = 8
 RUN_HISTORY = 6000  # the latest run's per-core load, 10 minutes of it (then its last 10)
 RUN_TAIL_S = 1.0  # the run's trace goes on this long after its end: the load falls
+# A sample reads /proc once per worker (~0.1 ms each, on the window's thread). Past
+# ALWAYS_SAMPLED_WORKERS the interval grows with the workers (64: ~2 Hz), so sampling
+# costs the window about as much per second as 8 workers at 10 Hz (issue 21).
+SAMPLE_MS_PER_WORKER = 8
+
+
+def sample_interval_ms(workers: int) -> int:
+    """The sampling interval for a run of ``workers`` (charts redraw at this pace)."""
+    return max(SAMPLE_MS, SAMPLE_MS_PER_WORKER * workers)
 
 
 class CpuMonitor(QObject):
@@ -64,10 +73,12 @@ class CpuMonitor(QObject):
         self.timer.setInterval(SAMPLE_MS)
         self.timer.timeout.connect(self.sample)
         controller.started.connect(self._on_started)
+        controller.runningChanged.connect(self._on_running)
         self.timer.start()
 
     def _on_started(self, run: Run) -> None:
         self.run = run
+        self.timer.setInterval(sample_interval_ms(len(run.workers)))
         self.sampler.forget()
         self.worker_cpu = {w.worker_id: deque(maxlen=WORKER_HISTORY) for w in run.workers}
         self.current = {}
@@ -76,6 +87,10 @@ class CpuMonitor(QObject):
             buffer.clear()
         self.run_workers_cores.clear()
         self.sample()  # the run's trace starts at its start, not up to a tick later
+
+    def _on_running(self, running: bool) -> None:
+        if not running:
+            self.timer.setInterval(SAMPLE_MS)  # idle: the core load at full pace again
 
     def sample(self) -> None:
         owner = self.parent()

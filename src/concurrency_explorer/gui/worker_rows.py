@@ -7,6 +7,8 @@ of Qt calls).
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
@@ -41,6 +43,18 @@ STATE_TEXT_COLOURS = {
     "stopped": ("#5d6d7e", "#b0b0b0"),
     "failed": ("#c0392b", "#ff8a80"),
 }
+
+
+# Repaint scheduling (issue 21): up to FULL_RATE_ROWS rows follow every 30 ms tick; more
+# rows are refreshed together every REFRESH_S_PER_ROW * rows seconds (64 rows: ~10 Hz), so
+# their repaint cost per second stays that of 8 rows at 30 ms ticks, whatever the count.
+FULL_RATE_ROWS = 8
+REFRESH_S_PER_ROW = 0.0016
+
+
+def refresh_interval_s(rows: int) -> float:
+    """The shortest time between two refreshes of ``rows`` rows (0: every tick)."""
+    return 0.0 if rows <= FULL_RATE_ROWS else REFRESH_S_PER_ROW * rows
 
 
 def state_colour(state: str) -> str:
@@ -184,6 +198,7 @@ class WorkersView(QScrollArea):
         self._processes = True  # does the current run's engine make a process per worker?
         self._queued = False  # do the current run's workers run one after another?
         self._retired_updates = 0
+        self._refreshed_at = float("-inf")
         self.bar_lines = BAR_LINES  # bar height in lines of text; presentation mode sets it
         self._build([])
 
@@ -215,9 +230,15 @@ class WorkersView(QScrollArea):
         self._processes = run.engine.uses_start_method
         self._queued = run.config.mode == "sequential"
         self._build([w.count for w in run.workers])
+        self._refreshed_at = float("-inf")
         self.refresh(run)
 
     def refresh(self, run: Run) -> None:
+        """Show the run's state; with many rows at most every ``refresh_interval_s``."""
+        now = time.perf_counter()
+        if now - self._refreshed_at < refresh_interval_s(len(self.rows)) and not run.finished:
+            return  # the next tick after the interval shows it: nothing is lost, only batched
+        self._refreshed_at = now
         where: dict[int, str] = {}
         if run.config.mode == "dask":
             extras = run.engine.worker_extras()

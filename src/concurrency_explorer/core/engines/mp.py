@@ -25,9 +25,11 @@ from .base import Engine, UnitStatus
 
 if TYPE_CHECKING:
     from ..config import RunConfig
+    from .start_helper import StartHelper
 
 APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
 FORKSERVER_PRELOAD = "concurrency_explorer.core.child._forkserver_preload"
+HELPED_METHODS = ("fork", "spawn")  # start methods whose starts a helper takes over
 
 
 def _make_package_importable_by_forkserver() -> None:
@@ -185,7 +187,31 @@ class ProcessEngine(MultiprocessingEngine):
             raise ValueError(f"start method {method!r} is not available here")
         return method
 
+    #: Above this many workers a start helper process starts them (None: the number
+    #: of cores), with ``fork`` and ``spawn``; ``forkserver`` forks in its server already.
+    helper_above: int | None = None
+
+    def __init__(self, start_method: str | None, queue_size: int) -> None:
+        super().__init__(start_method, queue_size)
+        self._helper: StartHelper | None = None
+
+    def uses_helper(self, workers: int) -> bool:
+        """Start from a helper: once workers outnumber cores, the first ones take every
+        core while the rest are started, and starting them in the window's process then
+        stops the window (``core/child/starter.py``)."""
+        above = self.helper_above if self.helper_above is not None else os.cpu_count() or 1
+        return self.context_name() in HELPED_METHODS and workers > above
+
     def start(self, specs: list[WorkerSpec]) -> None:
+        if self.uses_helper(len(specs)):
+            from .start_helper import StartHelper  # only runs that need it pay for it
+
+            method = self.context_name()
+            # fork: the helper is forked from the app once, before any worker runs, so the
+            # workers are still forks of the app's memory; spawn: a warm forkserver child
+            helper_ctx = self._ctx if method == "fork" else get_context(host_start_method())
+            self._helper = StartHelper(helper_ctx, method, specs, self.queue, self.stop_event)
+            return
         for spec in specs:
             self._launch(
                 process_main,
@@ -194,6 +220,31 @@ class ProcessEngine(MultiprocessingEngine):
                 f"worker-{spec.worker_id}",
                 record_request=True,
             )
+
+    def start_requests(self) -> dict[int, float]:
+        if self._helper is not None:
+            return self._helper.start_requests()
+        return super().start_requests()
+
+    def units(self) -> list[UnitStatus]:
+        if self._helper is not None:
+            return self._helper.units()
+        return super().units()
+
+    def terminate(self, worker_id: int | None = None) -> list[int]:
+        if self._helper is not None:
+            return self._helper.signal(worker_id, kill=False)
+        return super().terminate(worker_id)
+
+    def kill(self, worker_id: int | None = None) -> list[int]:
+        if self._helper is not None:
+            return self._helper.signal(worker_id, kill=True)
+        return super().kill(worker_id)
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.close()
+        super().close()
 
 
 def host_start_method() -> str:
