@@ -128,14 +128,7 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
         wid = w["id"]
         tid = wid + 1
         who = f"pid {w['pid']}" if mode == "process" else f"tid {w.get('thread_id')}"
-        events.append(
-            {"name": "thread_name", "ph": "M", "pid": TRACE_PID, "tid": tid,
-             "args": {"name": f"worker {wid} ({who})"}}
-        )  # fmt: skip
-        events.append(
-            {"name": "thread_sort_index", "ph": "M", "pid": TRACE_PID, "tid": tid,
-             "args": {"sort_index": wid}}
-        )  # fmt: skip
+        events += _track(tid, f"worker {wid} ({who})", wid)
         requested = w.get("requested_at_s")
         started = w.get("started_at_s")
         ended = w.get("ended_at_s")
@@ -189,6 +182,15 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
     }
 
 
+def _track(tid: int, name: str, sort_index: int) -> list[dict[str, Any]]:
+    """The metadata events that name a track and place it."""
+    return [
+        {"name": "thread_name", "ph": "M", "pid": TRACE_PID, "tid": tid, "args": {"name": name}},
+        {"name": "thread_sort_index", "ph": "M", "pid": TRACE_PID, "tid": tid,
+         "args": {"sort_index": sort_index}},
+    ]  # fmt: skip
+
+
 def _gil_track(gil: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> int | None:
     """The GIL as a track of its own: one slice per interval, named after its holder.
 
@@ -197,14 +199,7 @@ def _gil_track(gil: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> i
     """
     if not gil:
         return None
-    events.append(
-        {"name": "thread_name", "ph": "M", "pid": TRACE_PID, "tid": GIL_TID,
-         "args": {"name": f"GIL holder (switch interval {gil.get('switch_interval_s')} s)"}}
-    )  # fmt: skip
-    events.append(
-        {"name": "thread_sort_index", "ph": "M", "pid": TRACE_PID, "tid": GIL_TID,
-         "args": {"sort_index": -1}}
-    )  # fmt: skip
+    events += _track(GIL_TID, f"GIL holder (switch interval {gil.get('switch_interval_s')} s)", -1)
     spans = sorted(
         (a, b, wid) for wid, pairs in (gil.get("intervals") or {}).items() for a, b in pairs
     )[:GIL_EVENT_LIMIT]
