@@ -131,3 +131,14 @@ def test_f12_brings_settings_and_lesson_back_while_presenting(qtbot):
     sides.trigger()  # shown when leaving: still the layout from before
     window.presentation.toggle(False)
     _wait_for_layout(qtbot, window, before)
+
+
+def test_many_tabs_still_fit_the_tab_bar_on_a_small_projector(qtbot):
+    window = shown_window(qtbot, mode="thread", workers=2, count=10)
+    for title in ("GIL lane", "More charts", "Yet another"):  # tabs other features add
+        window.add_view(QWidget(), title)
+    _on_stage(qtbot, window, (1280, 720))
+    tabs = window.viewTabs
+    qtbot.waitUntil(lambda: tabs.tabBar().sizeHint().width() <= tabs.width(), timeout=5000)
+    window.presentation.toggle(False)
+    qtbot.waitUntil(lambda: tabs.tabBar().styleSheet() == "")

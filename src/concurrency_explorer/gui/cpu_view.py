@@ -176,8 +176,11 @@ class CpuView(QWidget):
         """The finished run in numbers: what its workers used, what each core carried."""
         wall = run.wall_s or 0.0
         during = x <= wall
-        if not during.any():
-            return f"The last run ({wall:.2f} s) ended before a CPU sample was taken."
+        if not during.any():  # only its tail was kept (or sampled, on a busy machine)
+            return (
+                f"The last run ({wall:.2f} s) on {self.monitor.cores} cores: no CPU sample "
+                "of it is left, only of the moments after it."
+            )
         average = float(used[during[-used.size :]].mean()) if used.size else 0.0
         peak = float(used.max()) if used.size else 0.0
         cores = " · ".join(

@@ -11,13 +11,14 @@ by ``Presentation``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QTimer
-from PySide6.QtWidgets import QDockWidget, QSplitter, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QWidget
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
+TAB_FONT_MIN = 0.7  # on stage, tab titles shrink to this share of the text size at most
 BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
 BARS_SHARE_MAX = 0.68  # of the right-hand height: the chart below always keeps 32 %
 
@@ -37,6 +38,7 @@ class Stage(QObject):
         right = self.splitter("rightSplitter")
         if right is not None:
             right.splitterMoved.connect(self._on_moved)
+        window.installEventFilter(self)  # full screen arrives as a resize, later
         window.controller.started.connect(lambda _run: self.fit_later())
         window.controller.finished.connect(lambda _record: self.fit_later())  # the verdict
 
@@ -74,12 +76,27 @@ class Stage(QObject):
         if not self.active:
             return
         self.active = False
+        self.fit_tabs()  # their own font again
         controls = self.controls()
         if controls is not None:
             controls.setVisible(self._controls_visible)
         for dock in self._docks:
             dock.setVisible(True)
         self.sides_shown = False
+
+    def fit_tabs(self) -> None:
+        """On stage every tab's title stays in view: a smaller tab font before a tab bar
+        that scrolls (more tabs than a 1280 px projector has room for at stage size)."""
+        bar = self.window_.viewTabs.tabBar()
+        bar.setStyleSheet("")
+        if not self.active:
+            return
+        width = self.window_.viewTabs.width()
+        size = QApplication.font().pointSizeF()
+        smallest = size * TAB_FONT_MIN
+        while bar.sizeHint().width() > width and size > smallest:
+            size *= 0.92
+            bar.setStyleSheet(f"QTabBar {{ font-size: {size:.1f}pt; }}")
 
     def restore_splitters(self) -> None:
         if self.active:
@@ -105,6 +122,11 @@ class Stage(QObject):
         self.show_sides(not self.sides_shown)
 
     # -- sizes ---------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.active and watched is self.window_ and event.type() == QEvent.Type.Resize:
+            self.fit_later()
+        return False
 
     def _on_moved(self, *_: object) -> None:
         if not self.active:
@@ -140,6 +162,7 @@ class Stage(QObject):
             )
         )
         total = sum(right.sizes()) or right.height()
+        self.fit_tabs()
         share = BARS_SHARE_MAX if self.active else BARS_SHARE_NORMAL
         bars = min(need, int(total * share))
         right.setSizes([bars, max(0, total - bars)])

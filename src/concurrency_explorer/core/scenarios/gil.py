@@ -12,11 +12,11 @@ from typing import Any
 from ..config import RunConfig
 from ..environment import gil_enabled
 from ..load import combine
+from ..reliability import STARVED_CORES
 from ._runs import cpu_parallelism, run_config
 from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s, load_average
 
 PLURALS = {"thread": "threads", "process": "processes"}
-STARVED_CORES = 0.8  # threads that got less CPU than this together show the load, not the GIL
 # about 0.8 s of work per worker: 0.3 s flipped the verdict under a little load (QA)
 CPU_CONFIG = RunConfig(mode="thread", workers=2, counts=(1000, 1000), kind="cpu")
 IO_CONFIG = RunConfig(mode="thread", workers=4, counts=(40,) * 4, kind="io", step_sleep_s=0.01)
