@@ -113,6 +113,16 @@ def test_two_unsure_gaps_that_cross_never_both_become_held():
     assert overlap_s(held) == 0.0
 
 
+def test_with_a_gil_each_every_unsure_gap_is_the_workers_own():
+    log = GilLog(shared=False)  # subinterpreters: nobody else can take a worker's GIL
+    log.add(held_message(0, [0, 1, 2, 3], [1, 2]))
+    log.add(held_message(1, [0.5, 1.5], [1.5, 3]))
+    held = log.held()
+    assert held == {0: [(0, 3)], 1: [(0.5, 3)]}
+    record = log.summary(0.0, [0, 1])
+    assert record["shared"] is False and record["overlap_s"] == pytest.approx(2.5)
+
+
 def test_overlap_handoffs_and_holder():
     spans = {"a": [(0.0, 1.0), (2.0, 3.0)], "b": [(0.5, 2.5)]}
     assert overlap_s(spans) == pytest.approx(1.0)

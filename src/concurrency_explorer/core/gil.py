@@ -34,7 +34,12 @@ Interval = tuple[float, float]
 class GilLog:
     """Every worker's claimed and unsure intervals (perf_counter seconds), as they arrive."""
 
-    def __init__(self, max_intervals: int = MAX_INTERVALS, max_total: int = MAX_TOTAL) -> None:
+    def __init__(
+        self, max_intervals: int = MAX_INTERVALS, max_total: int = MAX_TOTAL, shared: bool = True
+    ) -> None:
+        #: one GIL for all workers (threads); False: one each (subinterpreters), where a
+        #: worker's unsure gap can only be the OS descheduling it: nobody else takes its GIL
+        self.shared = shared
         self.max_intervals = max_intervals
         self.room = max_total  # intervals the run may still keep
         self.claimed: dict[int, list[Interval]] = {}
@@ -77,7 +82,7 @@ class GilLog:
         resolved = {wid: Spans([]) for wid in workers}
         gaps = sorted((b - a, wid, a, b) for wid, spans in self.unsure.items() for a, b in spans)
         for _length, wid, a, b in gaps:
-            if any(
+            if self.shared and any(
                 other != wid and (taken[other].crosses(a, b) or resolved[other].crosses(a, b))
                 for other in taken
             ):
@@ -111,6 +116,7 @@ class GilLog:
             "unsure_s": [round(v, 6) for v in unsure_s],
             "complete": self.complete,
             "batches": self.batches,
+            "shared": self.shared,
             "method": METHOD,
         }
 
@@ -263,7 +269,9 @@ def describe(gil: Mapping[str, Any], wall_s: float | None, gil_enabled: bool | N
             parts[-1] += "."
     overlap = gil.get("overlap_s", 0.0)
     share = f" ({overlap / wall_s:.1%})" if wall_s else ""
-    if gil_enabled is False:
+    if gil.get("shared") is False:
+        verdict = "each worker has its own GIL (a subinterpreter each): they ran in parallel."
+    elif gil_enabled is False:
         verdict = "the GIL is off (free-threaded build): threads ran Python in parallel."
     elif wall_s and overlap > 0.02 * wall_s:
         verdict = "more than the method's error: check the worker Python's GIL."

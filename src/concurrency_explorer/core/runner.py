@@ -85,7 +85,9 @@ class Run:
         self._exited_at: dict[tuple[int, ...], float] = {}
         self._all_final_at: float | None = None
         #: the GIL intervals the workers logged, where they share one interpreter
-        self.gil: GilLog | None = GilLog() if self.engine.gil_stamps else None
+        self.gil: GilLog | None = (
+            GilLog(shared=self.engine.gil_shared) if self.engine.gil_stamps else None
+        )
         self._gil_summary: dict[str, Any] | None = None
         self.load_meter = LoadMeter()  # what other programs used meanwhile (core/load.py)
 

@@ -50,6 +50,8 @@ class Engine(ABC):
     #: True when the workers share one interpreter (threads of a host, coroutines):
     #: they then log when they held its GIL, and the record gains ``gil``
     gil_stamps: ClassVar[bool] = False
+    #: True when those workers share one GIL (threads); False: one GIL each (subinterpreters)
+    gil_shared: ClassVar[bool] = True
 
     # -- what the window and the CLI say about this mode (plain words) ---------------
     #: the mode menu's tooltip: teaching text; ``description`` when empty

@@ -40,7 +40,8 @@ class InterpreterEngine(HostEngine):
     # --python would need availability judged for that Python; a switch interval set
     # in the host would reach only its main interpreter's GIL, not the workers' own
     options = frozenset()
-    gil_stamps = False  # one GIL per worker: nothing to share, nothing to hand off
+    gil_stamps = True  # each worker logs its own interpreter's GIL...
+    gil_shared = False  # ...one GIL per worker: two at once is parallelism, not an error
 
     @classmethod
     def host_engine(cls, config: RunConfig) -> InterpreterEngine:
