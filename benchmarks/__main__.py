@@ -13,7 +13,16 @@ import traceback
 from .env import RESULTS, prepare
 
 #: Figure modules in the order they run (core-only first, Qt last).
-FIGURES = ["overhead", "start_latency", "scaling", "queue_path", "gui_responsiveness", "startup"]
+FIGURES = [
+    "overhead",
+    "start_latency",
+    "scaling",
+    "queue_path",
+    "gil",
+    "gui_responsiveness",
+    "gui_at_scale",
+    "startup",
+]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,26 +16,77 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import re
+import sys
 import time
 
 INTERVAL_MS = 30
-SCENARIOS = ("idle", "processes2", "threads4", "threads4_timeline")
+SCENARIO_HELP = (
+    "idle; processesN[_METHOD][_timeline] (N cpu processes, start method fork/forkserver/"
+    "spawn); threadsN[_timeline]; bareN (a bare PySide6 window beside N busy-loop "
+    "processes started with subprocess)"
+)
+SCENARIO_RE = re.compile(
+    r"^(?:idle|bare(?P<bare>\d+)|(?P<mode>processes|threads)(?P<n>\d+)"
+    r"(?:_(?P<method>fork|forkserver|spawn))?(?P<timeline>_timeline)?)$"
+)
+
+
+def parse_scenario(name: str) -> re.Match[str]:
+    match = SCENARIO_RE.match(name)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"unknown scenario {name!r}: {SCENARIO_HELP}")
+    return match
 
 
 def _scenario_config(name: str, count: int, step_iterations: int):
     from concurrency_explorer.core import RunConfig
 
-    if name == "idle":
+    match = parse_scenario(name)
+    if not match["mode"]:
         return None
-    if name == "processes2":
-        return RunConfig.build(
-            mode="process", workers=2, count=count, kind="cpu", step_iterations=step_iterations
-        )
-    if name in ("threads4", "threads4_timeline"):
-        return RunConfig.build(
-            mode="thread", workers=4, count=count, kind="cpu", step_iterations=step_iterations
-        )
-    raise ValueError(f"unknown scenario {name!r}")
+    mode = "process" if match["mode"] == "processes" else "thread"
+    return RunConfig.build(
+        mode=mode,
+        workers=int(match["n"]),
+        count=count,
+        kind="cpu",
+        step_iterations=step_iterations,
+        start_method=match["method"],
+    )
+
+
+class BareHarness:
+    """The baseline of issue 21: a bare PySide6 window, N busy-loop processes beside it.
+
+    The busy loops are started with ``subprocess`` (not from Qt's thread, not with
+    multiprocessing), so what is left is what the CPU alone does to a window's timer.
+    """
+
+    def __init__(self, busy: int) -> None:
+        from PySide6.QtWidgets import QLabel, QMainWindow
+
+        self.busy = busy
+        self.procs: list = []
+        self.window = QMainWindow()
+        self.window.setCentralWidget(QLabel("bare PySide6 window"))
+        self.window.resize(1600, 1000)
+        self.window.show()
+
+    def start(self) -> None:
+        import subprocess
+        import sys
+
+        loop = "while True: pass"
+        self.procs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(self.busy)]
+
+    def stop(self) -> dict:
+        for proc in self.procs:
+            proc.kill()
+        for proc in self.procs:
+            proc.wait()
+        self.window.close()
+        return {}
 
 
 class CoreHarness:
@@ -99,6 +150,7 @@ class WindowHarness:
         from concurrency_explorer.gui import MainWindow
 
         self.window = MainWindow()
+        self.window.resize(1600, 1000)  # issue 21's window: 64 rows and lanes at this size
         self.config = config
         if config is not None:
             self.window.configPanel.set_config(config)
@@ -132,7 +184,12 @@ class WindowHarness:
 
 
 def measure(
-    scenario: str, seconds: float, count: int, step_iterations: int, harness_name: str
+    scenario: str,
+    seconds: float,
+    count: int,
+    step_iterations: int,
+    harness_name: str,
+    settle_s: float = 0.3,
 ) -> dict:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
@@ -147,38 +204,83 @@ def measure(
         else:
             harness_name = "window"
     tab = "Timeline" if scenario.endswith("_timeline") else None
-    harness = WindowHarness(config, tab) if harness_name == "window" else CoreHarness(config)
+    bare = parse_scenario(scenario)["bare"]
+    if bare:
+        harness_name = "bare"
+        harness = BareHarness(int(bare))
+    elif harness_name == "window":
+        harness = WindowHarness(config, tab)
+    else:
+        harness = CoreHarness(config)
     stamps: list[float] = []
+    cpu: list[tuple[float, float]] = []  # (window thread, whole process) CPU at each tick
+
+    def on_probe() -> None:
+        stamps.append(time.perf_counter())
+        cpu.append((time.thread_time(), time.process_time()))
+
     probe = QTimer()
     probe.setTimerType(Qt.TimerType.PreciseTimer)
     probe.setInterval(INTERVAL_MS)
-    probe.timeout.connect(lambda: stamps.append(time.perf_counter()))
+    probe.timeout.connect(on_probe)
+    t_run = time.perf_counter()
     harness.start()
-    settle_s = 0.3  # let the workers get going before measuring
-    QTimer.singleShot(int(settle_s * 1000), probe.start)
+    click_s = time.perf_counter() - t_run  # Run's click handler: the window cannot tick meanwhile
+    print("probe: run started", file=sys.stderr, flush=True)  # for a profiler to attach
+
+    # settle_s: let the workers get going before measuring (0: the starts are measured too)
+    def start_probe() -> None:
+        probe.start()
+        on_probe()  # the first interval counts from here: a window frozen at once is late too
+
+    QTimer.singleShot(int(settle_s * 1000), start_probe)
     QTimer.singleShot(int((settle_s + seconds) * 1000), app.quit)
     app.exec()
     probe.stop()
     extra = harness.stop()
     lateness = [max(0.0, (b - a) * 1e3 - INTERVAL_MS) for a, b in itertools.pairwise(stamps)]
+    span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
+    # the window's own appetite: CPU its thread (and its whole process) used per second
+    # of wall time; on 2 cores beside 64 busy processes its fair share is about 3 %
+    share = {
+        key: round((cpu[-1][i] - cpu[0][i]) / span, 4) if span else None
+        for i, key in enumerate(("window_thread_cpu_share", "process_cpu_share"))
+    }
+    # CPU the window's thread used between two probe ticks: what it asks of a core,
+    # whatever the load (lateness is that demand stretched by the others' share)
+    burst = sorted((b[0] - a[0]) * 1e3 for a, b in itertools.pairwise(cpu))
     return {
+        "window_cpu_ms_between_ticks": {
+            "p50": round(burst[len(burst) // 2], 2) if burst else None,
+            "p99": round(burst[min(len(burst) - 1, int(0.99 * len(burst)))], 2) if burst else None,
+            "max": round(burst[-1], 2) if burst else None,
+        },
         "scenario": scenario,
         "harness": harness_name,
         "lateness_ms": lateness,
         "ticks": len(stamps),
+        "stamps_s": [round(t - t_run, 4) for t in stamps],  # since Run was pressed
+        "click_s": round(click_s, 4),
+        **share,
         **extra,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scenario", required=True, choices=SCENARIOS)
+    parser.add_argument("--scenario", required=True, help=SCENARIO_HELP)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--step-iterations", type=int, default=20_000)
     parser.add_argument("--harness", choices=("auto", "window", "core"), default="auto")
+    parser.add_argument(
+        "--settle", type=float, default=0.3, help="seconds after Run before measuring (0: from Run)"
+    )
     args = parser.parse_args()
-    result = measure(args.scenario, args.seconds, args.count, args.step_iterations, args.harness)
+    parse_scenario(args.scenario)
+    result = measure(
+        args.scenario, args.seconds, args.count, args.step_iterations, args.harness, args.settle
+    )
     print(json.dumps(result))
 
 

@@ -132,15 +132,13 @@ def no_leaks():
     """Fail a test that leaves a child process, a zombie or a stray thread behind."""
     baseline = {t.ident for t in threading.enumerate()}
     yield
-    pools = sys.modules.get("concurrency_explorer.core.engines.pools")
-    if pools is not None:
-        # warm process pools outlive a run on purpose (a second run starts at once);
-        # the app shuts them on exit, the suite after every test (then checks as usual)
-        pools.shutdown_warm_pools()
-    dask_engine = sys.modules.get("concurrency_explorer.core.engines.dask_engine")
-    if dask_engine is not None:
-        # a LocalCluster closes on a thread of its own (seconds; not on a GUI thread)
-        assert dask_engine.wait_for_teardowns(60), "a Dask cluster did not close"
+    # warm process pools outlive a run on purpose (a second run starts at once), a
+    # LocalCluster closes on a thread of its own: the CLI ends them on exit, the suite
+    # after every test (then checks as usual)
+    from concurrency_explorer.core.engines import shutdown_all
+
+    closing = shutdown_all(timeout=60)
+    assert not closing, f"engines still closing after 60 s: {closing}"
     left = leftover_children()
     assert not left, f"child processes left behind: {[(p.pid, p.name()) for p in left]}"
     stray = stray_threads(baseline)

@@ -87,6 +87,16 @@ def is_forkserver(proc: psutil.Process, app_pid: int) -> bool:
         return False
 
 
+def is_start_helper(proc: psutil.Process) -> bool:
+    """The start helper (core/child/starter.py) that starts the workers of a run with more
+    worker processes than cores: the parent of those workers. A worker or a host has
+    no children of its own."""
+    try:
+        return any(alive(child) for child in proc.children())
+    except psutil.NoSuchProcess:
+        return False
+
+
 def is_resource_tracker(proc: psutil.Process) -> bool:
     return "resource_tracker" in cmdline(proc)
 

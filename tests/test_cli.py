@@ -49,6 +49,38 @@ def test_bad_usage_exits_2_with_one_line(argv, capsys):
     assert "Traceback" not in captured.err
 
 
+STRICT = [  # loose input once taken silently (issue 16, item 5), and what the line says
+    (["run", "--fault", "0:hang", "--fault", "0:raise"], "worker 0 two faults"),
+    (["run", "--config", ""], "--config needs a file name"),
+    (["run", "--save-config", ""], "--save-config needs a file name"),
+    (["run", "--save-config", " "], "--save-config needs a file name"),
+    (["run", "--csv", ""], "--csv: needs a file name"),
+    (["run", "--stall-after", "1e31"], "at most 86400 seconds"),
+    (["run", "--stall-after", "0"], "above 0"),
+    (["compare", "--modes", ""], "--modes needs at least one engine"),
+    (["compare", "--modes", "thread,,process"], "--modes has an empty name"),
+    (["compare", "--modes", "thread,thread"], "--modes names thread more than once"),
+]
+
+
+@pytest.mark.parametrize(("argv", "says"), STRICT, ids=[" ".join(a) for a, _ in STRICT])
+def test_loose_input_exits_2_with_one_line_naming_it(argv, says, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # nothing may be written, and nothing run
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stall_after_flag_and_files_share_one_limit():
+    from concurrency_explorer.core.experiment import MAX_STALL_AFTER_S, schema
+
+    assert schema("experiment")["properties"]["stall_after_s"]["maximum"] == MAX_STALL_AFTER_S
+    assert main(["run", "--stall-after", str(MAX_STALL_AFTER_S), "--counts", "1,1"]) == 0
+
+
 def test_missing_start_method_is_refused(monkeypatch, capsys):
     monkeypatch.setattr(
         "concurrency_explorer.core.config.start_methods", lambda: ["spawn"], raising=True

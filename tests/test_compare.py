@@ -65,12 +65,16 @@ def test_cli_compare_json_is_a_list_of_records(capsys):
     records = json.loads(capsys.readouterr().out)
     assert [r["config"]["mode"] for r in records] == ["sequential", "thread", "asyncio"]
     assert all(r["compare"]["label"] == r["config"]["mode"] for r in records)
+    for record in records:  # the honest-numbers keys, like every run record (issue 15)
+        assert {"cores_used", "load", "speedup_reliable", "speedup_note"} <= set(record)
+        assert record["speedup_reliable"] == (record["speedup_note"] == "")
 
 
 def test_cli_compare_table(capsys):
     assert main(["compare", "--modes", "thread", "--count", "5"]) == 0
     out = capsys.readouterr().out
     assert "sequential" in out and "thread" in out and "speedup" in out
+    assert "cores" in out and ("machine: busy" in out or "machine: quiet" in out)
 
 
 def test_cli_compare_refuses_unknown_or_unavailable_modes(capsys):

@@ -7,7 +7,7 @@ import time
 
 import psutil
 import pytest
-from tests.runs import stop_and_wait, wait_running
+from tests.runs import stop_and_wait, wait_at_fault, wait_running
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig, run_to_completion
@@ -104,12 +104,9 @@ def test_stop_ends_pool_tasks_and_cancels_waiting_ones(mode):
 
 def test_a_deaf_task_breaks_the_process_pool_which_is_then_shut():
     config = RunConfig.build(mode="pool-process", workers=2, count=40, faults={0: "hang"})
-    run = Run(config, stall_after_s=0.3)
+    run = Run(config)
     run.start()
-    deadline = time.monotonic() + 60
-    while run.workers[0].state != "stalled" and time.monotonic() < deadline:
-        run.poll()  # stop only once the task is past its fault: deaf for sure
-        time.sleep(0.01)
+    wait_at_fault(run, 0)  # stop only once the task is past its fault: deaf for sure
     run.stop()
     while not run.finished:
         run.poll()

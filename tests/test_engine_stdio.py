@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from tests.runs import stop_and_wait, wait_running
+from tests.runs import stop_and_wait, wait_at_fault, wait_running
 
 from concurrency_explorer.cli import main
 from concurrency_explorer.core import ConfigError, RunConfig, run_to_completion
@@ -75,13 +75,9 @@ def test_stop_reaches_the_other_interpreter():
 
 
 def test_a_deaf_worker_under_another_python_is_terminated():
-    run = Run(RunConfig.build(mode="thread", workers=2, count=40, faults={0: "hang"}, python=OTHER),
-              stall_after_s=0.3)  # fmt: skip
+    run = Run(RunConfig.build(mode="thread", workers=2, count=40, faults={0: "hang"}, python=OTHER))
     run.start()
-    deadline = time.monotonic() + 60
-    while run.workers[0].state != "stalled" and time.monotonic() < deadline:
-        run.poll()
-        time.sleep(0.01)
+    wait_at_fault(run, 0)
     run.stop()
     while not run.finished:
         run.poll()

@@ -99,3 +99,18 @@ def test_a_built_package_carries_its_resources(tmp_path):
         text=True,
     ).stdout.strip()
     assert Path(found) == copied / "concurrency-explorer-256.png"
+
+
+def test_teaching_texts_load_as_paragraphs():
+    names = sorted(p.stem for p in (REPO / "resources" / "text").glob("*.md"))
+    assert len(names) >= 10
+    for name in names:
+        text = resources.teaching_text(name)
+        assert text and "  " not in text and not text.startswith(" "), name
+        assert all(p.strip() == p for p in text.split("\n\n")), name
+    assert "<h3>" in resources.teaching_html("concepts")
+
+
+def test_a_missing_teaching_text_names_its_path():
+    with pytest.raises(FileNotFoundError, match="no-such-text"):
+        resources.teaching_text("no-such-text")

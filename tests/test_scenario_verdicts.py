@@ -133,6 +133,12 @@ def test_gil_cpu_verdict_follows_the_speedups():
     assert ok and "0.98 CPU-seconds per second" in text and "load average 9.0" in text
     ok, text = judge("gil-cpu", _gil(0.98, 1.0, cpu_count=1))
     assert ok and "one core" in text
+    # So busy that the threads got a tenth of a core: that shows the load, not the GIL.
+    starved = _gil(1.7, 1.5, thread_cores_busy=0.08, process_cores_busy=0.08, busy=True,
+                   others_cores=1.96, load_average=40.0)  # fmt: skip
+    ok, text = judge("gil-cpu", starved)
+    assert not ok and "too little to tell" in text and "machine was busy" in text
+    assert "other programs used 2.0 of" in text
 
 
 def test_io_threads_verdict_follows_the_speedup():
@@ -317,6 +323,33 @@ def test_iftry_vs_try_reports_whichever_way_it_goes():
     assert not judge("iftry-vs-try", m3)[0]
 
 
+def _convoy(alone=1.1, beside=6.3, process=1.2, nogil=1.5, load=0.5) -> dict:
+    return {
+        "steps": 150,
+        "sleep_ms": 1.0,
+        "alone_ms": alone,
+        "cpu_thread_ms": beside,
+        "cpu_process_ms": process,
+        "nogil_thread_ms": nogil,
+        "switch_interval_ms": 5.0,
+        "io_held_share": 0.004,
+        "load_average": load,
+    }
+
+
+def test_gil_convoy_verdict_follows_the_latencies():
+    ok, text = judge("gil-convoy", _convoy())
+    assert ok and "1.1 ms per step alone" in text and "6.3 ms beside" in text
+    assert "convoy effect" in text and "5 ms switch interval" in text
+    assert "process (its own GIL): 1.2 ms" in text and "hashlib): 1.5 ms" in text
+    ok, text = judge("gil-convoy", _convoy(beside=1.3, load=9.0))
+    assert not ok and "not clearly slower" in text and "load average 9.0" in text
+    ok, text = judge("gil-convoy", _convoy(process=6.0, load=12.0))
+    assert not ok and "did not clearly help" in text and "load average 12.0" in text
+    ok, text = judge("gil-convoy", _convoy(alone=None))
+    assert not ok and "did not finish" in text
+
+
 def test_every_scenario_has_a_judge_test_here():
     tested = {
         "page-threads",
@@ -324,6 +357,7 @@ def test_every_scenario_has_a_judge_test_here():
         "gil-cpu",
         "io-threads",
         "gil-release",
+        "gil-convoy",
         "start-methods",
         "fork-held-lock",
         "unbounded-queue",
@@ -348,6 +382,7 @@ def test_bars_quote_the_same_numbers_as_the_verdict():
         "gil-cpu": _gil(0.98, 1.87),
         "io-threads": _gil(3.6, workers=4, kind="io"),
         "gil-release": _gil(1.8, kind="nogil"),
+        "gil-convoy": _convoy(),
         "start-methods": START,
         "fork-held-lock": FORK_LOCK,
         "join-before-drain": JOIN,

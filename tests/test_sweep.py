@@ -102,6 +102,9 @@ def test_cli_sweep_json_prints_one_list(capsys):
     assert [p["workers"] for p in points] == [1, 2]
     for p in points:
         assert p["wall_s"] > 0 and p["speedup"] > 0 and p["ok"]
+        assert p["speedup_basis"] == "measured" and p["cores_used"] is not None
+        assert p["load"]["includes_baseline"] and isinstance(p["speedup_reliable"], bool)
+        assert p["speedup_reliable"] == (p["speedup_note"] == "")
 
 
 def test_cli_sweep_process_with_start_method(capsys):

@@ -100,3 +100,5 @@ def test_an_unreliable_speedup_leans_on_cores_used() -> None:
     verdict = run_verdict(rec)
     assert not verdict.reliable and "steadier sign is cores used" in verdict.note
     assert "about 1.0 core busy at a time" in verdict.note
+    starved = run_verdict({**rec, "cores_used": 0.04})
+    assert "cores used (0.04) cannot tell either" in starved.note

@@ -54,3 +54,20 @@ def resource_path(*parts: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"resource not found: {path}")
     return path
+
+
+@functools.cache
+def teaching_text(name: str) -> str:
+    """Teaching text from ``resources/text/<name>.md``: paragraphs (separated by blank
+    lines) kept, the lines of each joined by spaces. The words live in files that can be
+    edited without touching code; the widgets hold layout."""
+    raw = resource_path("text", f"{name}.md").read_text(encoding="utf-8")
+    blocks = raw.split("\n\n")
+    paragraphs = (" ".join(line.strip() for line in block.splitlines()) for block in blocks)
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+@functools.cache
+def teaching_html(name: str) -> str:
+    """Rich text from ``resources/text/<name>.html``, as written."""
+    return resource_path("text", f"{name}.html").read_text(encoding="utf-8")

@@ -14,8 +14,8 @@ class _DaskLikeEngine:
     def __init__(self) -> None:
         self.addresses: dict[int, str] = {}
 
-    def worker_extras(self):
-        return {wid: {"dask_worker": address} for wid, address in self.addresses.items()}
+    def worker_places(self):  # DaskEngine.worker_places: each worker's Dask worker
+        return dict(self.addresses)
 
 
 def test_rows_show_the_dask_worker_address_and_pid(qtbot):

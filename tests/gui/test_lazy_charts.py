@@ -138,7 +138,7 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
     assert timeline.chart.widget is not None
     assert len(timeline.spans) == 2
     for spans, worker in zip(timeline.spans, record["workers"], strict=True):
-        _colour, start, end = spans[-1]
+        _colour, start, end = spans[-2]  # its run bar (then the mark of how it ended)
         assert start == pytest.approx(worker["started_at_s"], abs=1e-6)
         assert end == pytest.approx(worker["ended_at_s"], abs=1e-6)
 
@@ -151,7 +151,7 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
     select_tab(window, "CPU cores")
     cpu = window.cpuView
     x, _y = cpu.curves[0].getData()
-    assert x is not None and len(x) == len(window.cpuMonitor.times) > 0
+    assert x is not None and len(x) == len(window.cpuMonitor.run_times) > 0  # the run, whole
     assert "cores" in cpu.summary.text()
 
 

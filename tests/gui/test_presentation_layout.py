@@ -26,6 +26,10 @@ def test_presentation_fits_the_screen_and_leaving_restores_the_layout(qtbot):
     qtbot.wait(50)
     assert window.minimumSizeHint().width() <= QA_SCREEN_WIDTH, "wider than the screen"
     screen = window.screen().availableGeometry().width()
+    assert not dock.isVisible(), "the lesson stays on stage (F12 brings it back)"
+    window.presentation.toggle_sides()
+    qtbot.waitUntil(dock.isVisible)
+    qtbot.wait(50)
     assert dock.width() <= max(0.3 * screen, window.width() * 0.32), "the dock took the bars' room"
     window.experiments.save_window()  # as on quit while presenting
     settings = app_settings()

@@ -47,8 +47,8 @@ def test_browser_loads_every_scenario_with_its_code(qtbot):
     window = shown_window(qtbot)
     browser = window.scenarioBrowser
     assert browser.objectName() == "scenarioBrowser"
-    assert browser.scenarioCombo.count() == len(SCENARIOS) == 10
-    assert browser.titleLabel.text().startswith("1 / 10")
+    assert browser.scenarioCombo.count() == len(SCENARIOS) == 11
+    assert browser.titleLabel.text().startswith(f"1 / {len(SCENARIOS)}")
     assert browser.codeView.toPlainText() == SCENARIOS[0].code()
     assert "countdown" in browser.explanationLabel.text()
     assert window.configPanel.mode == "process"  # opening the window changes nothing
@@ -59,7 +59,7 @@ def test_page_down_and_up_move_like_slides_and_load_the_configuration(qtbot):
     browser = window.scenarioBrowser
     qtbot.keyClick(window.configPanel, Qt.Key.Key_PageDown)
     assert browser.scenarioCombo.currentIndex() == 1
-    assert browser.titleLabel.text().startswith("2 / 10")
+    assert browser.titleLabel.text().startswith(f"2 / {len(SCENARIOS)}")
     assert window.configPanel.config().counts == (10, 20)
     qtbot.keyClick(window.configPanel, Qt.Key.Key_PageDown)
     assert browser.current.id == "gil-cpu"
@@ -233,11 +233,11 @@ def test_presentation_mode_fonts_and_themes(qtbot, theme):
     window.findChild(QAction, f"theme{theme.capitalize()}Action").trigger()
     background = app.palette().color(app.palette().ColorRole.Window).name()
     assert background == ("#000000" if theme == "dark" else "#ffffff")
-    assert "min-height" in app.styleSheet()  # big bars
+    assert window.workersView.bar_lines == 2.0  # big bars: two lines of text high
     action.trigger()
     assert not presentation.presenting
     assert app.font().pointSizeF() == pytest.approx(base)
-    assert "min-height" not in app.styleSheet()
+    assert window.workersView.bar_lines == 1.5
     # no label keeps the big size a stylesheet gave it
     qtbot.waitUntil(lambda: browser.verdictLabel.font().pointSizeF() < big)
     assert title.font().pointSizeF() < big * 1.3

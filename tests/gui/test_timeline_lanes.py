@@ -17,7 +17,8 @@ def test_lane_spans_wait_start_and_run_in_order():
     assert spans == [
         (tv.WAIT_COLOUR, 0.0, 0.5),
         (tv.STATE_COLOURS["starting"], 0.5, 0.75),
-        (tv.STATE_COLOURS["done"], 0.75, 2.0),
+        (tv.STATE_COLOURS["running"], 0.75, 2.0),  # blue while it ran, as the legend says
+        (tv.STATE_COLOURS["done"], 2.0, pytest.approx(2.0 + tv.END_MARK * 10.0)),  # how it ended
     ]
 
 

@@ -8,6 +8,8 @@ import pytest
 from concurrency_explorer.gui import MainWindow
 from concurrency_explorer.gui import cpu_monitor as monitor_mod
 
+from .helpers import select_tab
+
 # The offscreen platform warns once when a window is shown; nothing to fix in the app.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -33,7 +35,12 @@ def finish(qtbot, window):
 
 
 def bar(view, lane: int) -> tuple[str, float, float]:
-    """The lane's run bar (the last span): colour, start, end."""
+    """The lane's run bar (the span before its end mark): colour, start, end."""
+    return view.spans[lane][-2]
+
+
+def end_mark(view, lane: int) -> tuple[str, float, float]:
+    """The short mark after a finished worker's run bar: how it ended."""
     return view.spans[lane][-1]
 
 
@@ -51,11 +58,13 @@ def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
     items = (dict(view.shapes), view.cpuFill)
     for lane, worker in enumerate(record["workers"]):
         colour, start, end = bar(view, lane)
-        assert colour == "#1e8449"  # done: green
+        assert colour == "#2471a3"  # it ran: blue, after the run too (the legend's colour)
         assert start == pytest.approx(worker["started_at_s"], abs=1e-6)
         assert end == pytest.approx(worker["ended_at_s"], abs=1e-6)
-    # the green path item really covers both lanes' bars, up to the last end
-    area = painted(view, "#1e8449")
+        mark, mark_start, mark_end = end_mark(view, lane)
+        assert mark == "#1e8449" and mark_start == end and mark_end > end  # done: green
+    # the blue path item really covers both lanes' bars, up to the last end
+    area = painted(view, "#2471a3")
     last_end = max(w["ended_at_s"] for w in record["workers"])
     assert area.right() == pytest.approx(last_end, abs=1e-6)
     assert area.top() < -1 + 0.5 and area.bottom() > -0.5  # both lanes (y = 0 and -1)
@@ -63,7 +72,8 @@ def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
     finish(qtbot, window)
     assert (dict(view.shapes), view.cpuFill) == items
     labels = [text for _, text in window.timelineView.item.getAxis("left")._tickLevels[0]]
-    assert labels[0].startswith("worker 0")
+    assert labels[0].startswith("worker 0 · done · ")  # final values, not a live sample
+    assert "%" not in "".join(labels) and "s CPU" in labels[0]
 
 
 def test_timeline_cpu_fill_shows_the_sampled_share(qtbot):
@@ -102,17 +112,71 @@ def test_lanes_follow_the_run_size_with_the_same_items(qtbot):
 
 def test_cpu_view_plots_every_core_from_bounded_buffers(qtbot, monkeypatch):
     monkeypatch.setattr(monitor_mod, "CORE_HISTORY", 5)
+    monkeypatch.setattr(monitor_mod, "RUN_HISTORY", 5)  # the latest run's trace: bounded too
     window = run_window(qtbot, "process", workers=2, count=200, tab="CPU cores")
     view = window.cpuView
     curves = list(view.curves)
     assert len(curves) == window.cpuMonitor.cores
     finish(qtbot, window)
-    qtbot.wait(800)  # several 10 Hz samples
     monitor = window.cpuMonitor
+    samples = []
+    monitor.sampled.connect(lambda: samples.append(1))
+    # more samples than the history keeps (however late a busy machine's timer fires)
+    qtbot.waitUntil(lambda: len(samples) > 5, timeout=30_000)
     assert len(monitor.times) == 5
     assert all(len(b) == 5 for b in monitor.core_loads)
+    assert all(len(b) <= 5 for b in monitor.run_core_loads)
     assert view.curves == curves and view.curves[0] is curves[0]
     x, y = curves[0].getData()
     assert len(x) == len(y) and 1 <= len(x) <= 5
     assert np.all((y >= 0) & (y <= 100))
     assert "cores" in view.summary.text()
+
+
+def test_cpu_tab_opened_long_after_a_run_shows_that_whole_run(qtbot, monkeypatch):
+    # the live buffers keep 0.5 s here, so "a minute later" is any time after 0.5 s
+    monkeypatch.setattr(monitor_mod, "CORE_HISTORY", 5)
+    window = run_window(qtbot, "process", workers=2, count=200, tab="Results")
+    record = finish(qtbot, window)
+    monitor = window.cpuMonitor
+    ended = window.controller.run.t_end
+    qtbot.waitUntil(
+        lambda: bool(monitor.times) and monitor.t0 + monitor.times[0] > ended + 0.2,
+        timeout=10_000,
+    )  # the live window has moved past the run
+    select_tab(window, "CPU cores")
+    view = window.cpuView
+    qtbot.waitUntil(lambda: view.workersCurve is not None and "last run" in view.summary.text())
+    x, _y = view.curves[0].getData()
+    wall = record["wall_s"]
+    assert x[0] < 0.5, "the chart does not start at the run's start"
+    assert wall <= x[-1] <= wall + monitor_mod.RUN_TAIL_S + 0.5, "not the whole run"
+    assert len(x) >= 3  # the start, some of the run, the end (a busy machine samples less)
+    label = view.plot.getPlotItem().getAxis("bottom").labelText
+    assert label == "time since Run"
+    wx, used = view.workersCurve.getData()
+    assert len(wx) == len(used) == len(x), "the workers' cores drawn over the same run"
+    assert "its workers used" in view.summary.text() and "cores on average" in view.summary.text()
+
+
+def test_lane_labels_fit_their_axis_at_presentation_sizes(qtbot):
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    window = run_window(qtbot, "thread", workers=2, count=30)
+    window.resize(1600, 900)
+    window.presentation.set_scale(2.2)  # a projector's text size
+    try:
+        finish(qtbot, window)
+        view = window.timelineView
+        axis = view.item.getAxis("left")
+        labels = [text for _, text in axis._tickLevels[0]]
+        assert labels and labels[0].startswith(("worker 0", "w0"))
+        widest = max(QFontMetrics(QApplication.font()).horizontalAdvance(t) for t in labels)
+        assert axis.width() >= widest, "a label wider than its axis is not drawn at all"
+        window.presentation.set_scale(1.0)
+        view.finish()  # at normal size the whole label fits again
+        labels = [text for _, text in axis._tickLevels[0]]
+        assert labels[0].startswith("worker 0 · done · ") and "s CPU" in labels[0]
+    finally:
+        window.presentation.set_scale(1.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolButton
+from tests import runs
 
 from concurrency_explorer.core import RunConfig
 from concurrency_explorer.gui import autorun
@@ -14,7 +15,7 @@ from .helpers import make_window
 pytestmark = pytest.mark.gui
 
 
-def start(qtbot, window, config: RunConfig, stall_after_s: float = 0.3):
+def start(qtbot, window, config: RunConfig, stall_after_s: float | None = None):
     window.controller.stall_after_s = stall_after_s
     window.configPanel.set_config(config)
     assert window.start_run() is not None
@@ -27,31 +28,65 @@ def widgets(window, i: int) -> tuple[QToolButton, QLabel]:
     return button, mark
 
 
+def at_fault(window, worker_id: int) -> bool:
+    """The worker reached its injected fault (see tests/runs.py ``at_fault``)."""
+    run = window.controller.run
+    return run is not None and runs.at_fault(run, worker_id)
+
+
 @pytest.mark.parametrize(
-    ("fault", "signal_name"), [("hang", "SIGTERM"), ("ignore-term", "SIGKILL")]
+    ("fault", "signal_name", "took"),
+    [("hang", "SIGTERM", "terminate"), ("ignore-term", "SIGKILL", "kill")],
 )
-def test_a_stalled_worker_is_marked_and_ended_with_one_click(qtbot, fault, signal_name):
+def test_a_hung_worker_is_ended_with_one_click(qtbot, monkeypatch, fault, signal_name, took):
+    runs.ladder_stops_at(monkeypatch, took)
     window = make_window(qtbot)
     config = RunConfig.build(mode="process", workers=2, counts=[400, 600], faults={0: fault})
-    start(qtbot, window, config)
+    start(qtbot, window, config)  # no watchdog: the person ends it
     button, mark = widgets(window, 0)
-    qtbot.waitUntil(lambda: "stalled" in mark.text() and button.isEnabled(), timeout=60_000)
+    qtbot.waitUntil(lambda: at_fault(window, 0) and button.isEnabled(), timeout=60_000)
     assert "Threads cannot" not in button.toolTip()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=60_000)
     record = window.controller.history[-1]
-    assert record["workers"][0]["state"] == "stopped" and record["workers"][0]["stalled"]
+    assert record["workers"][0]["state"] == "stopped"
     assert record["workers"][1]["state"] == "done"
     assert f"ended ({signal_name})" in mark.text()
     assert not button.isEnabled()
 
 
-def test_stop_says_what_it_had_to_do(qtbot):
+@pytest.mark.parametrize(
+    ("fault", "signal_name", "took"),
+    [("hang", "SIGTERM", "terminate"), ("ignore-term", "SIGKILL", "kill")],
+)
+def test_the_watchdog_ends_a_stalled_worker_and_the_run_fails(
+    qtbot, monkeypatch, fault, signal_name, took
+):
+    runs.ladder_stops_at(monkeypatch, took)
+    window = make_window(qtbot)
+    config = RunConfig.build(mode="process", workers=1, count=400, faults={0: fault})
+    start(qtbot, window, config)
+    button, mark = widgets(window, 0)
+    qtbot.waitUntil(lambda: at_fault(window, 0), timeout=60_000)
+    # the watchdog from here (a busy machine may starve a healthy worker for 0.3 s)
+    window.controller.run.stall_after_s = 0.3
+    qtbot.waitUntil(lambda: not window.controller.is_running, timeout=60_000)
+    record = window.controller.history[-1]
+    assert record["ok"] is False
+    assert record["workers"][0]["state"] == "failed"
+    assert record["watchdog"]["ended_workers"] == {"0": took}
+    assert f"ended by the watchdog ({signal_name}): failed" in mark.text()
+    assert "stalled, silent" in mark.text()
+    assert "The watchdog ended worker 0" in window.statusLabel.text()
+    assert not button.isEnabled()
+
+
+def test_stop_says_what_it_had_to_do(qtbot, monkeypatch):
+    runs.ladder_stops_at(monkeypatch, "terminate")
     window = make_window(qtbot)
     config = RunConfig.build(mode="process", workers=2, counts=[400, 10**8], faults={0: "hang"})
     start(qtbot, window, config)
-    _, mark = widgets(window, 0)
-    qtbot.waitUntil(lambda: "stalled" in mark.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: at_fault(window, 0), timeout=60_000)
     window.stop_run()
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=60_000)
     assert "they got SIGTERM" in window.statusLabel.text()

@@ -14,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from .. import __version__
 from ..core.config import ConfigError
@@ -39,7 +40,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (no usage dump)."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 
@@ -110,14 +111,6 @@ def main(
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     finally:
-        shutdown_engines()
+        from ..core.engines import shutdown_all
 
-
-def shutdown_engines() -> None:
-    """End what engines keep between runs (warm process pools) before the CLI exits."""
-    pools = sys.modules.get("concurrency_explorer.core.engines.pools")
-    if pools is not None:
-        pools.shutdown_warm_pools()
-    dask_engine = sys.modules.get("concurrency_explorer.core.engines.dask_engine")
-    if dask_engine is not None:
-        dask_engine.wait_for_teardowns()
+        shutdown_all()  # warm process pools, closing clusters: before the CLI exits

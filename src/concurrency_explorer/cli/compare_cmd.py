@@ -7,11 +7,19 @@ import json
 import sys
 from typing import Any
 
-from ..core.compare import beyond_ideal, compare, rows_of
-from ..core.config import ConfigError, RunConfig
-from ..core.engines import availability, mode_names
+from ..core.compare import beyond_ideal, check_options, compare, rows_of
+from ..core.config import DEFAULT_MODE, ConfigError, RunConfig, check_mode
+from ..core.engines import mode_names
+from ..core.environment import start_methods
 from ..core.summary import load_summary
-from .run_cmd import config_from_args, parse_float
+from .args import (
+    add_python,
+    add_scheduler,
+    add_start_method,
+    add_workload_arguments,
+    parse_float,
+    workload_config,
+)
 
 DEFAULT_COMPARE_COUNT = "200"
 
@@ -30,22 +38,20 @@ def add_parser(subparsers: Any) -> None:
         "--modes", default=None, metavar="A,B,...",
         help=f"engines to compare (default: every available one of {', '.join(mode_names())})",
     )  # fmt: skip
-    parser.add_argument("--workers", default="2", metavar="N", help="workers (default: 2)")
-    parser.add_argument(
-        "--count", default=None, metavar="N",
-        help=f"countdown steps per worker (default: {DEFAULT_COMPARE_COUNT})",
+    add_workload_arguments(
+        parser,
+        count_help=f"countdown steps per worker (default: {DEFAULT_COMPARE_COUNT})",
+    )
+    add_start_method(
+        parser, help_text="process start method, for the modes that take one (default: "
+        f"{start_methods()[0]})",
     )  # fmt: skip
-    parser.add_argument("--counts", default=None, metavar="A,B,...", help="steps per worker")
-    parser.add_argument("--kind", default="cpu", metavar="KIND", help="cpu, io or nogil")
-    parser.add_argument("--start-method", default=None, metavar="METHOD",
-                        help="for process and pool-process")  # fmt: skip
-    parser.add_argument("--queue-size", default="1024", metavar="N", help="queue bound")
-    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                        help="dask: an existing cluster (default: a LocalCluster)")  # fmt: skip
-    parser.add_argument(
-        "--python", default=None, metavar="PATH",
-        help="also run the threads under this interpreter (e.g. a free-threaded python3.13t)",
-    )  # fmt: skip
+    add_scheduler(parser, help_text="dask: an existing cluster (default: a LocalCluster)")
+    add_python(
+        parser,
+        help_text="also run the threads under this interpreter (e.g. a free-threaded "
+        "python3.13t)",
+    )
     parser.add_argument("--timeout", default=None, metavar="SECONDS",
                         help="stop each run after this many seconds")  # fmt: skip
     parser.add_argument(
@@ -56,39 +62,33 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _base_config(args: argparse.Namespace) -> RunConfig:
-    """The workload through run's own flag parsing (one validation, one message style)."""
+    """The workload, through the flags every running command shares (one validation,
+    one message style); its mode only carries the start method to the modes that take one."""
     if args.count is None and args.counts is None:
         args.count = DEFAULT_COMPARE_COUNT
-    run_args = argparse.Namespace(
-        mode="process", start_method=args.start_method, workers=args.workers, count=args.count,
-        counts=args.counts, kind=args.kind, queue_size=args.queue_size, fault=[],
-        step_iterations=None, step_sleep=None, step_bytes=None, pool_size=None,
-        no_yield=[], python=None, scheduler=None,
-    )  # fmt: skip
-    return config_from_args(run_args)
+    return workload_config(args, mode=DEFAULT_MODE, start_method=args.start_method)
 
 
 def _modes(text: str | None) -> list[str] | None:
     if text is None:
         return None
-    modes = [m.strip() for m in text.split(",") if m.strip()]
-    known = availability()
+    modes = [m.strip() for m in text.split(",")]
+    if not any(modes):
+        raise ConfigError("--modes needs at least one engine name, e.g. --modes thread,process")
+    if not all(modes):
+        raise ConfigError(f"--modes has an empty name in {text!r:.60}; separate names by commas")
+    repeated = sorted({m for m in modes if modes.count(m) > 1})
+    if repeated:
+        raise ConfigError(f"--modes names {', '.join(repeated)} more than once")
     for mode in modes:
-        if mode not in known:
-            raise ConfigError(f"unknown mode {mode!r}; expected one of {', '.join(known)}")
-        ok, reason = known[mode]
-        if not ok:
-            raise ConfigError(f"mode {mode!r} is not available here: {reason}")
+        check_mode(mode)
     return modes
 
 
 def handle(args: argparse.Namespace) -> int:
     base = _base_config(args)
     modes = _modes(args.modes)
-    if args.scheduler is not None:
-        RunConfig(mode="dask", scheduler=args.scheduler, workers=1, counts=(1,))  # validates
-    if args.python is not None:
-        RunConfig(mode="thread", python=args.python, workers=1, counts=(1,))  # validates
+    check_options(args.scheduler, args.python)
     timeout = parse_float("--timeout", args.timeout)
 
     def progress(record: dict[str, Any]) -> None:

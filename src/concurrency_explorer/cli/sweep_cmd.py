@@ -7,13 +7,19 @@ import json
 import sys
 from typing import Any
 
-from ..core.child.workers import KINDS
-from ..core.config import DEFAULT_QUEUE_SIZE, MAX_WORKERS, ConfigError, RunConfig
-from ..core.engines import mode_names
+from ..core.config import MAX_WORKERS, RunConfig
 from ..core.environment import start_methods
 from ..core.summary import load_summary
 from ..core.sweep import Sweep, beyond_ideal_note, run_sequence
-from .run_cmd import add_step_arguments, parse_int, step_options
+from .args import (
+    add_kind,
+    add_mode,
+    add_queue_size,
+    add_start_method,
+    add_step_arguments,
+    parse_int,
+    step_options,
+)
 
 DEFAULT_SWEEP_COUNT = 400
 
@@ -28,30 +34,18 @@ def add_parser(subparsers: Any) -> None:
             "span (first start request to last end). Ideal: min(n, cores)."
         ),
     )
-    parser.add_argument(
-        "--mode", default="process", metavar="MODE",
-        help=f"how workers run: {', '.join(mode_names())} (default: process)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--start-method", default=None, metavar="METHOD",
-        help=f"process start method: {', '.join(start_methods())}",
-    )  # fmt: skip
+    add_mode(parser)
+    add_start_method(parser, help_text=f"process start method: {', '.join(start_methods())}")
     parser.add_argument(
         "--max-workers", default="4", metavar="N",
         help=f"sweep 1..N workers, N at most {MAX_WORKERS} (default: 4)",
     )  # fmt: skip
-    parser.add_argument(
-        "--kind", default="cpu", metavar="KIND",
-        help=f"work per step: {', '.join(KINDS)} (default: cpu)",
-    )  # fmt: skip
+    add_kind(parser)
     parser.add_argument(
         "--count", default=str(DEFAULT_SWEEP_COUNT), metavar="N",
         help=f"countdown steps per worker (default: {DEFAULT_SWEEP_COUNT})",
     )  # fmt: skip
-    parser.add_argument(
-        "--queue-size", default=str(DEFAULT_QUEUE_SIZE), metavar="N",
-        help=f"result queue bound (default: {DEFAULT_QUEUE_SIZE})",
-    )  # fmt: skip
+    add_queue_size(parser)
     add_step_arguments(parser)
     parser.add_argument(
         "--json", action="store_true",
@@ -62,8 +56,6 @@ def add_parser(subparsers: Any) -> None:
 
 def sweep_from_args(args: argparse.Namespace) -> Sweep:
     """Validate the flags through the core (one-line ConfigError on any mistake)."""
-    if args.mode not in mode_names():
-        raise ConfigError(f"unknown mode {args.mode!r}; expected one of {', '.join(mode_names())}")
     count = parse_int("--count", args.count)
     max_workers = parse_int("--max-workers", args.max_workers)
     extra = step_options(args)

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from .config import RunConfig
-from .engines import availability, get_engine_class
+from .config import ConfigError, RunConfig
+from .engines import availability, engine_for, get_engine_class
 from .load import combine
 from .reliability import (
     BASELINE_PAID_START_UP,
@@ -93,6 +93,45 @@ def python_label(python: str) -> str:
     return f"{PYTHON_MODE} ({os.path.basename(python.rstrip('/')) or python})"
 
 
+#: the label of a mode's second, warm run in a comparison (``Engine.keeps_warm``)
+WARM_SUFFIX = " (warm)"
+
+
+def check_options(scheduler: str | None, python: str | None) -> None:
+    """Refuse a ``scheduler`` or ``python`` the runs would refuse, before the first run:
+    each checked as the config of a mode that takes it (one-line ConfigError)."""
+    if scheduler is not None:  # validates
+        RunConfig(mode=_mode_taking("scheduler"), workers=1, counts=(1,), scheduler=scheduler)
+    if python is not None:
+        RunConfig(mode=PYTHON_MODE, workers=1, counts=(1,), python=python)
+
+
+def _mode_taking(option: str) -> str:
+    """The first available mode whose engine accepts ``option``."""
+    for mode in available_modes():
+        if option in get_engine_class(mode).options:
+            return mode
+    raise ConfigError(f"no engine available here takes --{option}")
+
+
+def warm_start_note(rows: list[dict[str, Any]]) -> str:
+    """'Process pool start: 80.1 ms cold, 1.2 ms warm (...)' for each mode that ran
+    cold and warm in ``rows``; "" when none did."""
+    starts = {r["label"]: r["start_latency_s"] for r in rows}
+    notes = []
+    for label, cold in starts.items():
+        warm = starts.get(label + WARM_SUFFIX)
+        if cold is None or warm is None:
+            continue
+        engine = engine_for(label)
+        name = engine.label if engine is not None else label
+        notes.append(
+            f"{name[:1].upper()}{name[1:]} start: {cold * 1000:.1f} ms cold, "
+            f"{warm * 1000:.1f} ms warm (its processes were already running)."
+        )
+    return " ".join(notes)
+
+
 def plan(
     base: RunConfig,
     modes: list[str] | None = None,
@@ -110,14 +149,15 @@ def plan(
     runs = []
     for mode in [BASELINE_MODE, *chosen]:
         extra: dict[str, Any] = {}
-        if get_engine_class(mode).uses_start_method:
+        engine = get_engine_class(mode)
+        if engine.uses_start_method:
             extra["start_method"] = base.start_method
-        if mode == "dask" and scheduler:
+        if "scheduler" in engine.options and scheduler:
             extra["scheduler"] = scheduler
         config = RunConfig(mode=mode, **workload, **extra)
         runs.append((mode, config))
-        if mode == "pool-process":
-            runs.append(("pool-process (warm)", config))
+        if engine.keeps_warm:
+            runs.append((mode + WARM_SUFFIX, config))
         if mode == PYTHON_MODE and python:
             runs.append((python_label(python), config.replace(python=python)))
     return runs

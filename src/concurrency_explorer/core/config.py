@@ -21,8 +21,6 @@ MAX_COUNT = 1_000_000_000
 MAX_QUEUE_SIZE = 1_000_000
 DEFAULT_QUEUE_SIZE = 1024  # bounded on purpose: an unbounded queue grows without limit
 DEFAULT_COUNT = 2000
-BASE_MODES = ("sequential", "thread", "process")
-PROCESS_LIKE_MODES = {"process"}  # modes that take a start method (engines may add)
 
 
 #: RunConfig fields that only some engines accept (``Engine.options``), with their
@@ -32,12 +30,33 @@ ENGINE_OPTIONS = {
     "no_yield": "no-yield workers (only coroutines can refuse to yield)",
     "python": "other Python (--python runs host modes: thread, sequential, pool-thread, asyncio)",
     "scheduler": "Dask scheduler (--scheduler is for --mode dask)",
+    "switch_interval_s": (
+        "GIL switch interval (--switch-interval is for workers that share one interpreter: "
+        "thread, pool-thread, asyncio, sequential)"
+    ),
 }
+MIN_SWITCH_INTERVAL_S = 1e-6
+MAX_SWITCH_INTERVAL_S = 1.0
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
+
+#: the mode a new window and a bare ``run`` use
+DEFAULT_MODE = "process"
 
 
 class ConfigError(ValueError):
     """A configuration a person got wrong; the message is one plain line."""
+
+
+def check_mode(mode: object) -> None:
+    """ConfigError unless ``mode`` names a registered engine that can run here: the one
+    check of a mode's name, for configs, files and every command's flags."""
+    from .engines import get_engine_class, mode_names
+
+    if not isinstance(mode, str) or mode not in mode_names():
+        raise ConfigError(f"unknown mode {mode!r}; expected one of {', '.join(mode_names())}")
+    available, reason = get_engine_class(mode).availability()
+    if not available:
+        raise ConfigError(f"mode {mode!r} is not available here: {reason}")
 
 
 def _int(name: str, value: Any, low: int, high: int) -> int:
@@ -83,7 +102,7 @@ def takes_start_method(mode: str) -> bool:
 class RunConfig:
     """One run: how many workers, how much each counts, and how they are run."""
 
-    mode: str = "process"
+    mode: str = DEFAULT_MODE
     start_method: str | None = None  # None: the platform default (process-like modes only)
     workers: int = 2
     counts: tuple[int, ...] = (DEFAULT_COUNT, DEFAULT_COUNT)
@@ -94,11 +113,15 @@ class RunConfig:
     step_bytes: int = 1 << 20
     report_interval_s: float = 0.02
     faults: dict[int, str] = field(default_factory=dict)
+    #: per-worker kinds overriding ``kind`` (an I/O thread beside a CPU-bound one)
+    worker_kinds: dict[int, str] = field(default_factory=dict)
     echo: bool = False
     pool_size: int | None = None  # pool modes: worker slots; None = one per worker
     no_yield: tuple[int, ...] = ()  # asyncio: ids of coroutines that never await
     python: str | None = None  # host modes: run the host under this interpreter
     scheduler: str | None = None  # dask: an existing cluster's scheduler; None = LocalCluster
+    #: host modes: ``sys.setswitchinterval`` in the workers' host; None = Python's default
+    switch_interval_s: float | None = None
 
     def __post_init__(self) -> None:
         self.validate()
@@ -121,16 +144,10 @@ class RunConfig:
         return cls(workers=workers, counts=tuple(counts), **kwargs)
 
     def validate(self) -> None:
-        from .engines import get_engine_class, mode_names
+        from .engines import get_engine_class
 
-        if not isinstance(self.mode, str) or self.mode not in mode_names():
-            raise ConfigError(
-                f"unknown mode {self.mode!r}; expected one of {', '.join(mode_names())}"
-            )
+        check_mode(self.mode)
         engine = get_engine_class(self.mode)
-        available, reason = engine.availability()
-        if not available:
-            raise ConfigError(f"mode {self.mode!r} is not available here: {reason}")
         _int("workers", self.workers, 1, MAX_WORKERS)
         if not isinstance(self.counts, tuple):
             object.__setattr__(self, "counts", tuple(self.counts))
@@ -164,6 +181,12 @@ class RunConfig:
             _int("fault worker id", wid, 0, self.workers - 1)
             if fault not in FAULTS:
                 raise ConfigError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
+        if not isinstance(self.worker_kinds, dict):
+            raise ConfigError("worker_kinds must map worker ids to kinds")
+        for wid, kind in self.worker_kinds.items():
+            _int("worker_kinds worker id", wid, 0, self.workers - 1)
+            if kind not in KINDS:
+                raise ConfigError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
         if not isinstance(self.echo, bool):
             raise ConfigError("echo must be true or false")
         self._validate_engine_options(engine.options)
@@ -183,6 +206,13 @@ class RunConfig:
             _int("no-yield worker id", wid, 0, self.workers - 1)
         if self.python is not None:
             _check_python(self.python)
+        if self.switch_interval_s is not None:
+            _float(
+                "switch interval (seconds)",
+                self.switch_interval_s,
+                MIN_SWITCH_INTERVAL_S,
+                MAX_SWITCH_INTERVAL_S,
+            )
         if self.scheduler is not None and (
             not isinstance(self.scheduler, str) or not SCHEDULER_ADDRESS.match(self.scheduler)
         ):
@@ -202,7 +232,7 @@ class RunConfig:
             WorkerSpec(
                 worker_id=i,
                 count=count,
-                kind=self.kind,
+                kind=self.worker_kinds.get(i, self.kind),
                 step_iterations=self.step_iterations,
                 step_sleep_s=self.step_sleep_s,
                 step_bytes=self.step_bytes,
@@ -231,11 +261,13 @@ class RunConfig:
             "step_bytes": self.step_bytes,
             "report_interval_s": self.report_interval_s,
             "faults": {str(k): v for k, v in sorted(self.faults.items())},
+            "worker_kinds": {str(k): v for k, v in sorted(self.worker_kinds.items())},
             "echo": self.echo,
             "pool_size": self.pool_size,
             "no_yield": sorted(self.no_yield),
             "python": self.python,
             "scheduler": self.scheduler,
+            "switch_interval_s": self.switch_interval_s,
         }
 
     @classmethod
@@ -263,12 +295,14 @@ class RunConfig:
         elif "workers" in values:
             workers = _int("workers", values["workers"], 1, MAX_WORKERS)
             values["counts"] = (DEFAULT_COUNT,) * workers
-        if "faults" in values:
-            faults = values["faults"]
-            if not isinstance(faults, dict):
-                raise ConfigError("faults must map worker ids to fault names")
+        for key, what in (("faults", "fault names"), ("worker_kinds", "kinds")):
+            if key not in values:
+                continue
+            mapping = values[key]
+            if not isinstance(mapping, dict):
+                raise ConfigError(f"{key} must map worker ids to {what}")
             try:
-                values["faults"] = {int(k): v for k, v in faults.items()}
+                values[key] = {int(k): v for k, v in mapping.items()}
             except (TypeError, ValueError):
-                raise ConfigError("fault worker ids must be whole numbers") from None
+                raise ConfigError(f"{key} worker ids must be whole numbers") from None
         return cls(**values)

@@ -26,6 +26,8 @@ from typing import Any
 
 import psutil
 
+from .child.lifecycle import proc_stat_field
+
 
 @dataclass(frozen=True)
 class WorkerCpu:
@@ -40,17 +42,8 @@ def thread_core(pid: int, tid: int) -> int | None:
     """The core a thread last ran on (Linux: field 39 of /proc/PID/task/TID/stat)."""
     if not sys.platform.startswith("linux"):
         return None
-    try:
-        with open(f"/proc/{pid}/task/{tid}/stat", "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    # the command name (field 2) may hold spaces; fields after it follow the last ')'
-    fields = data[data.rfind(b")") + 2 :].split()
-    try:
-        return int(fields[36])  # field 39 overall = index 36 after "pid (comm)"
-    except (IndexError, ValueError):
-        return None
+    # field 39 overall = index 36 after "pid (comm)"
+    return proc_stat_field(f"/proc/{pid}/task/{tid}/stat", 36)
 
 
 def steps_between(samples: Any, count: int, t_from: float, t_to: float) -> int:

@@ -8,8 +8,8 @@ The result is checked against a JSON schema (``schemas/*.json``, package data) a
 then by ``RunConfig`` itself. Every failure is one ``ExperimentError`` with one
 plain line; nothing else escapes. Files are never unpickled or evaluated.
 
-Saving is atomic (a temporary file beside the target, fsync, ``os.replace``): a
-crash mid-save leaves the old file or the new one, never half of one.
+Saving goes through ``core.atomic`` (as every write does): atomic, and a FIFO, a
+device, a link or an overwritten file's permissions at the target survive it.
 
 Format (``concurrency-explorer/experiment/1``)::
 
@@ -38,6 +38,7 @@ RUN_SCHEMA = "concurrency-explorer/run/1"
 MAX_FILE_BYTES = 4 << 20  # an experiment is a few hundred bytes; a 64-worker record ~60 KB
 MAX_DEPTH = 32  # deepest nesting a valid file needs is 5
 MESSAGE_LIMIT = 200  # characters of a quoted value in an error line
+MAX_STALL_AFTER_S = 86400.0  # a day: the schema's "stall_after_s" maximum, and the flag's
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 
 
@@ -304,8 +305,8 @@ def save_experiment(
     if problem:  # our own output must load again
         raise _fail(path, f"refusing to save an invalid experiment: {problem}")
     reason = check_writable(path)
-    if reason:
-        raise _fail(path, f"cannot save: {reason}")
+    if reason:  # the reason names the file too: say it once
+        raise _fail(path, f"cannot save: {reason.removeprefix(f'{Path(path)}: ')}")
     try:
         return write_atomic(path, json.dumps(data, indent=2) + "\n")
     except OSError as exc:

@@ -2,8 +2,9 @@
 
 All three are built from the run record (plus, for the trace, the run's bounded
 progress samples), so the window and the CLI write byte-for-byte the same files.
-Writes are atomic (a temp file beside the target, then ``os.replace``): a crash
-or a full disk never leaves half a file where a good one was.
+Writes go through ``core.atomic``: atomic (a crash or a full disk never leaves
+half a file where a good one was), and never at the cost of a FIFO, a device, a
+link or a file's permissions at the target.
 
 The Chrome trace is the "JSON Object Format" of the Trace Event Format (the
 format chrome://tracing and ui.perfetto.dev open): ``{"traceEvents": [...]}``,
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_text
+from .atomic import atomic_write_text, check_target
 
 #: Per-worker CSV columns, in order (the record's worker keys, flattened).
 CSV_COLUMNS = (
@@ -49,6 +50,8 @@ CSV_COLUMNS = (
 
 US = 1_000_000  # trace timestamps are microseconds
 TRACE_PID = 1  # one trace "process" per run; each worker is a thread track in it
+GIL_TID = 10_000  # the GIL's own track: above every worker's tid (worker id + 1)
+GIL_EVENT_LIMIT = 100_000  # GIL slices in one trace at most (a file that still opens)
 COUNTER_LIMIT = 2000  # counter events per worker at most (samples are thinned evenly)
 
 #: Samples per worker: worker id -> [(seconds since run start, remaining), ...]
@@ -125,14 +128,7 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
         wid = w["id"]
         tid = wid + 1
         who = f"pid {w['pid']}" if mode == "process" else f"tid {w.get('thread_id')}"
-        events.append(
-            {"name": "thread_name", "ph": "M", "pid": TRACE_PID, "tid": tid,
-             "args": {"name": f"worker {wid} ({who})"}}
-        )  # fmt: skip
-        events.append(
-            {"name": "thread_sort_index", "ph": "M", "pid": TRACE_PID, "tid": tid,
-             "args": {"sort_index": wid}}
-        )  # fmt: skip
+        events += _track(tid, f"worker {wid} ({who})", wid)
         requested = w.get("requested_at_s")
         started = w.get("started_at_s")
         ended = w.get("ended_at_s")
@@ -164,6 +160,7 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
                 {"name": f"remaining w{wid}", "cat": "progress", "ph": "C", "pid": TRACE_PID,
                  "tid": tid, "ts": _us(max(0.0, t)), "args": {"remaining": remaining}}
             )  # fmt: skip
+    gil_shown = _gil_track(record.get("gil"), events)
     return {
         "traceEvents": events,
         "displayTimeUnit": "ms",
@@ -180,8 +177,37 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
             "cores_used": record.get("cores_used"),
             "load": record.get("load"),
             "started_at": record.get("started_at"),
+            "gil_intervals_shown": gil_shown,
         },
     }
+
+
+def _track(tid: int, name: str, sort_index: int) -> list[dict[str, Any]]:
+    """The metadata events that name a track and place it."""
+    return [
+        {"name": "thread_name", "ph": "M", "pid": TRACE_PID, "tid": tid, "args": {"name": name}},
+        {"name": "thread_sort_index", "ph": "M", "pid": TRACE_PID, "tid": tid,
+         "args": {"sort_index": sort_index}},
+    ]  # fmt: skip
+
+
+def _gil_track(gil: Mapping[str, Any] | None, events: list[dict[str, Any]]) -> int | None:
+    """The GIL as a track of its own: one slice per interval, named after its holder.
+
+    At most ``GIL_EVENT_LIMIT`` slices (the earliest); returns how many, None without
+    a ``gil`` object. Two holders at once (no GIL) show as overlapping slices.
+    """
+    if not gil:
+        return None
+    events += _track(GIL_TID, f"GIL holder (switch interval {gil.get('switch_interval_s')} s)", -1)
+    spans = sorted(
+        (a, b, wid) for wid, pairs in (gil.get("intervals") or {}).items() for a, b in pairs
+    )[:GIL_EVENT_LIMIT]
+    for a, b, wid in spans:
+        event = _complete(f"w{wid} holds", "gil", a, b, 0, {"worker": int(wid)})
+        event["tid"] = GIL_TID
+        events.append(event)
+    return len(spans)
 
 
 def _complete(
@@ -209,13 +235,6 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def check_writable(path: str | os.PathLike[str]) -> str | None:
-    """None if ``path`` can be written, else one plain line saying why not."""
-    target = Path(path)
-    if target.is_dir():
-        return f"{target} is a folder, not a file"
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        return f"folder {parent} does not exist"
-    if not os.access(parent, os.W_OK):
-        return f"folder {parent} is not writable"
-    return None
+    """None if ``path`` can be written, else one plain line saying why not
+    (``core.atomic.check_target``: the same rules every write follows)."""
+    return check_target(path)

@@ -52,3 +52,13 @@ def submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
 def call(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
     """Run ``fn(*args)`` on the launcher thread and wait for its result."""
     return submit(fn, *args).result(timeout)
+
+
+def launch_failed(future: Future[Any], timeout: float) -> bool:
+    """True when a launch raised or did not finish within ``timeout``: nothing started
+    that could be reaped. Not an error to hide: ``units()`` reports why, from the same
+    future (its ``start_error``)."""
+    try:
+        return future.exception(timeout=timeout) is not None
+    except TimeoutError:
+        return True

@@ -26,6 +26,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+#: on a busy machine, workers that got less CPU than this together (cores used) show
+#: the load, not how they ran: too little to tell turns (the GIL) from starving
+STARVED_CORES = 0.8
 #: a measured speedup this far above the ideal is not noise
 BEYOND_IDEAL_MARGIN = 1.1
 #: repeats "agree" when every pair's speedup lies within this fraction of their median.
@@ -57,8 +60,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def cores_text(value: float) -> str:
-    """``1.3`` -> ``"1.3"``: cores to one decimal."""
-    return f"{value:.1f}"
+    """``1.3`` -> ``"1.3"``, ``0.04`` -> ``"0.04"``: one decimal, two below one core."""
+    return f"{value:.1f}" if value >= 0.95 else f"{value:.2f}"
 
 
 def busy_note(load: Mapping[str, Any] | None, n_cores: int | None = None) -> str:

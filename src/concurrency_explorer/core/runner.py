@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from .child.iftry import drain
-from .child.protocol import Done, Error, Output, Progress, Started
+from .child.protocol import Done, Error, Held, Output, Progress, Started
 from .config import RunConfig
 from .engines import Engine, get_engine_class
 from .environment import environment
+from .gil import GilLog
 from .load import LoadMeter, reported_cpu_by_pid
 from .metrics import (
     DONE,
@@ -72,7 +73,10 @@ class Run:
         self.finished = False
         self.stop_requested_at: float | None = None
         self.escalation = "none"  # none / event / terminate / kill: what Stop had to do
-        self.ended_workers: dict[int, str] = {}  # watchdog's one-click ends: what it took
+        self.stop_reason: str | None = None  # "stop" (a person, a caller) or "timeout"
+        self.ended_workers: dict[int, str] = {}  # one-click ends: what it took
+        self.watchdog_ended: dict[int, str] = {}  # ends of stalled workers: what it took
+        self._silence_at_end: dict[int, float] = {}
         self._end_requested_at: dict[int, float] = {}
         self.polls = 0
         self.empty_polls = 0
@@ -80,6 +84,11 @@ class Run:
         self.last_drained = 0
         self._exited_at: dict[tuple[int, ...], float] = {}
         self._all_final_at: float | None = None
+        #: the GIL intervals the workers logged, where they share one interpreter
+        self.gil: GilLog | None = (
+            GilLog(shared=self.engine.gil_shared) if self.engine.gil_stamps else None
+        )
+        self._gil_summary: dict[str, Any] | None = None
         self.load_meter = LoadMeter()  # what other programs used meanwhile (core/load.py)
 
     # -- lifecycle ---------------------------------------------------------------
@@ -94,16 +103,22 @@ class Run:
             self.engine.open()
             for worker in self.workers:
                 worker.state = STARTING
-            self.engine.start(self.config.worker_specs())
+            specs = self.config.worker_specs()
+            if self.gil is not None:
+                specs = [spec._replace(gil=True) for spec in specs]
+            self.engine.start(specs)
         except BaseException:
             self.load_meter.stop()
             raise
 
-    def stop(self) -> None:
-        """Ask every worker to stop; ``poll`` escalates to SIGTERM, then SIGKILL."""
+    def stop(self, reason: str = "stop") -> None:
+        """Ask every worker to stop; ``poll`` escalates to SIGTERM, then SIGKILL.
+
+        ``reason`` ("stop" or "timeout") goes into the record's ``stop.reason``."""
         if self.finished or self.stop_requested_at is not None:
             return
         self.stop_requested_at = time.perf_counter()
+        self.stop_reason = reason
         self.escalation = "event"
         self.engine.request_stop()
 
@@ -114,11 +129,22 @@ class Run:
         A worker that shares its unit (threads in one host) takes the unit's other
         workers with it: a thread cannot be ended from outside.
         """
-        if self.finished or worker_id in self.ended_workers:
+        if self.finished or worker_id in self.ended_workers or worker_id in self.watchdog_ended:
             return []
         self.ended_workers[worker_id] = "terminate"
         self._end_requested_at[worker_id] = time.perf_counter()
         return self.engine.terminate(worker_id)
+
+    def _end_stalled(self, worker: WorkerState, silence: float) -> None:
+        """The watchdog's end of a worker silent past its limit: like a one-click end,
+        but the worker counts as failed (it hung), not as stopped."""
+        wid = worker.worker_id
+        if wid in self.ended_workers or wid in self.watchdog_ended or worker.final:
+            return
+        self.watchdog_ended[wid] = "terminate"
+        self._silence_at_end[wid] = silence
+        self._end_requested_at[wid] = time.perf_counter()
+        self.engine.terminate(wid)
 
     @property
     def worker_by_id(self) -> dict[int, WorkerState]:
@@ -126,8 +152,9 @@ class Run:
 
     # -- polling -----------------------------------------------------------------
 
-    def poll(self, max_items: int = DRAIN_MAX) -> list[Any]:
-        """Apply up to ``max_items`` queued messages and advance the run's state."""
+    def poll(self, max_items: int = DRAIN_MAX, deadline: float | None = None) -> list[Any]:
+        """Apply up to ``max_items`` queued messages (read before the ``perf_counter``
+        ``deadline``, if given) and advance the run's state."""
         if self.finished or self.t0 is None:
             return []
         now = time.perf_counter()
@@ -135,14 +162,19 @@ class Run:
         for unit in units:
             if not unit.alive:
                 self._exited_at.setdefault(unit.worker_ids, now)
-        messages = drain(self.engine.queue, max_items)
+        messages = drain(self.engine.queue, max_items, deadline)
+        drained_at = time.perf_counter()
         self.polls += 1
         self.last_drained = len(messages)
         if not messages:
             self.empty_polls += 1
         for message in messages:
             self._apply(message)
-        queue_empty = len(messages) < max_items
+        # Empty only when a read found nothing: a drain cut short by the deadline proves
+        # nothing (before the deadline, a short drain ended on an empty read)
+        queue_empty = len(messages) < max_items and (
+            deadline is None or not messages or drained_at < deadline
+        )
         self._update_requests()
         if queue_empty:
             self._judge_exited_units(units, now)
@@ -165,7 +197,11 @@ class Run:
                 worker.t_request = t
 
     def _apply(self, message: Any) -> None:
-        self.messages += 1
+        self.messages += 1  # everything the queue carried, the GIL log's batches too
+        if isinstance(message, Held):  # not a worker's progress: kept out of its count
+            if self.gil is not None:
+                self.gil.add(message)
+            return
         worker = self.workers[message.worker_id]
         worker.messages += 1
         worker.last_message_t = message.t
@@ -234,6 +270,13 @@ class Run:
                         "message": unit.start_error,
                         "traceback": "",
                     }
+                elif wid in self.watchdog_ended:
+                    worker.state = FAILED
+                    worker.error = {
+                        "type": "Stalled",
+                        "message": self._stall_text(wid),
+                        "traceback": "",
+                    }
                 elif self.stop_requested_at is not None or wid in self.ended_workers:
                     worker.state = STOPPED
                 else:
@@ -255,6 +298,7 @@ class Run:
             if silence >= self.stall_after_s:
                 worker.state = STALLED
                 worker.stalled = True
+                self._end_stalled(worker, silence)
             elif worker.state == STALLED:
                 worker.state = RUNNING
 
@@ -275,8 +319,17 @@ class Run:
             if not alive:
                 del self._end_requested_at[wid]
             elif now - asked >= END_KILL_AFTER_S and self.engine.kill(wid):
-                self.ended_workers[wid] = "kill"
+                ends = self.watchdog_ended if wid in self.watchdog_ended else self.ended_workers
+                ends[wid] = "kill"
                 del self._end_requested_at[wid]
+
+    def _stall_text(self, wid: int) -> str:
+        how = "SIGKILL" if self.watchdog_ended.get(wid) == "kill" else "SIGTERM"
+        silence = self._silence_at_end.get(wid, self.stall_after_s or 0.0)
+        return (
+            f"no message for {silence:.1f} s (the watchdog allows {self.stall_after_s:g} s); "
+            f"ended with {how}"
+        )
 
     def _finish(self) -> None:
         ends = [w.t_end for w in self.workers if w.t_end is not None]
@@ -349,12 +402,14 @@ class Run:
             "started_at": self.epoch0,
             "stop": {
                 "requested": self.stop_requested_at is not None,
+                "reason": self.stop_reason,
                 "escalation": self.escalation,
                 "ended_workers": {str(k): v for k, v in self.ended_workers.items()},
             },
             "watchdog": {
                 "stall_after_s": self.stall_after_s,
                 "stalled_workers": [w.worker_id for w in self.workers if w.stalled],
+                "ended_workers": {str(k): v for k, v in self.watchdog_ended.items()},
             },
             "queue": {
                 "messages": self.messages,
@@ -367,8 +422,19 @@ class Run:
             **self.engine.record_extras(),
             "cores_used": cores_used(workers),
             "load": self.load_meter.result(reported_cpu_by_pid(workers)),
+            **self._gil_record(t0),
         }
         return mark_speedup(record)
+
+    def _gil_record(self, t0: float) -> dict[str, Any]:
+        if self.gil is None:
+            return {}
+        if self._gil_summary is not None:
+            return {"gil": self._gil_summary}
+        summary = self.gil.summary(t0, [w.worker_id for w in self.workers])
+        if self.finished:  # every batch is in: sum the intervals up once
+            self._gil_summary = summary
+        return {"gil": summary}
 
     def _worker_records(self, t0: float) -> list[dict[str, Any]]:
         """Each worker's entry, with ``task_reused`` and the engine's own keys added.
@@ -419,7 +485,9 @@ def run_to_completion(
 ) -> Run:
     """Start a run and poll it to the end on this thread (CLI, benchmarks, tests).
 
-    With ``timeout_s`` the run is stopped (Event, SIGTERM, SIGKILL) when it is over.
+    With ``timeout_s`` the run is stopped (Event, SIGTERM, SIGKILL) when it is over:
+    its unfinished workers end ``stopped``, so the record says ``ok: false`` and
+    ``stop.reason == "timeout"``.
     """
     run = Run(config, baseline_wall_s=baseline_wall_s, stall_after_s=stall_after_s)
     run.start()
@@ -429,7 +497,7 @@ def run_to_completion(
             if on_poll is not None:
                 on_poll(run)
             if timeout_s is not None and run.wall_s and run.wall_s > timeout_s:
-                run.stop()
+                run.stop("timeout")
             if not run.finished:
                 time.sleep(tick_s)
     except BaseException:

@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-_UNIT = {
-    "process": "process",
-    "thread": "thread",
-    "sequential": "worker",
-    "pool-thread": "thread-pool task",
-    "pool-process": "process-pool task",
-    "asyncio": "coroutine",
-    "interpreter": "subinterpreter task",
-    "dask": "Dask task",
-}
-
 
 def _plural(n: int, word: str) -> str:
     if n == 1:
@@ -24,7 +13,10 @@ def _plural(n: int, word: str) -> str:
 
 def unit_phrase(mode: str, n: int) -> str:
     """``"2 processes"``, ``"1 thread"``: how many of what a run of ``mode`` ran."""
-    return _plural(n, _UNIT.get(mode, "worker"))
+    from .engines import engine_for
+
+    engine = engine_for(mode)
+    return _plural(n, engine.unit if engine is not None else "worker")
 
 
 def headline(record: dict[str, Any]) -> str:
@@ -42,6 +34,8 @@ def headline(record: dict[str, Any]) -> str:
     stopped = [w for w in workers if w.get("state") == "stopped"]
     if failed:
         return f"{what} ran for {wall:.2f} s; {len(failed)} of {n} failed (see below)."
+    if stopped and (record.get("stop") or {}).get("reason") == "timeout":
+        return f"{what} timed out after {wall:.2f} s; {len(stopped)} of {n} did not finish."
     if stopped:
         verb = "were" if n > 1 else "was"
         return f"{what} {verb} stopped after {wall:.2f} s."
@@ -56,6 +50,8 @@ def headline(record: dict[str, Any]) -> str:
         sentence += f", {approx}{factor:.1f}x {relation} than one after another"
         if basis == "estimated":
             sentence += " (estimated from each worker's own work time)"
+        elif record.get("speedup_reliable") is False:
+            sentence += " (not reliable: see why below)"
     dropped = sum(w.get("dropped", 0) for w in workers)
     if dropped:
         sentence += f"; {dropped} progress messages dropped (queue full)"

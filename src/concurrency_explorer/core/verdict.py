@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .reliability import SEQUENTIAL_MODE, busy_note, cores_text, judge_speedup
+from .reliability import SEQUENTIAL_MODE, STARVED_CORES, busy_note, cores_text, judge_speedup
 from .summary import unit_phrase
 
 
@@ -85,6 +85,11 @@ def _lean_on_cores(record: Mapping[str, Any], note: str) -> str:
     if used is None or config.get("kind") != "cpu":
         return note
     n = int(config.get("workers") or 1)
+    if (record.get("load") or {}).get("busy") and used < STARVED_CORES:
+        return (
+            f"{note}; cores used ({cores_text(float(used))}) cannot tell either: other "
+            "programs left the workers too little CPU"
+        )
     if used <= 1.15:
         sign = f"they kept about {cores_text(float(used))} core busy at a time"
     elif n > 1:

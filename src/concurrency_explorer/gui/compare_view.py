@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,25 +35,19 @@ from ..core.compare import (
     beyond_ideal,
     slowest_start_s,
     unavailable_modes,
+    warm_start_note,
     warm_up,
 )
 from ..core.config import ConfigError
 from ..core.engines import get_engine_class
 from ..core.sweep import cores
+from ..resources import teaching_text
+from .chart_ticks import set_readable_x_ticks
 from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
-COMPARE_TIP = (
-    "Run the workload of the Workers panel on every engine available here, one after "
-    "another: first one after another (the baseline), then threads, processes, pools "
-    "(the process pool twice: cold, then warm, to show start-up paid once), asyncio and "
-    "the rest. Each speedup is measured against the baseline; the dashed marks are the "
-    "ideal, min(workers, cores). With cpu work, threads and asyncio stay near 1x (one "
-    "GIL, one thread); processes get close to the ideal, minus their start-up. With a "
-    "Python set in the Workers panel, the threads run again under it (a free-threaded "
-    "3.13t/3.14t lets them scale). Esc stops the whole comparison. (Ctrl+Shift+E)"
-)
+COMPARE_TIP = teaching_text("compare")
 #: the chart marks the ideal; "cores" and "trust" say how far the speedup may be believed
 COLUMNS = ("engine", "wall s", "speedup", "start ms", "result", "cores", "trust")
 CHART_MIN_WIDTH = 320  # both plots and the engines' names stay readable
@@ -77,6 +72,9 @@ class CompareView(QWidget):
         self.wallBars: Any = None
         self.speedupBars: Any = None
         self.idealMarks: Any = None
+        self.wallPlot: Any = None
+        self.speedupPlot: Any = None
+        self._x_tops = (1.0, 1.0)  # right ends of the wall time and speedup axes
 
         self.compareButton = QPushButton("Compare &engines")
         self.compareButton.setObjectName("compareButton")
@@ -241,7 +239,7 @@ class CompareView(QWidget):
         total = sum(self._charts.sizes()) or self.width()
         chart_width = CHART_MIN_WIDTH
         if self.chart.widget is not None:  # what its plots and the engines' names need
-            layout = self.chart.widget.ci  # type: ignore[attr-defined]
+            layout = self.chart.widget.ci  # type: ignore[attr-defined]  # pyqtgraph is untyped
             need = layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).width()
             chart_width = max(chart_width, int(need) + 8)
         table_width = max(120, min(table_width, total - chart_width))
@@ -274,6 +272,8 @@ class CompareView(QWidget):
             pen=pg.mkPen("#222", width=2, style=Qt.PenStyle.DashLine),
         )  # fmt: skip
         self.wallPlot, self.speedupPlot = wall, speed
+        for plot in (wall, speed):
+            plot.getViewBox().sigResized.connect(self._retick)
         return chart
 
     def draw(self) -> None:
@@ -304,8 +304,22 @@ class CompareView(QWidget):
             ys_ideal += [i - BAR_HEIGHT / 2 - 0.1, i + BAR_HEIGHT / 2 + 0.1]
         self.idealMarks.setData(xs, ys_ideal)
         top = max([comparison.ideal, *speeds.tolist()]) * 1.1
+        self._x_tops = ((max(walls.tolist(), default=0.0) or 1.0) * 1.1, top)
         self.speedupPlot.setXRange(0, top, padding=0)
-        self.wallPlot.setXRange(0, (max(walls.tolist(), default=0.0) or 1.0) * 1.1, padding=0)
+        self.wallPlot.setXRange(0, self._x_tops[0], padding=0)
+        self._retick()
+
+    def _retick(self, *_: object) -> None:
+        """Tick labels as far apart as the font needs (no '0.51.01.5' at big sizes)."""
+        if self.wallPlot is None:
+            return
+        for plot, top in zip((self.wallPlot, self.speedupPlot), self._x_tops, strict=True):
+            set_readable_x_ticks(plot, 0.0, top)
+            plot.setTitle(plot.titleLabel.text, color="#222", size=f"{self._title_pt():.0f}pt")
+
+    @staticmethod
+    def _title_pt() -> float:
+        return max(9.0, QApplication.font().pointSizeF())
 
 
 def bar_kind(row: dict[str, Any]) -> str:
@@ -369,13 +383,9 @@ def ended_text(comparison: Comparison, completed: bool) -> str:
         f"(ideal {comparison.ideal}x with {comparison.base.workers} workers on {cores()} "
         "cores). Grey: the baseline; dashed: the ideal."
     )
-    starts = {r["label"]: r["start_latency_s"] for r in rows}
-    cold, warm = starts.get("pool-process"), starts.get("pool-process (warm)")
-    if cold is not None and warm is not None:
-        text += (
-            f" Process pool start: {cold * 1000:.1f} ms cold, {warm * 1000:.1f} ms warm "
-            "(its processes were already running)."
-        )
+    warm = warm_start_note(rows)
+    if warm:
+        text += " " + warm
     note = beyond_ideal(rows)
     if note:
         text += " " + note

@@ -6,6 +6,8 @@ and back. Tooltips teach the concept behind each choice.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import (
+    DEFAULT_MODE,
     DEFAULT_QUEUE_SIZE,
     MAX_COUNT,
     MAX_QUEUE_SIZE,
@@ -33,73 +36,25 @@ from ..core.config import (
 )
 from ..core.engines import availability, get_engine_class, mode_names
 from ..core.environment import default_start_method, start_methods
+from ..resources import teaching_text
 
+# teaching text: resources/text/*.md
 START_METHOD_TIPS = {
-    "fork": (
-        "fork: the child is a copy of this process at the moment of the call, memory and "
-        "all, so it starts in a few ms. It also copies every lock in the state it was in: "
-        "a lock another thread held at that moment stays locked forever in the child, "
-        "which is why fork is risky in a program with threads (like this window)."
-    ),
-    "forkserver": (
-        "forkserver: a small clean server process is started once; each child is forked "
-        "from that server, not from the app, so it inherits no threads or held locks. "
-        "Safe with threads; the first start pays for the server, later ones are warm "
-        "(the worker module is preloaded there)."
-    ),
-    "spawn": (
-        "spawn: a brand-new Python interpreter per child, which imports the worker module "
-        "and receives its arguments pickled. Slowest to start (look at 'start ms' in the "
-        "results), safest, and the only method on Windows."
-    ),
+    method: teaching_text(f"start-method-{method}") for method in ("fork", "forkserver", "spawn")
 }
-KIND_TIPS = {
-    "cpu": (
-        "cpu: each step is a pure-Python countdown loop. It holds the GIL while it runs, "
-        "so threads take turns (no speedup); processes run side by side."
-    ),
-    "io": (
-        "io: each step sleeps, like waiting for a disk or network. Sleeping releases the "
-        "GIL, so threads overlap as well as processes do."
-    ),
-    "nogil": (
-        "nogil: each step hashes a 1 MB buffer in C code (hashlib) that releases the GIL "
-        "while it works, so even threads can use several cores."
-    ),
-}
-MODE_TIPS = {
-    "sequential": "One worker after another: the baseline every speedup is measured against.",
-    "thread": (
-        "Threads share one interpreter and, in CPython, one GIL (global interpreter lock): "
-        "only one thread runs Python bytecode at a time, switching every 5 ms, so "
-        "CPU-bound threads are no faster than one after another. They do overlap while "
-        "waiting (io) or inside C code that releases the GIL (nogil)."
-    ),
-    "process": (
-        "Processes each have their own interpreter and GIL: CPU-bound work runs in "
-        "parallel on several cores, at the price of start-up and copying data."
-    ),
-}
+KIND_TIPS = {key: teaching_text(f"kind-{key}") for key in ("cpu", "io", "nogil")}
 DEFAULT_GUI_COUNT = 3000  # 2 cpu processes: a first Run lasts a few visible seconds
 DEFAULT_STEP_SLEEP_S = RunConfig.step_sleep_s
-PAGE_EXAMPLE = {"workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1}
-START_METHOD_TIP = (
-    "How a new process is made (processes mode only). Only the methods this platform "
-    "offers are listed; '(default)' marks the one Python uses if you do not choose."
-)
-HIDDEN_KEYS = ("step_iterations", "step_bytes", "report_interval_s", "faults", "echo")
-PYTHON_TIP = (
-    "Run the workers under another Python interpreter (the command line's --python). "
-    "With a free-threaded build (python3.13t, python3.14t) there is no GIL: CPU-bound "
-    "threads then run in parallel and scale with the cores. Only the workers move: this "
-    "window stays on its own, regular interpreter (PySide6 has no free-threaded build). "
-    "The Results say which Python ran the workers, GIL on or off. Empty: this Python."
-)
-SCHEDULER_TIP = (
-    "Dask only: the address of a running Dask scheduler (tcp://HOST:PORT, the command "
-    "line's --scheduler); its workers run the tasks and keep running after the run. "
-    "Empty: each run starts a LocalCluster on this machine and closes it afterwards."
-)
+PAGE_EXAMPLE: dict[str, Any] = {
+    "workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1,
+}  # fmt: skip
+START_METHOD_TIP = teaching_text("start-method")
+HIDDEN_KEYS = (
+    "step_iterations", "step_bytes", "report_interval_s", "faults", "echo", "worker_kinds"
+)  # fmt: skip
+PYTHON_TIP = teaching_text("python")
+SWITCH_INTERVAL_TIP = teaching_text("switch-interval")
+SCHEDULER_TIP = teaching_text("scheduler")
 
 
 def _named(widget: QWidget, name: str, accessible: str, tip: str = "") -> QWidget:
@@ -146,7 +101,17 @@ class ConfigPanel(QGroupBox):
         self.setObjectName("configPanel")
         self.setAccessibleName("Run configuration")
         self._extra: dict[str, object] = {}  # settings without widgets (scenarios, faults)
+        self._build_mode_choice()
+        self._build_workload_fields()
+        self._build_presets()
+        self._build_interpreter_fields()
+        self._build_feedback_labels()
+        self._build_layout()
+        self._connect_changes()
+        self._on_changed()
 
+    def _build_mode_choice(self) -> None:
+        """Mode and start method: every registered engine, with its tooltip."""
         self.modeCombo = QComboBox()
         _named(self.modeCombo, "modeCombo", "Mode", "How the workers run.")
         avail = availability()
@@ -155,14 +120,14 @@ class ConfigPanel(QGroupBox):
             self.modeCombo.addItem(engine.label, mode)
             index = self.modeCombo.count() - 1
             ok, reason = avail[mode]
-            tip = MODE_TIPS.get(mode, engine.description)
+            tip = engine.tooltip()
             if not ok:
                 tip = f"{tip}\nUnavailable here: {reason}"
                 model = self.modeCombo.model()  # a QComboBox's own: a QStandardItemModel
                 if isinstance(model, QStandardItemModel):
                     model.item(index).setEnabled(False)
             self.modeCombo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
-        self.modeCombo.setCurrentIndex(self.modeCombo.findData("process"))
+        self.modeCombo.setCurrentIndex(self.modeCombo.findData(DEFAULT_MODE))
 
         self.startMethodCombo = QComboBox()
         _named(self.startMethodCombo, "startMethodCombo", "Start method", START_METHOD_TIP)
@@ -175,6 +140,8 @@ class ConfigPanel(QGroupBox):
                 Qt.ItemDataRole.ToolTipRole,
             )
 
+    def _build_workload_fields(self) -> None:
+        """How many workers, how far each counts, what a step does, the GIL's switch interval."""
         self.workersSpin = QSpinBox()
         _named(
             self.workersSpin,
@@ -242,6 +209,20 @@ class ConfigPanel(QGroupBox):
         self.queueSizeSpin.setValue(DEFAULT_QUEUE_SIZE)
         self.queueSizeSpin.setSpecialValueText("unbounded")
 
+        self.switchIntervalSpin = QDoubleSpinBox()
+        _named(
+            self.switchIntervalSpin,
+            "switchIntervalSpin",
+            "GIL switch interval in milliseconds",
+            SWITCH_INTERVAL_TIP,
+        )
+        self.switchIntervalSpin.setRange(0.0, 1000.0)
+        self.switchIntervalSpin.setDecimals(1)
+        self.switchIntervalSpin.setSuffix(" ms")
+        self.switchIntervalSpin.setSpecialValueText("Python's default (5 ms)")
+
+    def _build_presets(self) -> None:
+        """The Page example and Defaults buttons."""
         self.pagePresetButton = QPushButton("Page e&xample")
         _named(
             self.pagePresetButton,
@@ -260,6 +241,8 @@ class ConfigPanel(QGroupBox):
         )
         self.defaultsButton.clicked.connect(self.restore_defaults)
 
+    def _build_interpreter_fields(self) -> None:
+        """Another Python for the workers, and a Dask scheduler."""
         self.pythonEdit = QLineEdit()
         _named(self.pythonEdit, "pythonEdit", "Python interpreter for the workers", PYTHON_TIP)
         self.pythonEdit.setPlaceholderText("this Python; e.g. /usr/bin/python3.14t")
@@ -284,6 +267,8 @@ class ConfigPanel(QGroupBox):
         self.schedulerEdit.setPlaceholderText("a LocalCluster; or tcp://HOST:PORT")
         self.schedulerEdit.setClearButtonEnabled(True)
 
+    def _build_feedback_labels(self) -> None:
+        """The resulting counts, the other settings and the error line."""
         self.countsPreview = QLabel()
         _named(self.countsPreview, "countsPreview", "Resulting counts")
         self.countsPreview.setWordWrap(True)
@@ -295,6 +280,8 @@ class ConfigPanel(QGroupBox):
         self.errorLabel.setWordWrap(True)
         self.errorLabel.setStyleSheet("color: #c0392b;")
 
+    def _build_layout(self) -> None:
+        """One labelled row per setting (each label a buddy), the presets, the feedback."""
         form = QFormLayout()
         rows = (
             ("&Mode", self.modeCombo),
@@ -306,6 +293,7 @@ class ConfigPanel(QGroupBox):
             ("&Kind", self.kindCombo),
             ("S&leep per step", self.stepSleepSpin),
             ("&Queue size", self.queueSizeSpin),
+            ("GIL switch &interval", self.switchIntervalSpin),
             ("P&ython", self.pythonRow),
             ("Sc&heduler", self.schedulerEdit),
         )
@@ -325,15 +313,17 @@ class ConfigPanel(QGroupBox):
         layout.addWidget(self.extrasLabel)
         layout.addWidget(self.errorLabel)
 
+    def _connect_changes(self) -> None:
+        """Any change re-checks and re-describes the configuration."""
         for combo in (self.modeCombo, self.startMethodCombo, self.kindCombo):
             combo.currentIndexChanged.connect(self._on_changed)
         for spin in (self.workersSpin, self.countSpin, self.queueSizeSpin):
             spin.valueChanged.connect(self._on_changed)
         self.stepSleepSpin.valueChanged.connect(self._on_changed)
+        self.switchIntervalSpin.valueChanged.connect(self._on_changed)
         self.countsEdit.textChanged.connect(self._on_changed)
         self.pythonEdit.textChanged.connect(self._on_changed)
         self.schedulerEdit.textChanged.connect(self._on_changed)
-        self._on_changed()
 
     # -- values --------------------------------------------------------------
 
@@ -357,7 +347,7 @@ class ConfigPanel(QGroupBox):
     def config(self) -> RunConfig:
         """The RunConfig the widgets describe; raises ConfigError with a plain message."""
         engine = get_engine_class(self.mode)
-        values: dict[str, object] = dict(self._extra)
+        values: dict[str, Any] = dict(self._extra)
         values.update(
             mode=self.mode,
             start_method=self.startMethodCombo.currentData() if engine.uses_start_method else None,
@@ -371,10 +361,14 @@ class ConfigPanel(QGroupBox):
             text = edit.text().strip()
             if text and name in engine.options:  # other modes ignore the field (it is greyed)
                 values[name] = text
-        faults = values.get("faults")
-        if isinstance(faults, dict):  # a preset's faults for workers that no longer exist
-            values["faults"] = {k: v for k, v in faults.items() if k < self.workersSpin.value()}
-        return RunConfig(**values)  # type: ignore[arg-type]
+        switch_ms = self.switchIntervalSpin.value()
+        if switch_ms and "switch_interval_s" in engine.options:
+            values["switch_interval_s"] = round(switch_ms / 1000, 6)
+        for key in ("faults", "worker_kinds"):  # a preset's, for workers that no longer exist
+            mapping = values.get(key)
+            if isinstance(mapping, dict):
+                values[key] = {k: v for k, v in mapping.items() if k < self.workersSpin.value()}
+        return RunConfig(**values)
 
     def set_config(self, config: RunConfig) -> None:
         """Show ``config`` in the widgets (settings without a widget are kept too)."""
@@ -387,6 +381,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo,
             self.stepSleepSpin,
             self.queueSizeSpin,
+            self.switchIntervalSpin,
             self.pythonEdit,
             self.schedulerEdit,
         )
@@ -407,6 +402,7 @@ class ConfigPanel(QGroupBox):
             self.kindCombo.setCurrentIndex(self.kindCombo.findData(config.kind))
             self.stepSleepSpin.setValue(config.step_sleep_s * 1000)
             self.queueSizeSpin.setValue(config.queue_size)
+            self.switchIntervalSpin.setValue((config.switch_interval_s or 0.0) * 1000)
             # remembered choices of this machine: a config without them keeps the fields
             if config.python is not None:
                 self.pythonEdit.setText(config.python)
@@ -433,7 +429,7 @@ class ConfigPanel(QGroupBox):
                 else None
             ),
             queue_size=self.queueSizeSpin.value(),
-            **PAGE_EXAMPLE,  # type: ignore[arg-type]
+            **PAGE_EXAMPLE,
         )
         self.set_config(config)
 
@@ -479,6 +475,14 @@ class ConfigPanel(QGroupBox):
             python_tip = f"Not used by this mode ({self.mode}).\n\n" + python_tip
         self.pythonEdit.setToolTip(python_tip)
         self.schedulerEdit.setEnabled("scheduler" in options)
+        takes_switch = "switch_interval_s" in options
+        self.switchIntervalSpin.setEnabled(takes_switch)
+        self.switchIntervalSpin.setToolTip(
+            SWITCH_INTERVAL_TIP
+            if takes_switch
+            else f"Not used by this mode ({self.mode}): its workers do not share one GIL.\n\n"
+            + SWITCH_INTERVAL_TIP
+        )
 
     def _describe_extras(self) -> str:
         parts = []
@@ -488,6 +492,10 @@ class ConfigPanel(QGroupBox):
                 "injected faults: "
                 + ", ".join(f"worker {k} {v}" for k, v in sorted(faults.items()))
             )
+        kinds = self._extra.get("worker_kinds")
+        if isinstance(kinds, dict) and kinds:
+            pairs = ", ".join(f"worker {k} {v}" for k, v in sorted(kinds.items()))
+            parts.append(f"per-worker kinds: {pairs}")
         for key in ("step_iterations", "step_bytes", "report_interval_s", "echo"):
             if key in self._extra:
                 parts.append(f"{key.replace('_', ' ')} = {self._extra[key]}")

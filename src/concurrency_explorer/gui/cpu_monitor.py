@@ -24,6 +24,17 @@ WORKER_HISTORY = 3000  # 5 min of one worker's CPU share
 # opened mid-run or afterwards shows the whole run; bigger runs only while one is shown.
 # Measured (2 busy cores): 4 process workers ~0.5 ms a sample, 16 ~2 ms.
 ALWAYS_SAMPLED_WORKERS = 8
+RUN_HISTORY = 6000  # the latest run's per-core load, 10 minutes of it (then its last 10)
+RUN_TAIL_S = 1.0  # the run's trace goes on this long after its end: the load falls
+# A sample reads /proc once per worker (~0.1 ms each, on the window's thread). Past
+# ALWAYS_SAMPLED_WORKERS the interval grows with the workers (64: ~2 Hz), so sampling
+# costs the window about as much per second as 8 workers at 10 Hz (issue 21).
+SAMPLE_MS_PER_WORKER = 8
+
+
+def sample_interval_ms(workers: int) -> int:
+    """The sampling interval for a run of ``workers`` (charts redraw at this pace)."""
+    return max(SAMPLE_MS, SAMPLE_MS_PER_WORKER * workers)
 
 
 class CpuMonitor(QObject):
@@ -51,17 +62,35 @@ class CpuMonitor(QObject):
         # per worker of the current run: (seconds since run start, CPU % of one core)
         self.worker_cpu: dict[int, deque[tuple[float, float]]] = {}
         self.current: dict[int, WorkerCpu] = {}
+        # The latest run, whole (charts opened after it show it, in seconds since it
+        # started): sample times, per-core loads and its workers' cores, same lengths.
+        self.run_times: deque[float] = deque(maxlen=RUN_HISTORY)
+        self.run_core_loads: list[deque[float]] = [
+            deque(maxlen=RUN_HISTORY) for _ in range(self.cores)
+        ]
+        self.run_workers_cores: deque[float] = deque(maxlen=RUN_HISTORY)
         self.timer = QTimer(self)
         self.timer.setInterval(SAMPLE_MS)
         self.timer.timeout.connect(self.sample)
         controller.started.connect(self._on_started)
+        controller.runningChanged.connect(self._on_running)
         self.timer.start()
 
     def _on_started(self, run: Run) -> None:
         self.run = run
+        self.timer.setInterval(sample_interval_ms(len(run.workers)))
         self.sampler.forget()
         self.worker_cpu = {w.worker_id: deque(maxlen=WORKER_HISTORY) for w in run.workers}
         self.current = {}
+        self.run_times.clear()
+        for buffer in self.run_core_loads:
+            buffer.clear()
+        self.run_workers_cores.clear()
+        self.sample()  # the run's trace starts at its start, not up to a tick later
+
+    def _on_running(self, running: bool) -> None:
+        if not running:
+            self.timer.setInterval(SAMPLE_MS)  # idle: the core load at full pace again
 
     def sample(self) -> None:
         owner = self.parent()
@@ -69,7 +98,8 @@ class CpuMonitor(QObject):
             return  # a hidden window (tests, minimised to nothing) pays nothing
         now = time.perf_counter()
         self.times.append(now - self.t0)
-        for buffer, load in zip(self.core_loads, self.sampler.per_core(), strict=False):
+        loads = self.sampler.per_core()
+        for buffer, load in zip(self.core_loads, loads, strict=False):
             buffer.append(load)
         run = self.run
         total = 0.0
@@ -85,6 +115,16 @@ class CpuMonitor(QObject):
         elif run is not None and run.finished and self.current:
             self.current = {}
         self.workers_cores.append(total / 100.0)
+        if run is not None and run.t0 is not None and now >= run.t0:
+            ended = run.t_end if run.finished else None
+            last = self.run_times[-1] + run.t0 if self.run_times else run.t0
+            # until a second after the end, and at least once after it (a busy GUI
+            # thread may miss the whole second)
+            if ended is None or now - ended <= RUN_TAIL_S or last < ended:
+                self.run_times.append(now - run.t0)
+                for buffer, load in zip(self.run_core_loads, loads, strict=False):
+                    buffer.append(load)
+                self.run_workers_cores.append(total / 100.0)
         self.sampled.emit()
 
     def stop(self) -> None:

@@ -1,7 +1,8 @@
 """Per-core CPU load, live at 10 Hz: one busy core for threads, all cores for processes.
 
-The charts are built when the tab is first shown (``LazyPlot``); the monitor's
-buffers fill from the window's start, so they then show the last 30 s at once.
+The charts are built when the tab is first shown (``LazyPlot``). They show the latest
+run, whole, in seconds since it started, whenever the tab is opened (the monitor keeps
+that run's samples); before any run, the machine's load over the latest 30 s.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .cpu_monitor import CpuMonitor, monitor_for
 from .lazy_plot import LazyPlot
+from .wording import ran_phrase
 
 CORE_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589", "#7f8c8d"]
 WINDOW_S = 30.0  # seconds shown
+SIDE_BY_SIDE_RATIO = 2.5  # wider than this many times its height: charts side by side
 
 
 class CpuView(QWidget):
@@ -29,6 +32,7 @@ class CpuView(QWidget):
         self.monitor = monitor
         self.curves: list[Any] = []
         self.workersCurve: Any = None
+        self._time_label = "time"
         self.summary = QLabel()
         self.summary.setObjectName("cpuSummary")
         self.summary.setAccessibleName("CPU summary")
@@ -96,11 +100,28 @@ class CpuView(QWidget):
             brush=pg.mkBrush(17, 122, 101, 80),
         )  # fmt: skip
         charts = QWidget()
-        layout = QVBoxLayout(charts)
+        layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, charts)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.workersPlot, 2)
+        self._charts_layout = layout
+        self._arrange()
         return charts
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Wide and short (a projector's stage under the bars): the two charts side by
+        side, each tall enough to read; otherwise one above the other."""
+        layout = getattr(self, "_charts_layout", None)
+        if layout is None:
+            return
+        wide = self.width() > SIDE_BY_SIDE_RATIO * max(1, self.height())
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if layout.direction() != direction:
+            layout.setDirection(direction)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -111,26 +132,65 @@ class CpuView(QWidget):
             return  # hidden or never shown: nothing to draw; the buffers keep filling
         import numpy as np
 
-        times = np.fromiter(self.monitor.times, dtype=float)
-        if times.size == 0:
-            return
-        keep = times >= times[-1] - WINDOW_S
-        x = times[keep]
+        monitor = self.monitor
+        run = monitor.run
+        whole_run = bool(monitor.run_times) and run is not None
+        if whole_run:  # the latest run, all of it, in seconds since it started
+            x = np.fromiter(monitor.run_times, dtype=float)
+            per_core = [np.fromiter(b, dtype=float)[-x.size :] for b in monitor.run_core_loads]
+            used = np.fromiter(monitor.run_workers_cores, dtype=float)[-x.size :]
+        else:  # no run yet: the machine, live, over the latest WINDOW_S
+            times = np.fromiter(monitor.times, dtype=float)
+            if times.size == 0:
+                return
+            keep = times >= times[-1] - WINDOW_S
+            x = times[keep]
+            per_core = [
+                np.fromiter(b, dtype=float)[-times.size :][keep] for b in monitor.core_loads
+            ]
+            used = np.fromiter(monitor.workers_cores, dtype=float)[-times.size :][keep]
+        self._set_time_label("time since Run" if whole_run else "time since the window opened")
         loads = []
-        for curve, buffer in zip(self.curves, self.monitor.core_loads, strict=True):
-            y = np.fromiter(buffer, dtype=float)[-times.size :][keep]
+        for curve, y in zip(self.curves, per_core, strict=True):
             curve.setData(x[-y.size :], y)
             loads.append(y[-1] if y.size else 0.0)
-        used = np.fromiter(self.monitor.workers_cores, dtype=float)[-times.size :][keep]
         self.workersCurve.setData(x[-used.size :], used)
+        if whole_run and run is not None and run.finished:
+            self.summary.setText(self._run_summary(run, x, per_core, used))
+            return
         busy = sum(1 for v in loads if v >= 50)
         self.summary.setText(
-            f"{self.monitor.cores} cores · now "
+            f"{monitor.cores} cores · now "
             + " · ".join(f"core {i} {v:.0f}%" for i, v in enumerate(loads))
             + f" · {busy} busy (≥ 50%, other programs count too)"
-            + (f" · this run's workers: {used[-1]:.2f} cores" if used.size else "")
+            + (f" · this run's workers: {used[-1]:.2f} cores" if used.size and whole_run else "")
         )
 
+    def _set_time_label(self, text: str) -> None:
+        if text != self._time_label:
+            self._time_label = text
+            self.plot.getPlotItem().setLabel("bottom", text, units="s")
+            self.workersPlot.getPlotItem().setLabel("bottom", text, units="s")
+
+    def _run_summary(self, run: Any, x: Any, per_core: list[Any], used: Any) -> str:
+        """The finished run in numbers: what its workers used, what each core carried."""
+        wall = run.wall_s or 0.0
+        during = x <= wall
+        if not during.any():  # only its tail was kept (or sampled, on a busy machine)
+            return (
+                f"The last run ({wall:.2f} s) on {self.monitor.cores} cores: no CPU sample "
+                "of it is left, only of the moments after it."
+            )
+        average = float(used[during[-used.size :]].mean()) if used.size else 0.0
+        peak = float(used.max()) if used.size else 0.0
+        cores = " · ".join(
+            f"core {i} {float(y[during[-y.size :]].mean()):.0f}%" for i, y in enumerate(per_core)
+        )
+        return (
+            f"The last run, whole ({ran_phrase(run.config)}, {wall:.2f} s): its workers used "
+            f"{average:.2f} cores on average, at most {peak:.2f} · per core, all programs: "
+            f"{cores}"
+        )
 
 def install(window: Any) -> None:
     view = CpuView(monitor_for(window))

@@ -14,19 +14,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from ..core.engines import engine_for, get_engine_class
 from ..core.runner import Run
+from ..resources import teaching_text
 
 STARTING_TEXT = "Dask: starting the cluster (or connecting to the scheduler)…"
-DASHBOARD_TIP = (
-    "The Dask dashboard: the scheduler's web page with the task stream, each worker's "
-    "CPU and memory, and the tasks waiting. It shows what the bars cannot: the "
-    "scheduling and messaging every task pays for."
-)
-NO_DASHBOARD_TIP = (
-    "No dashboard: the Dask scheduler serves one only when bokeh is installed where it "
-    "runs. For the local cluster that is this app's Python: pip install 'bokeh>=3.1', "
-    "then run again and a link appears here."
-)
+DASHBOARD_TIP = teaching_text("dask-dashboard")
+NO_DASHBOARD_TIP = teaching_text("dask-no-dashboard")
 
 
 def dashboard_text(info: dict[str, Any] | None, *, running: bool) -> tuple[str, str]:
@@ -77,13 +71,13 @@ class DaskLink(QLabel):
 
     def _on_started(self, run: Run) -> None:
         self._shown_info = None
-        if run.config.mode != "dask":
+        if not get_engine_class(run.config.mode).has_dashboard:
             self.hide()
             return
         self.show_info(None, running=True)
 
     def _on_updated(self, run: Run, _messages: list[Any]) -> None:
-        if run.config.mode != "dask" or self._shown_info:
+        if not get_engine_class(run.config.mode).has_dashboard or self._shown_info:
             return
         # the engine sets its extras once, on the launcher thread, when the cluster is up
         info = run.engine.record_extras().get("dask")
@@ -92,7 +86,8 @@ class DaskLink(QLabel):
             self.show_info(info, running=True)
 
     def _on_finished(self, record: dict[str, Any]) -> None:
-        if record["config"]["mode"] == "dask":
+        engine = engine_for(record["config"]["mode"])
+        if engine is not None and engine.has_dashboard:
             self.show_info(record.get("dask"), running=False)
 
 

@@ -2,6 +2,9 @@
 drag and drop, and what the window remembers between sessions (QSettings).
 
 A bad file gets a message and leaves the configuration that was open untouched.
+A file's ``python`` or ``scheduler`` is only taken after the person says Yes
+(``consent_dialog``); the window never remembers them between sessions, so a
+settings file cannot name a program or a peer either.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from ..core import consent
 from ..core.config import ConfigError, RunConfig
 from ..core.experiment_file import ExperimentError, load_experiment, save_experiment
+from .consent_dialog import load_with_consent
 from .settings import app_settings
 
 TYPE_CHECKING = False
@@ -42,7 +47,10 @@ class Experiments(QObject):
     # -- files -------------------------------------------------------------------
 
     def open_experiment(self, path: str | Path | None = None) -> RunConfig | None:
-        """Open a file (asks for one when ``path`` is None); None if nothing changed."""
+        """Open a file (asks for one when ``path`` is None); None if nothing changed.
+
+        Returns what the file holds without ``python`` / ``scheduler``: those follow
+        only if the person allows them in the question that opens then."""
         w = self.window_
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(w, "Open experiment", "", FILTER)
@@ -57,12 +65,24 @@ class Experiments(QObject):
         except ExperimentError as exc:
             self._error(str(exc))
             return None
-        w.configPanel.set_config(config)
         self.current_path = Path(path)
         self._add_recent(Path(path))
+        name = Path(path).name
+        w.statusLabel.setText(f"Opened experiment {name}")
+
+        def answered(final: RunConfig) -> None:
+            left_out = [a.field for a in consent.asks(config) if getattr(final, a.field) is None]
+            if left_out:
+                w.statusLabel.setText(
+                    f"Opened experiment {name} without its {' and '.join(left_out)} "
+                    "(not allowed)"
+                )
+
+        return load_with_consent(w, config, name, self._show, answered)
+
+    def _show(self, config: RunConfig) -> None:
+        self.window_.configPanel.set_config(config)
         self.remember(config)
-        w.statusLabel.setText(f"Opened experiment {Path(path).name}")
-        return config
 
     def save_experiment(self, path: str | Path | None = None) -> Path | None:
         w = self.window_
@@ -82,6 +102,9 @@ class Experiments(QObject):
             target = target.with_suffix(".json")
         try:
             save_experiment(target, config)
+        except ExperimentError as exc:  # the target refused (core.atomic), one line
+            self._error(f"Nothing saved: {exc}")
+            return None
         except OSError as exc:
             self._error(f"Could not save {target.name}: {exc.strerror or exc}")
             return None
@@ -134,7 +157,8 @@ class Experiments(QObject):
     # -- remembered state --------------------------------------------------------
 
     def remember(self, config: RunConfig) -> None:
-        app_settings().setValue(KEY_LAST, json.dumps(config.to_dict()))
+        """The last configuration, without what only a person may allow."""
+        app_settings().setValue(KEY_LAST, json.dumps(consent.withheld(config).to_dict()))
 
     def restore(self) -> None:
         """Geometry, dock layout and the last configuration of the previous session."""
@@ -148,7 +172,8 @@ class Experiments(QObject):
         last = settings.value(KEY_LAST)
         if last:
             try:
-                self.window_.configPanel.set_config(RunConfig.from_dict(json.loads(str(last))))
+                remembered = RunConfig.from_dict(json.loads(str(last)))
+                self.window_.configPanel.set_config(consent.withheld(remembered))
             except (ConfigError, ValueError, TypeError):
                 settings.remove(KEY_LAST)  # from an older version: forget it
 
@@ -165,14 +190,14 @@ class Experiments(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+        if isinstance(event, QDragMoveEvent):  # also QDragEnterEvent, its subclass
             if _dropped_file(event) is not None:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+                event.acceptProposedAction()
                 return True
-        elif kind == QEvent.Type.Drop:
+        elif isinstance(event, QDropEvent):
             path = _dropped_file(event)
             if path is not None:
-                event.acceptProposedAction()  # type: ignore[attr-defined]
+                event.acceptProposedAction()
                 self.open_experiment(path)
                 return True
         elif kind == QEvent.Type.Close:
@@ -203,7 +228,7 @@ def _action(window: MainWindow, name: str, text: str, keys: Any, tip: str, slot:
 
 def install(window: MainWindow) -> None:
     experiments = Experiments(window)
-    window.experiments = experiments  # type: ignore[attr-defined]
+    window.experiments = experiments  # type: ignore[attr-defined]  # extension attribute: see extensions.py
     open_action = _action(
         window, "openExperimentAction", "&Open experiment…", QKeySequence.StandardKey.Open,
         "Open a saved configuration (.json), or drop one on the window (Ctrl+O)",
@@ -218,11 +243,11 @@ def install(window: MainWindow) -> None:
     recent.setObjectName("recentExperimentsMenu")
     recent.aboutToShow.connect(lambda: experiments.fill_recent_menu(recent))
     file_menu = window.menus["File"]
-    first = file_menu.actions()[0] if file_menu.actions() else None
-    file_menu.insertAction(first, open_action)  # type: ignore[arg-type]
-    file_menu.insertMenu(first, recent)  # type: ignore[arg-type]
-    file_menu.insertAction(first, save_action)  # type: ignore[arg-type]
-    file_menu.insertSeparator(first)  # type: ignore[arg-type]
+    first = file_menu.actions()[0]  # the window's File menu holds Quit already
+    file_menu.insertAction(first, open_action)
+    file_menu.insertMenu(first, recent)
+    file_menu.insertAction(first, save_action)
+    file_menu.insertSeparator(first)
     window.setAcceptDrops(True)
     window.installEventFilter(experiments)
     window.controller.started.connect(lambda run: experiments.remember(run.config))

@@ -1,24 +1,23 @@
 """File menu exports: run record JSON, per-worker CSV, Chrome trace, PNG of window or chart.
 
 The files are built by ``core.exports`` (the same bytes ``run --csv/--trace``
-writes) and written atomically; PNGs go through a temp file and ``os.replace``
-as well. ``export(kind, path)`` is the testable core of each action; the actions
-only add a save dialog in front of it.
+writes); every file, PNGs too, is written by ``core.atomic``: whole or not at
+all, and never over a FIFO, a device or a folder. ``export(kind, path)`` is the
+testable core of each action; the actions only add a save dialog in front of it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core import exports
+from ..core.atomic import atomic_write_bytes
 
 #: kind -> (menu text, shortcut, file filter, default suffix, tooltip)
 KINDS: dict[str, tuple[str, str, str, str, str]] = {
@@ -139,19 +138,14 @@ def crisp_grab(widget: QWidget) -> QPixmap:
 
 
 def save_png(widget: QWidget, path: str | os.PathLike[str]) -> Path:
-    """``widget.grab()`` as PNG, via a temp file and ``os.replace``."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
-    os.close(fd)
-    try:
-        if not crisp_grab(widget).save(tmp, "PNG"):
-            raise OSError(f"could not write a PNG to {target}")
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    """``widget`` drawn as PNG, written like every other file (``core.atomic``)."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not crisp_grab(widget).save(buffer, "PNG"):
+        raise OSError(f"could not make a PNG of {widget.objectName() or 'the window'}")
+    buffer.close()
+    return atomic_write_bytes(path, bytes(data.data()))
 
 
 def install(window: Any) -> None:

@@ -34,6 +34,7 @@ INSTALLERS: list[Callable[[MainWindow], None]] = [
     install_about_dialog,  # Help > About (version, Python, Qt, PySide6, license)
     _module("timeline_view"),  # lanes per worker: start-up, running, CPU share (issue 5)
     _module("cpu_view"),  # per-core CPU load at 10 Hz (issue 5)
+    _module("gil_view"),  # who held the GIL, per thread, from the workers' stamps (issue 18)
     _module("scenario_browser"),  # the page's lessons as slides, measured verdicts (issue 6)
     _module("presentation"),  # F11, big fonts, high-contrast themes (issue 6)
     _module("worker_end"),  # End button and stalled marker per worker row (issue 8)

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.engines import is_baseline_mode
+
 
 def run_title(index: int, record: dict[str, Any]) -> str:
     """One line per run: number, mode (method), workers x count, kind, wall, speedup."""
@@ -36,7 +38,7 @@ def run_title(index: int, record: dict[str, Any]) -> str:
     return (
         f"#{index + 1} {mode}: {config['workers']} x {count} {config['kind']}"
         + ("" if wall is None else f" · {wall:.2f} s")
-        + ("" if not speed or config["mode"] == "sequential" else f" · {speed:.2f}x")
+        + ("" if not speed or is_baseline_mode(config["mode"]) else f" · {speed:.2f}x")
         + ("" if speed is None or record.get("speedup_reliable", True) else "?")
         + (" · busy machine" if (record.get("load") or {}).get("busy") else "")
         + ("" if record.get("ok") else " · not ok")

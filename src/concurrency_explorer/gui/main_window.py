@@ -8,11 +8,12 @@ signals (see ``extensions.py``); none of them needs to edit this file.
 
 from __future__ import annotations
 
+import html
 import os
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
 from ..core.config import ConfigError, RunConfig
 from ..core.engines import get_engine_class
 from ..core.runner import Run
+from ..core.verdict import Verdict, run_verdict
+from ..resources import resource_path, teaching_html, teaching_text
 from . import extensions, gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
@@ -41,40 +44,8 @@ from .worker_rows import WorkersView
 
 TITLE = "Concurrency Explorer"
 LATENESS_EVERY_TICKS = 10  # refresh the status-bar readout about three times a second
-LATENESS_TIP = (
-    "How late the window's 30 ms poll timer fires while workers run (p99 = 99 of 100 "
-    "ticks were at most this late). Every worker runs outside this process: processes "
-    "are processes, and threads run inside one separate host process. So even CPU-bound "
-    "threads, which hold their process's GIL, cannot starve this window's GUI thread; if "
-    "they ran in here, the timer would tick only every 300-700 ms."
-)
-CONCEPTS_HTML = """
-<h3>What you are looking at</h3>
-<p>Each bar is one <b>worker</b> counting down. It reports its progress through one
-bounded <b>multiprocessing queue</b>; the window reads that queue every 30 ms with the
-&ldquo;if-then-try&rdquo; helpers (ask <code>empty()</code> first, then
-<code>get_nowait()</code> inside <code>try</code>, because the answer can be stale).</p>
-<h3>Threads and the GIL</h3>
-<p>In CPython one <b>GIL</b> (global interpreter lock) lets only one thread of a process run
-Python code at a time. CPU-bound threads therefore take turns: with <i>cpu</i> work,
-threads are no faster than one after another (speedup about 1). Threads do overlap while
-sleeping (<i>io</i>) or inside C code that releases the GIL (<i>nogil</i>).</p>
-<h3>Processes and start methods</h3>
-<p>Each process has its own interpreter and GIL, so <i>cpu</i> work runs in parallel,
-one core per worker. How a process is made:</p>
-<ul>
-<li><b>fork</b>: copies this process as it is, in a few ms; locks held by other threads are
-copied locked, which makes it risky in programs with threads.</li>
-<li><b>forkserver</b>: forks each child from a clean server process started once; safe
-with threads, warm after the first start.</li>
-<li><b>spawn</b>: starts a brand-new interpreter that imports the worker code; slowest to
-start, safest, the only method on Windows.</li>
-</ul>
-<h3>Speedup</h3>
-<p><i>Measured</i> compares with a timed one-after-another run of the same counts and kind
-(tick &ldquo;Time one after another first&rdquo;). Otherwise it is <i>estimated</i> from
-each worker's own CPU and sleep time.</p>
-"""
+LATENESS_TIP = teaching_text("window-lateness")
+CONCEPTS_HTML = teaching_html("concepts")
 
 
 class MainWindow(QMainWindow):
@@ -91,7 +62,22 @@ class MainWindow(QMainWindow):
         self.resize(*initial_size())
         self.controller = RunController(self)
         self._close_when_stopped = False
+        self._baseline_ran = False  # this press of Run timed its baseline first (two steps)
+        self._verdict: Verdict | None = None  # of the latest run, shown in verdictLabel
+        left = self._build_controls_pane()
+        workers_pane = self._build_workers_pane()
+        self._build_central(left, workers_pane)
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self._sync_buttons(False)
+        self._explain()
 
+        for install in extensions.INSTALLERS:
+            install(self)
+
+    def _build_controls_pane(self) -> QWidget:
+        """The left pane: Workers panel, baseline box, Run/Stop/Reset, what to expect."""
         self.configPanel = ConfigPanel()
         self.measureBaselineCheck = QCheckBox("Time one after another first (&baseline)")
         self.measureBaselineCheck.setObjectName("measureBaselineCheck")
@@ -136,19 +122,41 @@ class MainWindow(QMainWindow):
         self.explainLabel.setTextFormat(Qt.TextFormat.PlainText)
         left_layout.addWidget(self.explainLabel)
         left_layout.addStretch(1)
+        return left
 
+    def _build_workers_pane(self) -> QWidget:
+        """The bars, under the run's phase and its verdict."""
         self.phaseLabel = QLabel()
         self.phaseLabel.setObjectName("phaseLabel")
         self.phaseLabel.setAccessibleName("Run phase")
         self.phaseLabel.setWordWrap(True)
         self.phaseLabel.setStyleSheet("font-weight: bold;")
+        self.verdictLabel = QLabel()
+        self.verdictLabel.setObjectName("verdictLabel")
+        self.verdictLabel.setAccessibleName("Verdict")
+        self.verdictLabel.setWordWrap(True)
+        self.verdictLabel.setTextFormat(Qt.TextFormat.RichText)  # only verdict_html()
+        self.verdictLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdictLabel.setToolTip(
+            "The run in one sentence, from what was measured in this run on this machine; "
+            "when the number is not to be trusted (estimated, a busy machine), it says why."
+        )
+        verdict_font = QFont(self.verdictLabel.font())
+        verdict_font.setPointSizeF(max(1.0, verdict_font.pointSizeF()) * 1.15)
+        verdict_font.setBold(True)
+        self.verdictLabel.setFont(verdict_font)  # presentation mode sets it larger still
+        self.verdictLabel.hide()  # until a run has a verdict
         self.workersView = WorkersView()
         workers_pane = QWidget()
         workers_layout = QVBoxLayout(workers_pane)
         workers_layout.setContentsMargins(0, 0, 0, 0)
         workers_layout.addWidget(self.phaseLabel)
+        workers_layout.addWidget(self.verdictLabel)
         workers_layout.addWidget(self.workersView, 1)
+        return workers_pane
 
+    def _build_central(self, left: QWidget, workers_pane: QWidget) -> None:
+        """Controls left; bars above the view tabs (Results first) right."""
         self.resultsView = ResultsView()
         self.viewTabs = QTabWidget()
         self.viewTabs.setObjectName("viewTabs")
@@ -167,6 +175,8 @@ class MainWindow(QMainWindow):
         splitter.setSizes([360, 840])
         self.setCentralWidget(splitter)
 
+    def _build_status_bar(self) -> None:
+        """What happens now, and how late the window's timer ticks."""
         self.statusLabel = ElidedLabel("Ready")
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Status")
@@ -177,6 +187,8 @@ class MainWindow(QMainWindow):
         self.tickLatenessLabel.setToolTip(LATENESS_TIP)
         self.statusBar().addPermanentWidget(self.tickLatenessLabel)
 
+    def _build_menus(self) -> None:
+        """File, Run, View and Help, with an action (shortcut, tooltip) per button."""
         self.menus: dict[str, QMenu] = {}
         for key, text in (("File", "&File"), ("Run", "R&un"), ("View", "&View"), ("Help", "&Help")):
             self.menus[key] = self.menuBar().addMenu(text)
@@ -231,6 +243,8 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.menus["Help"].addAction(self.conceptsAction)
 
+    def _connect(self) -> None:
+        """Buttons, the Workers panel and the run controller to what they do."""
         self.runButton.clicked.connect(self.start_run)
         self.stopButton.clicked.connect(self.stop_run)
         self.resetButton.clicked.connect(self.reset)
@@ -239,11 +253,6 @@ class MainWindow(QMainWindow):
         self.controller.updated.connect(self._on_updated)
         self.controller.finished.connect(self._on_finished)
         self.controller.runningChanged.connect(self._sync_buttons)
-        self._sync_buttons(False)
-        self._explain()
-
-        for install in extensions.INSTALLERS:
-            install(self)
 
     # -- building blocks -------------------------------------------------------
 
@@ -306,6 +315,7 @@ class MainWindow(QMainWindow):
         except ConfigError as exc:
             self.statusLabel.setText(f"Cannot run: {exc}")
             return None
+        self._baseline_ran = False
         measure = self.measureBaselineCheck.isChecked() or remeasure
         return self.controller.start(config, measure_baseline=measure, remeasure=remeasure)
 
@@ -320,6 +330,9 @@ class MainWindow(QMainWindow):
         self.workersView.clear()
         self.resultsView.clear()
         self.phaseLabel.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
+        self._verdict = None
         self.statusLabel.setText("Ready")
         self.tickLatenessLabel.setText("Window tick: idle")
         self.wasReset.emit()
@@ -329,7 +342,7 @@ class MainWindow(QMainWindow):
         box.setObjectName("conceptsDialog")
         box.setWindowTitle("What am I seeing?")
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(CONCEPTS_HTML)
+        box.setText(CONCEPTS_HTML + lessons_source_html())
         box.setStandardButtons(QMessageBox.StandardButton.Close)
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -368,8 +381,14 @@ class MainWindow(QMainWindow):
     def _on_started(self, run: Run) -> None:
         self.workersView.show_run(run)
         self.resultsView.clear()
+        self.verdictLabel.clear()
+        self.verdictLabel.hide()
+        self._verdict = None
         text = self._phase_text(run)
-        if self.controller.phase != BASELINE and self.measureBaselineCheck.isChecked():
+        if self.controller.phase == BASELINE:
+            self._baseline_ran = True
+        elif self._baseline_ran:  # a counter only when there were two steps
+            self._baseline_ran = False
             text = "Step 2 of 2: " + text[0].lower() + text[1:]
         self.phaseLabel.setText(text)
         self.statusLabel.setText(text)
@@ -408,8 +427,31 @@ class MainWindow(QMainWindow):
         if self.controller.phase == BASELINE and self.controller.is_running:
             return  # the chosen run starts next
         self.phaseLabel.setText(self._finished_text(record))
+        self.show_verdict(run_verdict(record))
         if self._close_when_stopped and not self.controller.is_running:
             self.close()
+
+    def show_verdict(self, verdict: Verdict | None = None) -> None:
+        """The run's verdict above the bars (again, briefer or fuller, when the looks
+        change: ``None`` keeps the last one)."""
+        verdict = verdict or self._verdict
+        if verdict is None:
+            return
+        self._verdict = verdict
+        presentation = getattr(self, "presentation", None)
+        brief = presentation is not None and presentation.presenting
+        self.verdictLabel.setText(verdict_html(verdict, brief))
+        self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
+        self.verdictLabel.setToolTip(verdict_text(verdict))
+        self.verdictLabel.show()
+
+    def show_verdict_text(self, rich: str, plain: str) -> None:
+        """Another verdict in the label (a scenario's), kept as it is through looks changes."""
+        self._verdict = None
+        self.verdictLabel.setText(rich)
+        self.verdictLabel.setAccessibleDescription(plain)
+        self.verdictLabel.setToolTip(plain)
+        self.verdictLabel.show()
 
     def _finished_text(self, record: dict[str, Any]) -> str:
         wall = record.get("wall_s") or 0.0
@@ -448,6 +490,36 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def lessons_source_html() -> str:
+    """Where the scenarios' lessons come from, named once (resources/text)."""
+    try:
+        return resource_path("text", "lessons-source.html").read_text(encoding="utf-8")
+    except OSError:  # a broken install: Help still opens, without this part
+        return ""
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The sentence, and when its number is not to be trusted, why not."""
+    if verdict.reliable or not verdict.note:
+        return verdict.sentence
+    return f"{verdict.sentence}\nNot a reliable figure: {verdict.note.rstrip('.')}."
+
+
+def verdict_html(verdict: Verdict, brief: bool = False) -> str:
+    """``verdict_text`` for the label: the sentence big, the reason smaller below it.
+
+    ``brief`` (on stage, where four bars and a chart share 720 px): only the first of
+    the reasons, and where the others are; the label's tooltip has them all.
+    """
+    first, _, why = verdict_text(verdict).partition("\n")
+    text = html.escape(first)
+    if why and brief and ";" in why:
+        why = why.split(";", 1)[0] + "; more in Results."
+    if why:
+        text += f"<div style='font-size: 60%; font-weight: normal'>{html.escape(why)}</div>"
+    return text
+
+
 def initial_size() -> tuple[int, int]:
     """Most of the screen, up to 1560 x 960 (a saved geometry, if any, wins later)."""
     screen = QGuiApplication.primaryScreen()
@@ -462,7 +534,7 @@ def initial_size() -> tuple[int, int]:
 
 def expectation(config: RunConfig) -> str:
     """What a person should expect to see for ``config``, before pressing Run."""
-    text = _expectation(config)
+    text = get_engine_class(config.mode).expectation(config)
     if config.python:
         text += (
             f" The host runs under {config.python}: if that is a free-threaded build "
@@ -470,40 +542,3 @@ def expectation(config: RunConfig) -> str:
             "say which it was."
         )
     return text
-
-
-def _expectation(config: RunConfig) -> str:
-    n = config.workers
-    if config.mode == "thread":
-        text = (
-            f"{n} threads run inside one separate host process (not in this window's "
-            "process), so the window keeps ticking even while they fight over that "
-            "process's GIL. "
-        )
-        if config.kind == "cpu":
-            text += (
-                "cpu work holds the GIL: the threads take turns, every bar moves at 1/"
-                f"{n} speed, and the speedup comes out near 1x."
-            )
-        elif config.kind == "io":
-            text += "io steps sleep and release the GIL: the threads overlap."
-        else:
-            text += "nogil steps release the GIL inside C code: threads can use several cores."
-        return text
-    if config.mode == "process":
-        method = config.effective_start_method
-        return (
-            f"{n} processes, started with {method}: each has its own interpreter and GIL, so "
-            "with a free core each, cpu bars move side by side at full speed. Watch the "
-            "'start ms' column: spawn pays for a fresh interpreter per worker."
-        )
-    if config.mode == "sequential":
-        return (
-            "One after another, on one thread in a host process: one bar at a time. This is "
-            "the baseline the other modes' speedup is measured against."
-        )
-    engine = get_engine_class(config.mode)
-    text = engine.description
-    if config.effective_start_method:
-        text += f" Processes are started with {config.effective_start_method}."
-    return text + " Like every mode, it runs outside this window's process."

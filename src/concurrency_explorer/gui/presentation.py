@@ -7,12 +7,14 @@ are remembered (QSettings, see ``settings``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QComboBox, QLayout, QSpacerItem, QWidget
 
 from . import chart_theme
 from .settings import app_settings
+from .stage import Stage
+from .worker_rows import BAR_LINES, STAGE_BAR_LINES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,9 +35,19 @@ COLOURS = {
         "#ffffff", "#000000", "#ffffff", "#0033cc", "#ffffff", "#64b5f6", "#e8e8e8", "#606060",
     ),
 }  # fmt: skip
-PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts
+PRESENTATION_SCALE = 1.8  # font scale when presentation mode starts (screens <= 900 px high)
+STAGE_HEIGHT = 900  # taller screens scale text in proportion (1080 px: 2.16)
 DOCK_SHARE = 0.28  # of the screen width for the Scenarios dock when presenting
 MIN_SCALE, MAX_SCALE, STEP = 0.6, 4.0, 1.15
+VERDICT_STAGE = 1.35  # the verdict's size on stage, relative to the (already big) text
+
+
+def stage_scale(window: QWidget) -> float:
+    """Font scale on stage: PRESENTATION_SCALE up to 900 px of screen height, then in
+    proportion, so a 1080p projector's text is as big a share of the screen as a 720p's."""
+    screen = window.screen()
+    height = screen.geometry().height() if screen is not None else 0
+    return round(PRESENTATION_SCALE * max(1.0, height / STAGE_HEIGHT), 3)
 
 
 def palette_for(theme: str) -> QPalette:
@@ -71,11 +83,13 @@ def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None
     title and verdict stay a step larger than the rest.
     """
     rules = []
+    verdict = VERDICT_STAGE if presenting else 1.15
     if point_size is not None:
         rules.append(
             f"QWidget {{ font-size: {point_size:.1f}pt; }}"
             f" #scenarioTitle {{ font-size: {point_size * 1.35:.1f}pt; font-weight: bold; }}"
             f" #scenarioVerdict {{ font-size: {point_size * 1.15:.1f}pt; }}"
+            f" #verdictLabel {{ font-size: {point_size * verdict:.1f}pt; font-weight: bold; }}"
         )
     if theme in COLOURS:
         _window, text, base, _highlight, _high, chunk, _button, _hint = COLOURS[theme]
@@ -86,7 +100,7 @@ def stylesheet_for(theme: str, presenting: bool, point_size: float | None = None
             f" QToolTip {{ color: {text}; background: {base}; border: 1px solid {text}; }}"
         )
     if presenting:
-        rules.append("QProgressBar { min-height: 2.4em; min-width: 7em; font-weight: bold; }")
+        rules.append("QProgressBar { min-width: 7em; font-weight: bold; }")  # height: rows
     return "\n".join(rules)
 
 
@@ -106,7 +120,7 @@ class Presentation(QObject):
         theme = str(settings.value("view/theme", "system"))
         self.theme = theme if theme in THEMES else "system"
         try:
-            scale = float(settings.value("view/fontScale", 1.0))  # type: ignore[arg-type]
+            scale = float(settings.value("view/fontScale", 1.0))  # type: ignore[arg-type]  # QSettings: object
         except (TypeError, ValueError):
             scale = 1.0
         self.scale = min(MAX_SCALE, max(MIN_SCALE, scale))
@@ -116,6 +130,7 @@ class Presentation(QObject):
         self._normal_layout: tuple[QByteArray, QByteArray] | None = None
         self._dock_minimum: tuple[int, int] | None = None
         self._normal_rect = QRect()
+        self.stage = Stage(window)
         font, palette, sheet = self.base_font, self.base_palette, self.base_stylesheet
 
         def restore() -> None:  # the looks are application-wide: undo them with the window
@@ -147,13 +162,15 @@ class Presentation(QObject):
             self._normal_layout = (w.saveGeometry(), w.saveState())
             self._normal_rect = w.geometry()
             self.normal_scale = self.scale
-            self.scale = max(self.scale, PRESENTATION_SCALE)
+            self.scale = max(self.scale, stage_scale(w))
             self._was_maximized = w.isMaximized()
+            self.stage.enter()  # settings and lesson step aside: bars, verdict, chart
             self.apply()
             w.showFullScreen()
-            self._size_dock()
+            self.stage.fit()
         else:
             self.scale = self.normal_scale
+            self.stage.leave()
             self.apply()
             if self._was_maximized:
                 w.showMaximized()
@@ -206,9 +223,18 @@ class Presentation(QObject):
                 layout.invalidate()
                 layout.activate()  # re-measures its nested layouts too, even when hidden
         w.restoreState(state)
+        self.stage.restore_splitters()
         if not self._was_maximized:
             # Exactly where it was: restoreGeometry would fit it to the screen it knows.
             w.setGeometry(self._normal_rect)
+
+    def toggle_sides(self) -> None:
+        """F12 while presenting: the settings and the lesson come back, or go again."""
+        if not self.presenting:
+            return
+        self.stage.toggle_sides()
+        if self.stage.sides_shown:
+            self._size_dock()
 
     def bigger(self) -> None:
         self.set_scale(self.scale * STEP)
@@ -251,8 +277,11 @@ class Presentation(QObject):
         if browser is not None:
             browser.refresh_fonts()
         chart_theme.set_theme(self.theme, self.window_)
+        if self.window_.verdictLabel.isVisibleTo(self.window_):
+            self.window_.show_verdict()  # briefer on stage, whole again after it
         workers = getattr(self.window_, "workersView", None)
         if workers is not None:
+            workers.bar_lines = STAGE_BAR_LINES if self.presenting else BAR_LINES
             workers.recolour()
         settings = app_settings()
         settings.setValue("view/theme", self.theme)
@@ -286,12 +315,17 @@ def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
     for combo in window.findChildren(QComboBox):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(chars)
+        # Its size was cached before it was polished (4 px narrower than after any later
+        # change of looks): leaving F11 could then not put the layout back exactly.
+        combo.ensurePolished()
+        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))
+
 
 
 def install(window: MainWindow) -> None:
     let_combos_shrink(window)
     presentation = Presentation(window)
-    window.presentation = presentation  # type: ignore[attr-defined]
+    window.presentation = presentation  # type: ignore[attr-defined]  # extension attribute: see extensions.py
     view = window.menus["View"]
     view.addSeparator()
     mode = _action(
@@ -310,7 +344,13 @@ def install(window: MainWindow) -> None:
         "Smaller text everywhere (Ctrl+minus)",
     )  # fmt: skip
     smaller.triggered.connect(presentation.smaller)
-    for action in (mode, bigger, smaller):
+    sides = _action(
+        window, "stageSidesAction", "Settings and &lesson (presenting)", ["F12"],
+        "In presentation mode the bars, the verdict and one chart own the screen; F12 "
+        "brings back the Workers settings and the scenario lesson, F12 again hides them",
+    )  # fmt: skip
+    sides.triggered.connect(presentation.toggle_sides)
+    for action in (mode, sides, bigger, smaller):
         view.addAction(action)
     themes = view.addMenu("&Theme")
     group = QActionGroup(window)

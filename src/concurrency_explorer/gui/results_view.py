@@ -9,6 +9,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ..core import summary
+from ..core.engines import engine_for, is_baseline_mode
 from ..core.reliability import age_text, busy_note
 
 COLUMNS = (
@@ -49,7 +50,7 @@ def speedup_text(record: dict[str, Any]) -> str:
     """Which basis the speedup uses, in words, and how to get a measured one."""
     config = record["config"]
     wall = record.get("wall_s")
-    if config["mode"] == "sequential":
+    if is_baseline_mode(config["mode"]):
         if record.get("ok") and wall:
             return (
                 f"This one-after-another run is now the baseline: runs of the same counts and "
@@ -76,7 +77,9 @@ def speedup_text(record: dict[str, Any]) -> str:
         "\u201cTime one after another first\u201d and run again."
     )
     share = cpu_share(record)
-    if share is not None and share < CPU_SHARE_BUSY and config["mode"] == "process":
+    engine = engine_for(config["mode"])
+    per_process = engine is not None and engine.process_per_worker
+    if share is not None and share < CPU_SHARE_BUSY and per_process:
         text += (
             f" Careful: each process got only {share:.0%} of a core on average (other "
             "programs keep this machine busy), so this estimate is too low."
@@ -109,7 +112,9 @@ def trust_html(record: dict[str, Any]) -> str:
             f"Machine quiet: other programs used {load.get('others_cores', 0.0):.1f} of "
             f"{load.get('cores', '?')} cores (busy from {load.get('busy_threshold_cores')})."
         )
-    claims = record["config"].get("mode") != "sequential" and record.get("speedup") is not None
+    claims = not is_baseline_mode(record["config"].get("mode", "")) and (
+        record.get("speedup") is not None
+    )
     if claims and record.get("ok") and "speedup_reliable" in record:
         if record["speedup_reliable"]:
             lines.append("Speedup reliable: measured, on a quiet machine, within the ideal.")

@@ -3,9 +3,10 @@
 Widgets never touch the queue: they listen to ``started``, ``updated`` and
 ``finished``. The timer drains at most ``DRAIN_PER_TICK`` messages per tick with
 the core's if-then-try ``drain``, so a flood of progress never freezes the window.
-Within that hard cap the controller also keeps each tick's drain inside a time
-budget (``DRAIN_BUDGET_S``): reading one message costs 30-100 us (a lock, a pipe
-read, unpickling), so 2000 of them would take a whole 30 ms tick or more. What is
+Within that hard cap each tick's drain ends at a deadline (``DRAIN_BUDGET_S``,
+checked after every message, and a cap adapted to the measured cost): reading one
+message costs 30-100 us (a lock, a pipe read, unpickling), so 2000 of them would
+take a whole 30 ms tick or more, and far longer beside 64 busy processes. What is
 not read waits in the bounded queue; when that is full, workers drop (and count)
 progress, which is exactly what the queue-size setting is there to show.
 
@@ -28,14 +29,15 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..core.config import RunConfig
+from ..core.engines import is_baseline_mode
 from ..core.measured import KeptBaseline, MeasuredRun, against_kept
 from ..core.runner import Run
-from ..core.sequence import BASELINE_MODE, baseline_config, workload_key
+from ..core.sequence import baseline_config, workload_key
 
 TICK_MS = 30
 DRAIN_PER_TICK = 2000  # hard cap of messages read per tick
 DRAIN_BUDGET_S = 0.010  # aim: reading the queue takes at most this much of a tick
-MIN_DRAIN = 50  # never fewer per tick, however slow messages are to read
+MIN_DRAIN = 50  # the adapted cap never goes below this (the time budget still applies)
 LATENESS_KEEP = 2000  # ticks kept for the responsiveness readout (about a minute)
 
 IDLE, BASELINE, MAIN = "idle", "baseline", "run"
@@ -98,7 +100,7 @@ class RunController(QObject):
         return None if kept is None else kept.wall_s
 
     def needs_baseline(self, config: RunConfig) -> bool:
-        return config.mode != BASELINE_MODE and self.kept_baseline(config) is None
+        return not is_baseline_mode(config.mode) and self.kept_baseline(config) is None
 
     def forget_baselines(self) -> None:
         self._baselines.clear()
@@ -121,7 +123,7 @@ class RunController(QObject):
         self.ticks = 0
         self.last_stop_s = None
         self._measured, self._kept = None, None
-        if measure_baseline and config.mode != BASELINE_MODE:
+        if measure_baseline and not is_baseline_mode(config.mode):
             kept = None if remeasure else self.kept_baseline(config)
             if kept is None:
                 self._measured = MeasuredRun(config, 1)
@@ -136,7 +138,7 @@ class RunController(QObject):
         return run
 
     def _begin(self, config: RunConfig, phase: str, baseline_wall_s: float | None = None) -> Run:
-        baseline = None if config.mode == BASELINE_MODE else baseline_wall_s
+        baseline = None if is_baseline_mode(config.mode) else baseline_wall_s
         self.run = Run(config, baseline_wall_s=baseline, stall_after_s=self.stall_after_s)
         self.phase = phase
         self.run.start()
@@ -179,7 +181,10 @@ class RunController(QObject):
             del self.tick_lateness_ms[:-LATENESS_KEEP]
         self._last_tick = now
         self.ticks += 1
-        messages = run.poll(self.drain_cap)
+        # Not less for many workers: read slower than 64 workers fill it, the queue stays
+        # full and their blocking Started/Done puts wait for slots the running workers'
+        # progress takes first (tried: 1.25 ms a tick left 40 workers "starting" for 20 s).
+        messages = run.poll(self.drain_cap, now + DRAIN_BUDGET_S)
         self._adapt_drain_cap(len(messages), time.perf_counter() - now)
         self.updated.emit(run, messages)
         if run.finished:

@@ -42,12 +42,18 @@ class ScenarioBars(QWidget):
             progress.setRange(0, SCALE)
             progress.setValue(max(0, min(SCALE, round(bar.value / top * SCALE))))
             progress.setFormat(bar.text)
-            progress.setTextVisible(True)
+            # The number beside the bar, in the theme's text colour: on the bar it was
+            # black on dark red or green, and straddled the fill.
+            progress.setTextVisible(False)
+            value = QLabel(bar.text)
+            value.setObjectName(f"scenarioBarValue{row}")
+            value.setAccessibleName(f"{bar.label}: {bar.text}")
             if bar.good is not None:
                 progress.setProperty("verdict", "good" if bar.good else "bad")
                 colour = GOOD if bar.good else BAD
                 progress.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
             self.grid.addWidget(label, row, 0)
             self.grid.addWidget(progress, row, 1)
+            self.grid.addWidget(value, row, 2)
             self.bars.append(progress)
         self.grid.setColumnStretch(1, 1)

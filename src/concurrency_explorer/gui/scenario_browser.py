@@ -42,8 +42,10 @@ from ..core.atomic import atomic_write_text
 from ..core.config import ConfigError
 from ..core.scenarios import SCENARIOS, Scenario, ScenarioResult
 from ..core.scenarios.codegen import NoScript, script_for_config
+from . import scenario_stage
 from .scenario_bars import ScenarioBars
 from .scenario_runner import ScenarioRunner
+from .worker_rows import state_colour
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,7 +77,17 @@ class ScenarioBrowser(QWidget):
         self.errors: dict[str, str] = {}
         self.runner = ScenarioRunner(self)
         self._loaded: dict[str, Any] | None = None  # the panel as the last lesson left it
+        top = self._build_navigation()
+        self._build_texts()
+        lesson = self._build_lesson()
+        code = self._build_code()
+        self._build_layout(top, lesson, code)
+        self._connect()
+        self._update_title_font()
+        self._show_current(load_config=False)  # opening the window keeps the panel as it was
 
+    def _build_navigation(self) -> QHBoxLayout:
+        """Previous, the lesson list, next."""
         self.scenarioCombo = _named(
             QComboBox(), "scenarioCombo", "Scenario", "Every lesson of the page, in order."
         )
@@ -91,13 +103,18 @@ class ScenarioBrowser(QWidget):
         top.addWidget(self.prevButton)
         top.addWidget(self.scenarioCombo, 1)
         top.addWidget(self.nextButton)
+        return top
 
+    def _build_texts(self) -> None:
+        """The lesson's title and its explanation."""
         self.titleLabel = _named(QLabel(), "scenarioTitle", "Scenario title")
         self.titleLabel.setWordWrap(True)
         self.explanationLabel = _named(QLabel(), "scenarioExplanation", "Explanation")
         self.explanationLabel.setWordWrap(True)
         self.explanationLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+    def _build_lesson(self) -> QWidget:
+        """The Lesson tab: explanation, Run scenario, the verdict, its bars, the console."""
         self.runButton = _named(
             QPushButton("Run scenario"),
             "scenarioRunButton",
@@ -135,7 +152,10 @@ class ScenarioBrowser(QWidget):
         lesson_layout.addWidget(self.bars)
         lesson_layout.addWidget(self.console, 1)
         lesson_layout.addStretch(0)
+        return lesson
 
+    def _build_code(self) -> QWidget:
+        """The Code tab: which script, the script, Copy and Save."""
         self.sourceCombo = _named(
             QComboBox(),
             "codeSourceCombo",
@@ -174,7 +194,10 @@ class ScenarioBrowser(QWidget):
         code_layout = QVBoxLayout(code)
         code_layout.addLayout(code_row)
         code_layout.addWidget(self.codeView, 1)
+        return code
 
+    def _build_layout(self, top: QHBoxLayout, lesson: QWidget, code: QWidget) -> None:
+        """Navigation and title above the Lesson and Code tabs (the lesson scrolls)."""
         self.tabs = _named(QTabWidget(), "scenarioTabs", "Scenario views")
         scroll = QScrollArea()  # big fonts in a talk: scroll rather than clip the verdict
         scroll.setObjectName("scenarioLessonScroll")
@@ -189,6 +212,8 @@ class ScenarioBrowser(QWidget):
         layout.addWidget(self.titleLabel)
         layout.addWidget(self.tabs, 1)
 
+    def _connect(self) -> None:
+        """Buttons, lists and the runner to what they do."""
         self.scenarioCombo.currentIndexChanged.connect(self._show_current)
         self.prevButton.clicked.connect(self.previous)
         self.nextButton.clicked.connect(self.next)
@@ -200,8 +225,6 @@ class ScenarioBrowser(QWidget):
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
         self.runner.runningChanged.connect(self._sync)
-        self._update_title_font()
-        self._show_current(load_config=False)  # opening the window keeps the panel as it was
 
     # -- navigation --------------------------------------------------------------
 
@@ -254,6 +277,11 @@ class ScenarioBrowser(QWidget):
         panel.set_config(s.config)
         self._loaded = self._panel_config()
 
+    def remember_panel(self) -> None:
+        """The panel now shows what a lesson ran (not the person's edits): browsing on
+        may replace it with the next lesson's workload."""
+        self._loaded = self._panel_config()
+
     def _panel_config(self) -> dict[str, Any] | None:
         if self.window_ is None:
             return None
@@ -297,8 +325,8 @@ class ScenarioBrowser(QWidget):
 
     def _show_result(self, scenario_id: str) -> None:
         result = self.results.get(scenario_id)
-        running = self.runner.is_running and self.runner.scenario is not None
-        if running and self.runner.scenario.id == scenario_id:  # type: ignore[union-attr]
+        playing = self.runner.scenario if self.runner.is_running else None
+        if playing is not None and playing.id == scenario_id:
             return
         self.bars.clear()
         self.console.clear()
@@ -309,7 +337,7 @@ class ScenarioBrowser(QWidget):
             self.statusLabel.setText(f"Failed: {error}" if error else "Not run yet.")
             return
         mark = "✔ Shown" if result.ok else "✘ Not shown"
-        colour = "#2e7d32" if result.ok else "#c62828"
+        colour = state_colour("done" if result.ok else "failed")  # reads in every theme
         self.verdictLabel.setText(
             f"<b style='color:{colour}'>{mark}</b> — {html.escape(result.verdict)}"
         )
@@ -327,8 +355,8 @@ class ScenarioBrowser(QWidget):
             window.runAction.setEnabled(not running)
         if not running:
             self._show_result(self.current.id)
-        elif self.runner.scenario is not self.current:
-            self.statusLabel.setText(f"Another scenario is running ({self.runner.scenario.id}).")  # type: ignore[union-attr]
+        elif self.runner.scenario is not None and self.runner.scenario is not self.current:
+            self.statusLabel.setText(f"Another scenario is running ({self.runner.scenario.id}).")
 
     # -- code --------------------------------------------------------------------
 
@@ -389,8 +417,11 @@ class ScenarioBrowser(QWidget):
         super().changeEvent(event)
 
     def refresh_fonts(self) -> None:
-        """Called when the looks change: a font a stylesheet once set sticks otherwise."""
+        """Called when the looks change: a font a stylesheet once set sticks otherwise,
+        and the verdict's mark takes the new theme's colour."""
         self._update_title_font()
+        if self.current.id in self.results:
+            self._show_result(self.current.id)
 
     def _update_title_font(self) -> None:
         app_font = QGuiApplication.font()
@@ -431,6 +462,17 @@ class _CloseGuard(QObject):
         if not running and self.closing:
             self.closing = False
             self.window_.close()
+
+
+NARROW_SCREEN_PX = 1280  # a scaled screen narrower than this (logical px) starts lesson-less
+
+
+def narrow_screen(window: QWidget) -> bool:
+    """A laptop screen at 150-200 % scaling: too few logical pixels for three columns."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or screen.devicePixelRatio() < 1.5:
+        return False
+    return screen.availableGeometry().width() < NARROW_SCREEN_PX
 
 
 def _action(window: MainWindow, name: str, text: str, keys: str, tip: str, slot: Any) -> QAction:
@@ -474,8 +516,12 @@ def install(window: MainWindow) -> None:
     browser = ScenarioBrowser(window)
     dock = window.add_dock(browser, "Scenarios")
     dock.setMinimumWidth(420)
-    window.scenarioBrowser = browser  # type: ignore[attr-defined]
-    window.scenarioDock = dock  # type: ignore[attr-defined]
+    if narrow_screen(window):
+        # a laptop at 200 % (960 logical px): settings, bars and the lesson side by side
+        # would be wider than the screen; the lesson waits in View > Scenarios
+        dock.hide()
+    window.scenarioBrowser = browser  # type: ignore[attr-defined]  # extension attribute: see extensions.py
+    window.scenarioDock = dock  # type: ignore[attr-defined]  # extension attribute: see extensions.py
     actions = [
         _action(window, "nextScenarioAction", "Next scenario", "PgDown",
                 "Next lesson, like the next slide (PageDown)",
@@ -499,6 +545,7 @@ def install(window: MainWindow) -> None:
             browser.refresh_code()
 
     window.configPanel.changed.connect(config_changed)
+    window.scenarioStage = scenario_stage.install(window, browser)  # type: ignore[attr-defined]
     guard = _CloseGuard(window, browser)
     window.installEventFilter(guard)
     window.controller.runningChanged.connect(

@@ -14,6 +14,7 @@ import traceback
 from PySide6.QtCore import QObject, Signal
 
 from ..core.scenarios import Context, Scenario, ScenarioCancelled
+from ..core.scenarios.base import RunHook
 
 
 class ScenarioRunner(QObject):
@@ -28,6 +29,7 @@ class ScenarioRunner(QObject):
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self.scenario: Scenario | None = None
+        self.run_hook: RunHook | None = None  # the window's: runs play on its main bars
         # One queued hop from the worker thread; everything after it is direct, in
         # order: ``finished``/``failed`` reach every slot before ``runningChanged``.
         self._done.connect(self._complete)
@@ -41,7 +43,7 @@ class ScenarioRunner(QObject):
             return False
         self.scenario = scenario
         self._cancel = threading.Event()
-        context = Context(progress=self.progress.emit, cancel=self._cancel)
+        context = Context(progress=self.progress.emit, cancel=self._cancel, run_hook=self.run_hook)
         self._thread = threading.Thread(
             target=self._work, args=(scenario, context), name=f"scenario-{scenario.id}", daemon=True
         )

@@ -19,15 +19,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.environment import start_methods
 from ..core.sweep import startup_comparison, startup_latencies
+from ..resources import teaching_text
 from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
-STARTUP_TIP = (
-    "Run the same process workload once per start method and compare how long each "
-    "worker took from the start request to its first message. fork: copy of this process; "
-    "forkserver: forked from a warm server; spawn: a brand-new interpreter. (Ctrl+Shift+M)"
-)
+STARTUP_TIP = teaching_text("start-methods-compared")
 BAR_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589"]
 GROUP_WIDTH = 0.8
 

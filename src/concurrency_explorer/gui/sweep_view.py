@@ -24,17 +24,13 @@ from PySide6.QtWidgets import (
 
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.sweep import Sweep, beyond_ideal_note, cores
+from ..resources import teaching_text
+from .chart_ticks import set_readable_x_ticks
 from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
-SWEEP_TIP = (
-    "Run 1, 2, ... N workers of the chosen mode, start method and kind, after one "
-    "sequential run of the same work. Speedup(n) = time of n workers' work one after "
-    "another / the n-worker run's span (first start request to last end). "
-    "Ideal: min(n, cores). CPU-bound threads stay "
-    "near 1 (the GIL); processes climb to the number of cores, minus start-up costs."
-)
+SWEEP_TIP = teaching_text("sweep")
 
 
 class SweepView(QWidget):
@@ -132,7 +128,9 @@ class SweepView(QWidget):
         self.measuredCurve.setData([p["workers"] for p in points], [p["speedup"] for p in points])
         shaky = [p for p in points if not p.get("speedup_reliable")]
         self.unreliableCurve.setData([p["workers"] for p in shaky], [p["speedup"] for p in shaky])
-        self.plot.getPlotItem().setXRange(0.5, n + 0.5)
+        item = self.plot.getPlotItem()
+        item.setXRange(0.5, n + 0.5)
+        set_readable_x_ticks(item, 1, n, integers=True)  # whole workers, never crowded
 
     def start_sweep(self) -> bool:
         if self.driver.active or self.main.controller.is_running:

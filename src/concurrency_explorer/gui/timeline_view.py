@@ -27,9 +27,17 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..core.engines import get_engine_class
 from ..core.metrics import WorkerState
 from ..core.runner import Run
 from .cpu_monitor import CpuMonitor, monitor_for
@@ -45,7 +53,8 @@ BAR_LO, BAR_HI = -0.42, -0.30  # state bar, relative to the lane's centre
 CPU_LO, CPU_HI = -0.26, 0.42  # CPU fill: CPU_LO = 0 %, CPU_HI = 100 % of one core
 LEGEND = (
     "Grey = waiting (host starting, or queued), purple = starting, blue = running, "
-    "green = done; the fill = share of one core."
+    "then a mark of how it ended (green = done, grey = stopped, red = failed); the fill = "
+    "share of one core."
 )  # the colours of lane_spans, named
 IDLE_TEXT = f"Press Run: each worker gets a lane. {LEGEND} A full lane = one whole core."
 WAIT_COLOUR = "#d5d8dc"  # before the worker's start was requested (host starting, queued)
@@ -54,7 +63,10 @@ CPU_PEN = "#1b4f72"
 RATE_WINDOW_S = 0.5  # steps/s is measured over the latest half second
 LABEL_EVERY_S = 0.5  # lane labels (CPU %, core, steps/s) are rewritten at most 2x a second
 X_GROWTH = 1.25  # while running, the time axis grows in steps of 25 %, not every redraw
+LABEL_AXIS_PX = 260  # the lane labels' column, at normal text sizes
+LABEL_PAD_PX = 12  # the tick and its gap, beside a label
 LABEL_LINE_PX = 16  # a lane label needs this much height; thinner lanes share labels
+END_MARK = 0.012  # the end-of-run mark's width, a share of the run's length
 MAX_LANE_SAMPLES = 512  # drawn CPU samples per lane; more are merged pairwise (bounded)
 
 Span = tuple[str, float, float]  # colour, start, end (seconds since the run's t0)
@@ -71,8 +83,13 @@ def lane_spans(worker: WorkerState, t0: float, now: float) -> list[Span]:
         spans.append((STATE_COLOURS["starting"], worker.t_request - t0, worker.t_started - t0))
     if worker.t_started is not None:
         end = worker.t_end if worker.t_end is not None else now
-        colour = STATE_COLOURS.get(worker.state, "#000")
+        # running stays blue once it is over (as the legend says); how it ended is a
+        # short mark of that state's colour right after it
+        colour = STATE_COLOURS["stalled" if worker.state == "stalled" else "running"]
         spans.append((colour, worker.t_started - t0, end - t0))
+        if worker.final:
+            mark = max(0.02, END_MARK * (now - t0))
+            spans.append((STATE_COLOURS.get(worker.state, "#000"), end - t0, end - t0 + mark))
     return spans
 
 
@@ -157,12 +174,12 @@ class LaneCpu:
         self._outline = None
 
 
-def label_step(lanes: int, height_px: float) -> int:
+def label_step(lanes: int, height_px: float, line_px: float = LABEL_LINE_PX) -> int:
     """Label every lane, or every k-th one when the lanes are too thin for a line of text."""
     if lanes <= 1 or height_px <= 0:
         return 1
     pitch = height_px / lanes
-    return max(1, math.ceil(LABEL_LINE_PX / pitch))
+    return max(1, math.ceil(line_px / pitch))
 
 
 def steps_per_second(worker: WorkerState, now: float) -> float | None:
@@ -231,7 +248,7 @@ class TimelineView(QWidget):
         item.setLabel("bottom", "time since Run", units="s")
         item.showGrid(x=True, alpha=0.2)
         item.setMouseEnabled(y=False)
-        item.getAxis("left").setWidth(230)
+        item.getAxis("left").setWidth(LABEL_AXIS_PX)
         for side in ("left", "bottom"):
             # the lanes' repaints touch the axes (Qt pads dirty areas by 2 px): blit a
             # cached image instead of redrawing 64 lane labels (5 ms) ten times a second
@@ -367,13 +384,26 @@ class TimelineView(QWidget):
 
     def _draw_labels(self, run: Run, now: float) -> None:
         assert self.item is not None
-        step = label_step(len(run.workers), self.item.getViewBox().height())
-        ticks = [
-            (-float(i), self._lane_label(w, now))
-            for i, w in enumerate(run.workers)
-            if i % step == 0
-        ]
-        self.item.getAxis("left").setTicks([ticks, []])
+        metrics = QFontMetrics(QApplication.font())  # the axis draws in the app's font
+        line = max(LABEL_LINE_PX, metrics.height())
+        step = label_step(len(run.workers), self.item.getViewBox().height(), line)
+        # A label wider than its axis is not drawn at all: the axis grows with its widest
+        # label (up to 45 % of the chart), and labels shorten when even that is too narrow.
+        room = max(LABEL_AXIS_PX, 0.45 * self.width()) - LABEL_PAD_PX
+        for detail in (2, 1, 0):
+            ticks = [
+                (-float(i), self._lane_label(w, now, detail))
+                for i, w in enumerate(run.workers)
+                if i % step == 0
+            ]
+            widest = max((metrics.horizontalAdvance(text) for _, text in ticks), default=0)
+            if widest <= room:
+                break
+        axis = self.item.getAxis("left")
+        width = int(min(max(LABEL_AXIS_PX, widest + LABEL_PAD_PX), room + LABEL_PAD_PX))
+        if abs(axis.width() - width) > 8:
+            axis.setWidth(width)
+        axis.setTicks([ticks, []])
         total_cpu = 0.0
         measured = 0
         for worker in run.workers:
@@ -396,39 +426,38 @@ class TimelineView(QWidget):
             self._x_max = target
             self.item.setXRange(0, target, padding=0)
 
-    def _lane_label(self, worker: WorkerState, now: float) -> str:
-        snapshot = self.monitor.current.get(worker.worker_id)
+    def _lane_label(self, worker: WorkerState, now: float, detail: int = 2) -> str:
+        """``detail`` 2: everything; 1: name and state or CPU %; 0: the worker's id."""
+        if detail == 0:
+            return f"w{worker.worker_id}"
         parts = [f"worker {worker.worker_id}"]
+        if worker.final:  # its final values, not the last live sample
+            parts.append(worker.state)
+            if worker.cpu_s is not None and detail > 1:
+                parts.append(f"{worker.cpu_s:.2f} s CPU")
+            if worker.wall_s and detail > 1:
+                parts.append(f"{worker.done_steps / worker.wall_s:,.0f}/s")
+            return " · ".join(parts)
+        snapshot = self.monitor.current.get(worker.worker_id)
+        if detail == 1:
+            if snapshot is not None and snapshot.percent is not None:
+                parts.append(f"{snapshot.percent:3.0f}%")
+            return " · ".join(parts)
         if snapshot is not None and snapshot.percent is not None:
             parts.append(f"{snapshot.percent:3.0f}%")
             if snapshot.core is not None:
                 parts.append(f"core {snapshot.core}")
-        elif worker.final:
-            parts.append(worker.state)
         rate = steps_per_second(worker, now)
         if rate is not None:
             parts.append(f"{rate:,.0f}/s")
         return " · ".join(parts)
 
     def _explain(self, run: Run, total_cpu: float, measured: int) -> None:
-        mode, kind = run.config.mode, run.config.kind
         if measured and not run.finished:
             cores = total_cpu / 100.0
             text = f"All {measured} running workers together now use {cores:.2f} cores. "
-            if mode == "thread" and kind == "cpu":
-                text += (
-                    "Threads share one GIL: only one runs Python at a time, so together they "
-                    "get about one core, each about 1/N of it. They take turns."
-                )
-            elif mode == "process":
-                text += (
-                    f"Processes each have their own GIL: up to {self.monitor.cores} "
-                    "can run at full speed at once, one per core."
-                )
-            elif mode == "sequential":
-                text += "One after another: one lane at a time is busy."
-            else:
-                text += f"{kind} work releases the GIL while it waits, so threads overlap."
+            engine = get_engine_class(run.config.mode)
+            text += engine.running_note(run.config.kind, self.monitor.cores)
         elif run.finished:
             text = f"{ran_phrase(run.config)} in {run.wall_s:.2f} s. {LEGEND}"
         else:

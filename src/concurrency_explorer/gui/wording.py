@@ -7,22 +7,13 @@ phrases for a count of workers: "Running 2 Dask cluster…" read as a typo.
 from __future__ import annotations
 
 from ..core.config import RunConfig
-
-# mode -> (plural noun, phrase after "workers", phrase after "ran")
-MODE_WORDS = {
-    "thread": ("threads", "", "as threads"),
-    "process": ("processes", "", "as processes"),
-    "sequential": ("workers", "one after another", "one after another"),
-    "pool-thread": ("workers", "in a thread pool", "in a thread pool"),
-    "pool-process": ("workers", "in a process pool", "in a process pool"),
-    "asyncio": ("coroutines", "on one asyncio loop", "as asyncio coroutines"),
-    "dask": ("workers", "on a Dask cluster", "on a Dask cluster"),
-    "interpreter": ("workers", "in subinterpreters", "in subinterpreters"),
-}
+from ..core.engines import get_engine_class
 
 
 def _words(config: RunConfig, fallback: str) -> tuple[str, str, str]:
-    return MODE_WORDS.get(config.mode, ("workers", f"({fallback})", f"as {fallback}"))
+    """(noun, where, ran as) from the mode's engine (``Engine.noun``, ``where``, ``ran_as``)."""
+    engine = get_engine_class(config.mode)
+    return engine.noun, engine.where, engine.ran_as or f"as {fallback}"
 
 
 def workers_phrase(config: RunConfig, fallback: str = "") -> str:
@@ -42,6 +33,6 @@ def ran_phrase(config: RunConfig) -> str:
     n = config.workers
     _noun, _where, ran = _words(config, config.mode)
     method = config.effective_start_method
-    if method and config.mode in ("process", "pool-process"):
+    if method and get_engine_class(config.mode).uses_start_method:
         ran += f" ({method})"
     return f"{n} worker{'s' if n != 1 else ''} ran {ran}"

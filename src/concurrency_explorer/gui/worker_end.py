@@ -1,10 +1,12 @@
 """Per worker row: a one-click End button and a stalled marker; after a run, what
 Stop had to do (issue 8, promise 2).
 
-The watchdog (``RunController.stall_after_s``) marks a silent worker ``stalled``;
-its row then offers End: SIGTERM to its process, SIGKILL 0.6 s later if it ignores
-that (``Run.end_worker``). Threads share one host process, so End on a thread
-ends the host and every thread in it (the tooltip says so).
+The watchdog (``RunController.stall_after_s``) marks a worker silent that long
+``stalled`` and ends it (SIGTERM, then SIGKILL): it counts as failed, and its row
+says so. Before that, a running worker's row offers End: SIGTERM to its process,
+SIGKILL 0.6 s later if it ignores that (``Run.end_worker``). Threads share one
+host process, so End on a thread ends the host and every thread in it (the
+tooltip says so).
 """
 
 from __future__ import annotations
@@ -76,11 +78,17 @@ class WorkerEndControls:
 
     def on_updated(self, run: Run, messages: list[Any]) -> None:
         for worker, button, mark in zip(run.workers, self.buttons, self.marks, strict=False):
-            ended = run.ended_workers.get(worker.worker_id)
+            by_watchdog = run.watchdog_ended.get(worker.worker_id)
+            ended = run.ended_workers.get(worker.worker_id) or by_watchdog
             enabled = worker.state in ENDABLE and ended is None and not run.finished
             if button.isEnabled() != enabled:
                 button.setEnabled(enabled)
-            text = f"ended ({'SIGKILL' if ended == 'kill' else 'SIGTERM'})" if ended else ""
+            how = "SIGKILL" if ended == "kill" else "SIGTERM"
+            text = ""
+            if by_watchdog:
+                text = f"ended by the watchdog ({how}): failed"
+            elif ended:
+                text = f"ended ({how})"
             if worker.stalled:
                 silence = f"stalled, silent {worker.stalled_s:.1f} s"
                 text = f"{silence}; {text}" if text else silence
@@ -88,19 +96,30 @@ class WorkerEndControls:
                 mark.setText(text)
                 mark.setToolTip(
                     "The watchdog saw no message from this worker for longer than "
-                    f"{run.stall_after_s} s."
+                    f"{run.stall_after_s} s, so it ended the worker: a run with a hung "
+                    "worker ends, and says it failed."
                     if worker.stalled
                     else ""
                 )
 
     def on_finished(self, record: dict[str, Any]) -> None:
         stop = record.get("stop", {})
+        texts = []
         if stop.get("requested"):
-            text = ESCALATION_TEXT.get(stop.get("escalation", ""), "")
-            if text:
-                label = self.window.statusLabel
-                label.setText(f"{label.text()} {text}".strip())
+            texts.append(ESCALATION_TEXT.get(stop.get("escalation", ""), ""))
+        watchdog = record.get("watchdog") or {}
+        ended = sorted(int(k) for k in watchdog.get("ended_workers") or {})
+        if ended:
+            names = ", ".join(str(i) for i in ended)
+            texts.append(
+                f"The watchdog ended worker{'s' if len(ended) > 1 else ''} {names} "
+                f"(silent over {watchdog.get('stall_after_s')} s): failed."
+            )
+        text = " ".join(t for t in texts if t)
+        if text:
+            label = self.window.statusLabel
+            label.setText(f"{label.text()} {text}".strip())
 
 
 def install(window: MainWindow) -> None:
-    window.workerEnd = WorkerEndControls(window)  # type: ignore[attr-defined]
+    window.workerEnd = WorkerEndControls(window)  # type: ignore[attr-defined]  # extension attribute: see extensions.py

@@ -7,8 +7,10 @@ of Qt calls).
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QGridLayout,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.engines import get_engine_class
 from ..core.metrics import WorkerState
 from ..core.runner import Run
 
@@ -43,12 +46,27 @@ STATE_TEXT_COLOURS = {
 }
 
 
+# Repaint scheduling (issue 21): up to FULL_RATE_ROWS rows follow every 30 ms tick; more
+# rows are refreshed together every REFRESH_S_PER_ROW * rows seconds (64 rows: ~10 Hz), so
+# their repaint cost per second stays that of 8 rows at 30 ms ticks, whatever the count.
+FULL_RATE_ROWS = 8
+REFRESH_S_PER_ROW = 0.0016
+
+
+def refresh_interval_s(rows: int) -> float:
+    """The shortest time between two refreshes of ``rows`` rows (0: every tick)."""
+    return 0.0 if rows <= FULL_RATE_ROWS else REFRESH_S_PER_ROW * rows
+
+
 def state_colour(state: str) -> str:
     """The state's colour for the current palette (dark window: the light variant)."""
     light, dark = STATE_TEXT_COLOURS.get(state, ("#000000", "#ffffff"))
     window = QApplication.palette().color(QPalette.ColorRole.Window)
     return dark if window.lightnessF() < 0.5 else light
 
+
+BAR_LINES = 1.5  # a bar's height in lines of its text (normal mode)
+STAGE_BAR_LINES = 2.0  # in presentation mode
 
 EMPTY_HINT = (
     "Press Run (Ctrl+R or F5). One bar per worker appears here; bars that move at the "
@@ -69,7 +87,7 @@ STATE_TIPS = {
 class WorkerRow:
     """The widgets of one worker (not a QWidget: rows share one grid layout)."""
 
-    def __init__(self, grid: QGridLayout, index: int, count: int) -> None:
+    def __init__(self, grid: QGridLayout, index: int, count: int, bar_lines: float = 1.5) -> None:
         self.index = index
         self.grid = grid  # extensions may add widgets in columns 3+ of row ``index``
         self.value_updates = 0  # setValue calls made (the stress test counts them)
@@ -81,12 +99,17 @@ class WorkerRow:
         self.bar.setAccessibleName(f"Worker {index} progress")
         self.bar.setRange(0, count)
         self.bar.setValue(0)
-        self.bar.setFormat("%v / %m")
+        self.bar.setFormat("%v / %m")  # for screen readers; the count is drawn beside it
+        # Text drawn on the bar straddles the fill (half on the chunk, half on the groove):
+        # the count is read from the state label beside the bar instead.
+        self.bar.setTextVisible(False)
         self.state = QLabel("pending")
         self.state.setObjectName(f"workerState{index}")
         self.state.setAccessibleName(f"Worker {index} state")
-        self.state.setMinimumWidth(150)
         self.state.setWordWrap(True)  # big fonts wrap the state, never widen the window
+        self._widest = f"starting · {count:,} left"  # the longest usual state text
+        self.bar_lines = bar_lines
+        self.fit_text()
         self.bar.setMinimumWidth(120)
         grid.addWidget(self.label, index, 0)
         grid.addWidget(self.bar, index, 1)
@@ -139,7 +162,17 @@ class WorkerRow:
             self.state.setToolTip(tip.strip())
             self.bar.setToolTip(tip.strip())
 
+    def fit_text(self) -> None:
+        """Room for the usual state text on one line at the current font size."""
+        font = QFont(self.state.font())
+        font.setBold(True)  # as recolour() draws it
+        metrics = QFontMetrics(font)
+        self.state.setMinimumWidth(max(150, metrics.horizontalAdvance(self._widest) + 8))
+        # a bar as tall as a line and a half of text (presentation mode: two lines)
+        self.bar.setMinimumHeight(round(metrics.height() * self.bar_lines))
+
     def recolour(self) -> None:
+        self.fit_text()
         if self._state:
             self.state.setStyleSheet(f"color: {state_colour(self._state)}; font-weight: bold;")
 
@@ -166,6 +199,8 @@ class WorkersView(QScrollArea):
         self._processes = True  # does the current run's engine make a process per worker?
         self._queued = False  # do the current run's workers run one after another?
         self._retired_updates = 0
+        self._refreshed_at = float("-inf")
+        self.bar_lines = BAR_LINES  # bar height in lines of text; presentation mode sets it
         self._build([])
 
     @property
@@ -180,7 +215,7 @@ class WorkersView(QScrollArea):
         grid = QGridLayout(inner)
         grid.setColumnStretch(1, 1)
         self.grid = grid
-        self.rows = [WorkerRow(grid, i, count) for i, count in enumerate(counts)]
+        self.rows = [WorkerRow(grid, i, count, self.bar_lines) for i, count in enumerate(counts)]
         if not counts:
             hint = QLabel(EMPTY_HINT)
             hint.setObjectName("workersHint")
@@ -194,17 +229,18 @@ class WorkersView(QScrollArea):
     def show_run(self, run: Run) -> None:
         """New rows for a new run."""
         self._processes = run.engine.uses_start_method
-        self._queued = run.config.mode == "sequential"
+        self._queued = get_engine_class(run.config.mode).is_baseline  # one after another
         self._build([w.count for w in run.workers])
+        self._refreshed_at = float("-inf")
         self.refresh(run)
 
     def refresh(self, run: Run) -> None:
-        where: dict[int, str] = {}
-        if run.config.mode == "dask":
-            extras = run.engine.worker_extras()
-            where = {
-                wid: str(e["dask_worker"]) for wid, e in extras.items() if e.get("dask_worker")
-            }
+        """Show the run's state; with many rows at most every ``refresh_interval_s``."""
+        now = time.perf_counter()
+        if now - self._refreshed_at < refresh_interval_s(len(self.rows)) and not run.finished:
+            return  # the next tick after the interval shows it: nothing is lost, only batched
+        self._refreshed_at = now
+        where = run.engine.worker_places()
         for row, worker in zip(self.rows, run.workers, strict=False):
             row.show_state(worker, self._processes, self._queued, where.get(worker.worker_id))
 
@@ -212,6 +248,8 @@ class WorkersView(QScrollArea):
         self._build([])
 
     def recolour(self) -> None:
-        """The theme changed: state colours that read on the new background."""
+        """The looks changed: state colours that read on the new background, and
+        state columns as wide as their text at the new size."""
         for row in self.rows:
+            row.bar_lines = self.bar_lines
             row.recolour()

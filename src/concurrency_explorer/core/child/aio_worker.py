@@ -8,7 +8,7 @@ sleeps). A worker with ``no_yield`` never awaits, and its ``io`` steps block in
 ``time.sleep``: every other coroutine's bar freezes until it is done. That is the
 lesson of cooperative multitasking, made visible.
 
-Imported only by a host running ``--mode asyncio`` (``workers.run_host``).
+Imported only by a host running ``--mode asyncio`` (``host_coroutines``).
 """
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ async def _main(specs: list[WorkerSpec], q: Any, stop: Any) -> None:
         asyncio.create_task(run_coroutine(spec, q, stop, time.perf_counter())) for spec in specs
     ]
     await asyncio.gather(*tasks)
+
+
+def host_coroutines(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``asyncio``'s host function (``Engine.host_entry``)."""
+    run_coroutines(specs, q, stop)
 
 
 def run_coroutines(specs: list[WorkerSpec], q: Any, stop: Any) -> None:

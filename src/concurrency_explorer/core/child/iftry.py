@@ -79,18 +79,24 @@ def queue_iftry_put(put_queue: _PutQueue, value: Any) -> bool:
 _NOTHING = object()
 
 
-def drain(get_queue: _GetQueue, max_items: int) -> list[Any]:
+def drain(get_queue: _GetQueue, max_items: int, deadline: float | None = None) -> list[Any]:
     """Read up to ``max_items`` items with ``queue_iftry_get`` and return them in order.
 
     Stops at the first empty read, so it never blocks. The cap is what keeps a GUI
-    responsive under a flood: whatever is left waits for the next tick.
+    responsive under a flood: whatever is left waits for the next tick. ``deadline``
+    (a ``time.perf_counter()`` value) bounds the reading by time as well: one read
+    costs far more when other processes take the cores, so a count alone is no bound.
     """
     if max_items < 0:
         raise ValueError("max_items must be >= 0")
     items: list[Any] = []
+    if deadline is not None:
+        from time import perf_counter as clock
     while len(items) < max_items:
         item = queue_iftry_get(get_queue, default=_NOTHING, use_default=True)
         if item is _NOTHING:
             break
         items.append(item)
+        if deadline is not None and clock() >= deadline:
+            break
     return items

@@ -131,6 +131,11 @@ def pump(source: Any, target: Any, stop: Any, stop_flag: QueueFlag, threads: lis
         time.sleep(PUMP_IDLE_S)
 
 
+def host_interpreters(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``interpreter``'s host function (``Engine.host_entry``); Python 3.14+ only."""
+    run_interpreters(specs, q, stop, options.get("queue_size", 0))
+
+
 def run_interpreters(specs: list[WorkerSpec], q: Any, stop: Any, queue_size: int = 0) -> None:
     """Run each worker in a subinterpreter of this process, then close them all."""
     import threading

@@ -70,19 +70,26 @@ def start_parent_watch(expected_ppid: int | None = None) -> threading.Thread:
     return thread
 
 
-def parent_of(pid: int) -> int | None:
-    """The parent pid of ``pid`` read from ``/proc`` (Linux); None where unreadable."""
+def proc_stat_field(path: str, index: int) -> int | None:
+    """Field ``index`` of a ``/proc/.../stat`` file (Linux), counted after "pid (comm)"
+    (0 is the state); None where unreadable. The one parser of that format: children
+    use it (stdlib only), and so does the parent's CPU sampler."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as stat:
+        with open(path, "rb") as stat:
             data = stat.read()
     except OSError:
         return None
     # "pid (command) state ppid ...": the command may hold spaces and parentheses
     fields = data[data.rfind(b")") + 2 :].split()
     try:
-        return int(fields[1])
+        return int(fields[index])
     except (IndexError, ValueError):
         return None
+
+
+def parent_of(pid: int) -> int | None:
+    """The parent pid of ``pid`` read from ``/proc`` (Linux); None where unreadable."""
+    return proc_stat_field(f"/proc/{pid}/stat", 1)
 
 
 def creator_pid() -> int | None:

@@ -31,5 +31,12 @@ Error = namedtuple(
 #: A line a worker printed (the page's examples print "Count value N").
 Output = namedtuple("Output", "worker_id text t")
 
-MESSAGE_TYPES = (Started, Progress, Done, Error, Output)
+#: A batch of GIL holding intervals the worker read off its own clock (``gil_stamps``):
+#: ``flat`` is t0, t1, t0, t1, ... in perf_counter seconds; ``unsure``: gaps between
+#: its clock readings too long to claim (it waited, or the OS descheduled it), same
+#: layout; ``switch_interval_s`` is ``sys.getswitchinterval()`` in the worker's
+#: interpreter; ``final``: the last batch.
+Held = namedtuple("Held", "worker_id t flat unsure switch_interval_s final")
+
+MESSAGE_TYPES = (Started, Progress, Done, Error, Output, Held)
 FINAL_TYPES = (Done, Error)

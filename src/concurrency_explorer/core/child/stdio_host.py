@@ -91,6 +91,6 @@ def main() -> None:
     stop = threading.Event()
     threading.Thread(target=_watch_stdin, args=(stop,), daemon=True).start()
     specs = [WorkerSpec(*fields) for fields in request["specs"]]
-    run_host(request["mode"], specs, q, stop, request.get("options") or {})
+    run_host(request["entry"], specs, q, stop, request.get("options") or {})
     protocol_out.flush()
     os._exit(0)  # not sys.exit: the stdin watcher thread must not keep us alive

@@ -19,6 +19,7 @@ between steps one clock read decides whether a report is due (every
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections import namedtuple
@@ -38,13 +39,18 @@ FAULTS = ("raise", "hang", "exit", "kill", "ignore-term")
 #: ``inspect``) so it pickles across every start method and imports nothing.
 #: ``fault``: inject a failure halfway (raise / hang / exit / kill / ignore-term);
 #: ``echo``: send "Count value N" lines, like the page's examples;
-#: ``no_yield``: asyncio only, a coroutine that never awaits (hogs the event loop).
+#: ``no_yield``: asyncio only, a coroutine that never awaits (hogs the event loop);
+#: ``gil``: log when this worker held the GIL (``gil_stamps``), for workers that
+#: share an interpreter; the engine sets it.
 WorkerSpec = namedtuple(
     "WorkerSpec",
     "worker_id count kind step_iterations step_sleep_s step_bytes report_interval_s fault echo"
-    " no_yield",
-    defaults=("cpu", 20_000, 0.001, 1 << 20, 0.02, None, False, False),
+    " no_yield gil",
+    defaults=("cpu", 20_000, 0.001, 1 << 20, 0.02, None, False, False, False),
 )
+#: kinds whose step runs C code that releases the GIL: the stamps cannot see inside
+#: it, so its time is never claimed as held
+RELEASING_KINDS = ("io", "nogil")
 
 
 class StopFlag:
@@ -112,12 +118,19 @@ def _flush_before_dying(q: Any) -> None:
         q.join_thread()
 
 
-def _inject(fault: str, q: Any = None) -> None:
+def _inject(fault: str, q: Any = None, at: Any = None) -> None:
+    """Fail on purpose. ``at`` (a Progress at the fault's step) is sent first by the
+    faults that leave no final message, once the fault is armed: whoever watches
+    (the bar, a test) then knows the worker is past its last look at the stop event."""
     if fault in ("exit", "kill") and q is not None:
+        if at is not None:
+            put_final(q, at)
         _flush_before_dying(q)
     if fault == "raise":
         raise RuntimeError("injected fault: this worker raised on purpose")
     if fault == "hang":
+        if q is not None and at is not None:
+            put_final(q, at)
         while True:  # a stall: alive, silent, deaf to the stop event
             time.sleep(3600)
     if fault == "exit":
@@ -133,6 +146,8 @@ def _inject(fault: str, q: Any = None) -> None:
         if threading.current_thread() is not threading.main_thread():
             raise RuntimeError("the ignore-term fault needs a process of its own (mode process)")
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if q is not None and at is not None:
+            put_final(q, at)  # only now: SIGTERM can no longer end it
         while True:
             time.sleep(3600)
     raise ValueError(f"unknown fault {fault!r}")
@@ -191,6 +206,12 @@ def countdown(
         after_started()
     remaining = spec.count
     sent = dropped = 0
+    held = None
+    if spec.gil:
+        from .gil_stamps import HeldLog
+
+        held = HeldLog(wid, q, clock())
+    releases = step is None and spec.kind in RELEASING_KINDS
     try:
         step = step or make_step(spec)
         fault_at = spec.count // 2 if spec.fault else -1
@@ -201,11 +222,15 @@ def countdown(
         while remaining > 0:
             if echo:
                 put_final(q, Output(wid, f"Count value {remaining}", clock()))
+            if releases and held is not None:
+                held.mark(clock())
             step()
             remaining -= 1
             if remaining == fault_at:
-                _inject(spec.fault or "", q)
+                _inject(spec.fault or "", q, Progress(wid, remaining, clock()))
             now = clock()
+            if held is not None:
+                held.mark(now, not releases)
             if now >= next_report or echo:
                 if stop.is_set():
                     stopped = True
@@ -220,11 +245,15 @@ def countdown(
                 cpu_used += cpu_clock() - cpu_start
                 yield
                 cpu_start = cpu_clock()
+                if held is not None:
+                    held.resume(clock())
         if not stopped and remaining and stop.is_set():
             stopped = True
     except Exception as exc:
         import traceback
 
+        if held is not None:
+            held.send(clock(), final=True)
         put_final(
             q,
             Error(
@@ -241,6 +270,8 @@ def countdown(
         return
     t1 = clock()
     cpu_used += cpu_clock() - cpu_start
+    if held is not None:
+        held.send(t1, final=True)
     put_final(q, Done(wid, remaining, stopped, t1 - t0, cpu_used, t1, sent, dropped))
 
 
@@ -273,11 +304,10 @@ def _pool_entry(spec: WorkerSpec, q: Any, stop: Any, t_request: float) -> None:
 
 
 def host_main(
-    mode: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
+    entry: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
 ) -> None:
-    """Run workers as threads (``thread``), one after another (``sequential``), as
-    tasks of a thread pool (``pool-thread``), as coroutines (``asyncio``) or in
-    subinterpreters (``interpreter``).
+    """Run workers in a host process with the engine's host function ``entry`` (threads,
+    one after another, a thread pool, coroutines, subinterpreters: ``run_host``).
 
     This runs in a host process, not in the GUI: CPU-bound threads would otherwise
     starve the GUI thread of the GIL (its timer then ticks every 300-700 ms).
@@ -286,45 +316,65 @@ def host_main(
     from .lifecycle import die_with_parent
 
     die_with_parent()
-    run_host(mode, specs, q, stop, options)
+    run_host(entry, specs, q, stop, options)
 
 
 def run_host(
-    mode: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
+    entry: str, specs: list[WorkerSpec], q: Any, stop: Any, options: dict | None = None
 ) -> None:
-    """The body of a host, whatever started it (a multiprocessing child or ``--python``)."""
+    """The body of a host, whatever started it (a multiprocessing child or ``--python``).
+
+    ``entry`` is the engine's ``host_entry``: ``"module:function"`` in this package, a
+    function of ``(specs, q, stop, options)``. Only its module is imported, so a mode
+    pays only for what it uses (asyncio, concurrent.futures, subinterpreters).
+    """
     options = options or {}
-    if mode == "pool-thread":
-        from concurrent.futures import ThreadPoolExecutor  # only this mode pays for it
+    if options.get("switch_interval_s"):
+        sys.setswitchinterval(options["switch_interval_s"])
+    host_function(entry)(specs, q, stop, options)
 
-        size = options.get("pool_size") or len(specs)
-        with ThreadPoolExecutor(max_workers=size, thread_name_prefix="pool") as pool:
-            for spec in specs:
-                pool.submit(_pool_entry, spec, q, stop, time.perf_counter())
-    elif mode == "interpreter":
-        from .interp_host import run_interpreters  # Python 3.14+ only
 
-        run_interpreters(specs, q, stop, options.get("queue_size", 0))
-    elif mode == "asyncio":
-        from .aio_worker import run_coroutines  # only this mode pays for asyncio
+def host_function(entry: str) -> Callable[[list[WorkerSpec], Any, Any, dict], None]:
+    """The host function ``entry`` names; ValueError for anything outside this package."""
+    import importlib
 
-        run_coroutines(specs, q, stop)
-    elif mode == "thread":
-        threads = []
+    module, _, name = entry.partition(":")
+    if not module.isidentifier() or not name.isidentifier():
+        raise ValueError(f"host cannot run {entry!r}")
+    try:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    except (ImportError, AttributeError):
+        raise ValueError(f"host cannot run {entry!r}") from None
+
+
+def host_threads(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``thread``: one thread per worker, all started at once."""
+    threads = []
+    for spec in specs:
+        thread = threading.Thread(
+            target=_thread_entry,
+            args=(spec, q, stop, time.perf_counter()),
+            name=f"worker-{spec.worker_id}",
+        )
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+
+
+def host_one_after_another(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``sequential``: one worker after another, on this thread."""
+    for spec in specs:
+        if stop.is_set():
+            break
+        run_worker(spec, q, stop, time.perf_counter())
+
+
+def host_thread_pool(specs: list[WorkerSpec], q: Any, stop: Any, options: dict) -> None:
+    """``pool-thread``: the workers as tasks of a ThreadPoolExecutor."""
+    from concurrent.futures import ThreadPoolExecutor  # only this mode pays for it
+
+    size = options.get("pool_size") or len(specs)
+    with ThreadPoolExecutor(max_workers=size, thread_name_prefix="pool") as pool:
         for spec in specs:
-            thread = threading.Thread(
-                target=_thread_entry,
-                args=(spec, q, stop, time.perf_counter()),
-                name=f"worker-{spec.worker_id}",
-            )
-            thread.start()
-            threads.append(thread)
-        for thread in threads:
-            thread.join()
-    elif mode == "sequential":
-        for spec in specs:
-            if stop.is_set():
-                break
-            run_worker(spec, q, stop, time.perf_counter())
-    else:
-        raise ValueError(f"host cannot run mode {mode!r}")
+            pool.submit(_pool_entry, spec, q, stop, time.perf_counter())

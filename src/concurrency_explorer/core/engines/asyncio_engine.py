@@ -14,8 +14,13 @@ class AsyncioEngine(HostEngine):
 
     mode = "asyncio"
     label = "asyncio coroutines"
-    options = frozenset({"no_yield", "python"})
+    host_entry = "aio_worker:host_coroutines"
+    options = frozenset({"no_yield", "python", "switch_interval_s"})
     description = (
         "Coroutines on one event loop, one thread: concurrency without parallelism. "
         "They take turns only where they await; one that never awaits stops all others."
     )
+    unit = "coroutine"
+    noun = "coroutines"
+    where = "on one asyncio loop"
+    ran_as = "as asyncio coroutines"

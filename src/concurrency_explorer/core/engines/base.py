@@ -47,6 +47,60 @@ class Engine(ABC):
     #: RunConfig options beyond the common ones that this engine understands
     #: (e.g. ``pool_size``); validation refuses the others for this mode.
     options: ClassVar[frozenset[str]] = frozenset()
+    #: True when the workers share one interpreter (threads of a host, coroutines):
+    #: they then log when they held its GIL, and the record gains ``gil``
+    gil_stamps: ClassVar[bool] = False
+    #: True when those workers share one GIL (threads); False: one GIL each (subinterpreters)
+    gil_shared: ClassVar[bool] = True
+
+    # -- what the window and the CLI say about this mode (plain words) ---------------
+    #: the mode menu's tooltip: teaching text; ``description`` when empty
+    tip: ClassVar[str] = ""
+    #: one unit of work, counted in the results' headline ("2 processes", "1 coroutine")
+    unit: ClassVar[str] = "worker"
+    #: a count of workers while they run: noun and where ("Running 2 workers in a thread
+    #: pool…"), and how they ran ("4 workers ran as threads")
+    noun: ClassVar[str] = "workers"
+    where: ClassVar[str] = ""
+    ran_as: ClassVar[str] = ""
+    #: True for the baseline mode, one worker after another: the speedup's reference
+    is_baseline: ClassVar[bool] = False
+    #: True when every worker is a process of its own, started by this run
+    process_per_worker: ClassVar[bool] = False
+    #: True when the run has a dashboard to link to (``record_extras`` says where)
+    has_dashboard: ClassVar[bool] = False
+    #: True when a second run of the same shape starts warm (kept processes): a
+    #: comparison then runs this mode twice, cold and warm
+    keeps_warm: ClassVar[bool] = False
+    #: the standalone script (``core.scenarios.codegen``): import lines and the body of
+    #: ``run_all()``, with ``{start_method}`` filled in; None: no standalone equivalent
+    script_imports: ClassVar[tuple[str, ...]] = ()
+    script_run_all: ClassVar[str | None] = None
+
+    @classmethod
+    def tooltip(cls) -> str:
+        """What the mode menu shows for this mode."""
+        return cls.tip or cls.description
+
+    @classmethod
+    def expectation(cls, config: RunConfig) -> str:
+        """What a person should expect to see for ``config``, before pressing Run."""
+        text = cls.description
+        if config.effective_start_method:
+            text += f" Processes are started with {config.effective_start_method}."
+        return text + " Like every mode, it runs outside this window's process."
+
+    @classmethod
+    def running_note(cls, kind: str, cores: int) -> str:
+        """The Timeline's sentence while ``kind`` workers run on a ``cores``-core machine."""
+        return f"{kind} work releases the GIL while it waits, so threads overlap."
+
+    @classmethod
+    def shutdown(cls, timeout: float = 30.0) -> bool:
+        """End what this engine keeps between runs (warm pools, closing clusters),
+        waiting up to ``timeout`` seconds; False when something is still closing.
+        The CLI calls it before exiting, the test suite after every test."""
+        return True
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         self.start_method = start_method
@@ -66,6 +120,11 @@ class Engine(ABC):
 
     def worker_extras(self) -> dict[int, dict[str, Any]]:
         """Per-worker keys this engine adds to the record's ``workers`` entries."""
+        return {}
+
+    def worker_places(self) -> dict[int, str]:
+        """Where each worker ran, when that is not this machine's process (a Dask
+        worker's address); the worker rows show it."""
         return {}
 
     def record_extras(self) -> dict[str, Any]:

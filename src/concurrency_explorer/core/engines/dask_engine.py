@@ -82,6 +82,15 @@ class DaskEngine(Engine):
         "Each worker a task on a Dask cluster (a local one by default): processes that "
         "could be other machines. Every task pays for scheduling and messages."
     )
+    unit = "Dask task"
+    has_dashboard = True
+    where = "on a Dask cluster"
+    ran_as = "on a Dask cluster"
+
+    @classmethod
+    def shutdown(cls, timeout: float = 30.0) -> bool:
+        # a LocalCluster closes on a thread of its own (seconds; not on a GUI thread)
+        return wait_for_teardowns(timeout)
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -287,6 +296,10 @@ class DaskEngine(Engine):
             address = self._addresses.get(wid) or self._results.get(wid, {}).get("address")
             extras[wid] = {"dask_worker": address}
         return extras
+
+    def worker_places(self) -> dict[int, str]:
+        extras = self.worker_extras()
+        return {wid: str(e["dask_worker"]) for wid, e in extras.items() if e.get("dask_worker")}
 
     def worker_environment(self) -> dict[str, Any] | None:
         for result in self._results.values():

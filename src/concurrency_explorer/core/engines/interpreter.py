@@ -17,10 +17,14 @@ class InterpreterEngine(HostEngine):
 
     mode = "interpreter"
     label = "subinterpreters"
+    host_entry = "interp_host:host_interpreters"
     description = (
         "One interpreter per worker inside one process, each with its own GIL "
         "(Python 3.14+): CPU-bound work runs in parallel without a process per worker."
     )
+    unit = "subinterpreter task"
+    where = "in subinterpreters"
+    ran_as = "in subinterpreters"
 
     @classmethod
     def availability(cls) -> tuple[bool, str]:
@@ -33,7 +37,11 @@ class InterpreterEngine(HostEngine):
             return False, "this Python has no concurrent.interpreters module"
         return True, ""
 
-    options = frozenset()  # --python would need availability judged for that Python
+    # --python would need availability judged for that Python; a switch interval set
+    # in the host would reach only its main interpreter's GIL, not the workers' own
+    options = frozenset()
+    gil_stamps = True  # each worker logs its own interpreter's GIL...
+    gil_shared = False  # ...one GIL per worker: two at once is parallelism, not an error
 
     @classmethod
     def host_engine(cls, config: RunConfig) -> InterpreterEngine:

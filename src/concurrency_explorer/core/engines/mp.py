@@ -16,7 +16,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher
 from ..child.workers import StopFlag, WorkerSpec, host_main, process_main
@@ -25,9 +25,11 @@ from .base import Engine, UnitStatus
 
 if TYPE_CHECKING:
     from ..config import RunConfig
+    from .start_helper import StartHelper
 
 APP_PID_ENV = "CONCURRENCY_EXPLORER_APP_PID"
 FORKSERVER_PRELOAD = "concurrency_explorer.core.child._forkserver_preload"
+HELPED_METHODS = ("fork", "spawn")  # start methods whose starts a helper takes over
 
 
 def _make_package_importable_by_forkserver() -> None:
@@ -153,11 +155,8 @@ class MultiprocessingEngine(Engine):
 
     def close(self) -> None:
         for unit in self._units:
-            if unit.future is not None:
-                try:
-                    unit.future.result(timeout=10)
-                except Exception:
-                    continue  # never started: nothing to reap
+            if unit.future is not None and launcher.launch_failed(unit.future, timeout=10):
+                continue  # never started: nothing to reap
             process = unit.process
             process.join(timeout=1.0)
             if process.exitcode is None:
@@ -178,6 +177,42 @@ class ProcessEngine(MultiprocessingEngine):
         "One process per worker. Each has its own interpreter and its own GIL, "
         "so CPU-bound work runs in parallel on several cores."
     )
+    tip = (
+        "Processes each have their own interpreter and GIL: CPU-bound work runs in "
+        "parallel on several cores, at the price of start-up and copying data."
+    )
+    unit = "process"
+    noun = "processes"
+    process_per_worker = True
+    ran_as = "as processes"
+    script_imports = ("import multiprocessing",)
+    script_run_all = """
+
+def run_all():
+    ctx = multiprocessing.get_context({start_method!r})  # per run; never set_start_method
+    processes = [ctx.Process(target=countdown, args=(i, c)) for i, c in enumerate(COUNTS)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join()
+    return [(i, f"exit code {{p.exitcode}}") for i, p in enumerate(processes)]
+"""
+
+    @classmethod
+    def expectation(cls, config: RunConfig) -> str:
+        return (
+            f"{config.workers} processes, started with {config.effective_start_method}: "
+            "each has its own interpreter and GIL, so with a free core each, cpu bars move "
+            "side by side at full speed. Watch the 'start ms' column: spawn pays for a "
+            "fresh interpreter per worker."
+        )
+
+    @classmethod
+    def running_note(cls, kind: str, cores: int) -> str:
+        return (
+            f"Processes each have their own GIL: up to {cores} "
+            "can run at full speed at once, one per core."
+        )
 
     def context_name(self) -> str:
         method = self.start_method or default_start_method()
@@ -185,7 +220,31 @@ class ProcessEngine(MultiprocessingEngine):
             raise ValueError(f"start method {method!r} is not available here")
         return method
 
+    #: Above this many workers a start helper process starts them (None: the number
+    #: of cores), with ``fork`` and ``spawn``; ``forkserver`` forks in its server already.
+    helper_above: int | None = None
+
+    def __init__(self, start_method: str | None, queue_size: int) -> None:
+        super().__init__(start_method, queue_size)
+        self._helper: StartHelper | None = None
+
+    def uses_helper(self, workers: int) -> bool:
+        """Start from a helper: once workers outnumber cores, the first ones take every
+        core while the rest are started, and starting them in the window's process then
+        stops the window (``core/child/starter.py``)."""
+        above = self.helper_above if self.helper_above is not None else os.cpu_count() or 1
+        return self.context_name() in HELPED_METHODS and workers > above
+
     def start(self, specs: list[WorkerSpec]) -> None:
+        if self.uses_helper(len(specs)):
+            from .start_helper import StartHelper  # only runs that need it pay for it
+
+            method = self.context_name()
+            # fork: the helper is forked from the app once, before any worker runs, so the
+            # workers are still forks of the app's memory; spawn: a warm forkserver child
+            helper_ctx = self._ctx if method == "fork" else get_context(host_start_method())
+            self._helper = StartHelper(helper_ctx, method, specs, self.queue, self.stop_event)
+            return
         for spec in specs:
             self._launch(
                 process_main,
@@ -194,6 +253,31 @@ class ProcessEngine(MultiprocessingEngine):
                 f"worker-{spec.worker_id}",
                 record_request=True,
             )
+
+    def start_requests(self) -> dict[int, float]:
+        if self._helper is not None:
+            return self._helper.start_requests()
+        return super().start_requests()
+
+    def units(self) -> list[UnitStatus]:
+        if self._helper is not None:
+            return self._helper.units()
+        return super().units()
+
+    def terminate(self, worker_id: int | None = None) -> list[int]:
+        if self._helper is not None:
+            return self._helper.signal(worker_id, kill=False)
+        return super().terminate(worker_id)
+
+    def kill(self, worker_id: int | None = None) -> list[int]:
+        if self._helper is not None:
+            return self._helper.signal(worker_id, kill=True)
+        return super().kill(worker_id)
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.close()
+        super().close()
 
 
 def host_start_method() -> str:
@@ -204,9 +288,12 @@ def host_start_method() -> str:
 
 class HostEngine(MultiprocessingEngine):
     """All workers in one host process: threads, one after another, a thread pool
-    or coroutines (``workers.run_host`` decides by mode)."""
+    or coroutines: the child runs the engine's ``host_entry``."""
 
-    options = frozenset({"python"})
+    options = frozenset({"python", "switch_interval_s"})
+    gil_stamps = True
+    #: the host function in ``core.child`` ("module:function"), of (specs, q, stop, options)
+    host_entry: ClassVar[str]
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -216,12 +303,19 @@ class HostEngine(MultiprocessingEngine):
     def from_config(cls, config: RunConfig) -> Engine:
         """This engine, or with ``python`` set the same host under that interpreter."""
         engine = cls.host_engine(config)
+        if config.switch_interval_s is not None:
+            engine.host_options["switch_interval_s"] = config.switch_interval_s
         if config.python is None:
             return engine
         from .stdio import StdioHostEngine
 
         return StdioHostEngine(
-            cls.mode, config.python, config.queue_size, engine.host_options, hosted=engine
+            cls.mode,
+            cls.host_entry,
+            config.python,
+            config.queue_size,
+            engine.host_options,
+            hosted=engine,
         )
 
     @classmethod
@@ -235,7 +329,7 @@ class HostEngine(MultiprocessingEngine):
     def start(self, specs: list[WorkerSpec]) -> None:
         self._launch(
             host_main,
-            (self.mode, specs, self.queue, self.stop_event, self.host_options),
+            (self.host_entry, specs, self.queue, self.stop_event, self.host_options),
             tuple(spec.worker_id for spec in specs),
             f"{self.mode}-host",
             record_request=False,
@@ -245,13 +339,85 @@ class HostEngine(MultiprocessingEngine):
 class ThreadEngine(HostEngine):
     mode = "thread"
     label = "threads"
+    host_entry = "workers:host_threads"
     description = (
         "One thread per worker, all in one interpreter. In CPython they share one GIL: "
         "CPU-bound threads take turns, I/O and GIL-releasing C code overlap."
     )
+    tip = (
+        "Threads share one interpreter and, in CPython, one GIL (global interpreter lock): "
+        "only one thread runs Python bytecode at a time, switching every 5 ms, so "
+        "CPU-bound threads are no faster than one after another. They do overlap while "
+        "waiting (io) or inside C code that releases the GIL (nogil)."
+    )
+    unit = "thread"
+    noun = "threads"
+    ran_as = "as threads"
+    script_imports = ("import threading",)
+    script_run_all = """
+
+def run_all():
+    results = []
+    threads = [
+        threading.Thread(target=lambda i=i, c=c: results.append(countdown(i, c)))
+        for i, c in enumerate(COUNTS)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)
+"""
+
+    @classmethod
+    def expectation(cls, config: RunConfig) -> str:
+        n = config.workers
+        text = (
+            f"{n} threads run inside one separate host process (not in this window's "
+            "process), so the window keeps ticking even while they fight over that "
+            "process's GIL. "
+        )
+        if config.kind == "cpu":
+            return text + (
+                "cpu work holds the GIL: the threads take turns, every bar moves at 1/"
+                f"{n} speed, and the speedup comes out near 1x."
+            )
+        if config.kind == "io":
+            return text + "io steps sleep and release the GIL: the threads overlap."
+        return text + "nogil steps release the GIL inside C code: threads can use several cores."
+
+    @classmethod
+    def running_note(cls, kind: str, cores: int) -> str:
+        if kind == "cpu":
+            return (
+                "Threads share one GIL: only one runs Python at a time, so together they "
+                "get about one core, each about 1/N of it. They take turns."
+            )
+        return super().running_note(kind, cores)
 
 
 class SequentialEngine(HostEngine):
     mode = "sequential"
     label = "one after another"
+    host_entry = "workers:host_one_after_another"
     description = "The baseline: the same workers, run one after another on one thread."
+    tip = "One worker after another: the baseline every speedup is measured against."
+    where = "one after another"
+    ran_as = "one after another"
+    is_baseline = True
+    script_run_all = """
+
+def run_all():
+    return [countdown(i, count) for i, count in enumerate(COUNTS)]
+"""
+
+    @classmethod
+    def expectation(cls, config: RunConfig) -> str:
+        return (
+            "One after another, on one thread in a host process: one bar at a time. This is "
+            "the baseline the other modes' speedup is measured against."
+        )
+
+    @classmethod
+    def running_note(cls, kind: str, cores: int) -> str:
+        return "One after another: one lane at a time is busy."

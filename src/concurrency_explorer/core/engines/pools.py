@@ -120,6 +120,26 @@ class PoolProcessEngine(Engine):
         "A pool of processes that outlive each task. The first run pays for starting "
         "them; a second run of the same shape finds them warm and starts at once."
     )
+    unit = "process-pool task"
+    keeps_warm = True
+    where = "in a process pool"
+    ran_as = "in a process pool"
+    script_imports = (
+        "import multiprocessing",
+        "from concurrent.futures import ProcessPoolExecutor",
+    )
+    script_run_all = """
+
+def run_all():
+    ctx = multiprocessing.get_context({start_method!r})
+    with ProcessPoolExecutor(max_workers=len(COUNTS), mp_context=ctx) as pool:
+        return list(pool.map(countdown, range(len(COUNTS)), COUNTS))
+"""
+
+    @classmethod
+    def shutdown(cls, timeout: float = 30.0) -> bool:
+        shutdown_warm_pools()
+        return True
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -246,11 +266,8 @@ class PoolProcessEngine(Engine):
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        if self._launch is not None:
-            try:
-                self._launch.result(timeout=30)
-            except Exception:
-                self._broken = True
+        if self._launch is not None and launcher.launch_failed(self._launch, timeout=30):
+            self._broken = True
         futures = self._futures() or {}
         for future in futures.values():
             if not future.done():
@@ -298,12 +315,23 @@ class PoolThreadEngine(HostEngine):
 
     mode = "pool-thread"
     label = "thread pool"
+    host_entry = "workers:host_thread_pool"
     description = (
         "A pool of threads in one host process. Tasks queue for a free thread; "
         "with fewer threads than workers, later tasks reuse the first ones' threads."
     )
+    unit = "thread-pool task"
+    where = "in a thread pool"
+    ran_as = "in a thread pool"
+    script_imports = ("from concurrent.futures import ThreadPoolExecutor",)
+    script_run_all = """
 
-    options = frozenset({"pool_size", "python"})
+def run_all():
+    with ThreadPoolExecutor(max_workers=len(COUNTS)) as pool:
+        return list(pool.map(countdown, range(len(COUNTS)), COUNTS))
+"""
+
+    options = frozenset({"pool_size", "python", "switch_interval_s"})
 
     @classmethod
     def host_engine(cls, config: RunConfig) -> PoolThreadEngine:

@@ -40,10 +40,12 @@ class StdioHostEngine(Engine):
     """One host process under ``python``, running ``mode`` (thread, sequential, ...)."""
 
     label = "host under another Python"
+    gil_stamps = True  # it hosts threads, a pool of them or coroutines
 
     def __init__(
         self,
         host_mode: str,
+        host_entry: str,
         python: str,
         queue_size: int,
         host_options: dict[str, Any],
@@ -51,6 +53,7 @@ class StdioHostEngine(Engine):
     ) -> None:
         super().__init__(None, queue_size)
         self.mode = host_mode  # type: ignore[misc]  # the mode it hosts, for messages
+        self.host_entry = host_entry  # the host function it runs (``HostEngine.host_entry``)
         self.python = python
         self.host_options = host_options  # not ``options``: that names the engine's flags
         #: the engine this host stands in for: its record keys (a thread pool's ``pool``)
@@ -73,6 +76,7 @@ class StdioHostEngine(Engine):
         self._worker_ids = tuple(spec.worker_id for spec in specs)
         request = {
             "mode": self.mode,
+            "entry": self.host_entry,
             "specs": [list(spec) for spec in specs],
             "options": self.host_options,
         }
@@ -190,11 +194,8 @@ class StdioHostEngine(Engine):
         return self._signal_group(signal.SIGKILL)
 
     def close(self) -> None:
-        if self._launch is not None:
-            try:
-                self._launch.result(timeout=30)
-            except Exception:
-                return
+        if self._launch is not None and launcher.launch_failed(self._launch, timeout=30):
+            return  # never started: nothing to reap
         proc = self._proc
         if proc is None:
             return

@@ -7,6 +7,7 @@ command and the window's scenario browser both use ``get_scenario``.
 from __future__ import annotations
 
 from .base import Bar, Context, Measured, Scenario, ScenarioCancelled, ScenarioResult, Verdict
+from .convoy import GIL_CONVOY
 from .gil import GIL_CPU, GIL_RELEASE, IO_THREADS
 from .hazards import FORK_HELD_LOCK, JOIN_BEFORE_DRAIN
 from .iftry_vs_try import IFTRY_VS_TRY
@@ -34,6 +35,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     GIL_CPU,
     IO_THREADS,
     GIL_RELEASE,
+    GIL_CONVOY,
     START_METHODS,
     FORK_HELD_LOCK,
     UNBOUNDED_QUEUE,

@@ -101,8 +101,9 @@ def watch(
 ) -> None:
     """Read every child's events until each has ended; end the ones that stall.
 
-    A child that sent nothing for ``stall_after_s`` while alive is ended: SIGTERM,
-    then SIGKILL half a second later. Every child is reaped before returning.
+    A child that, once started (its first event), sent nothing for ``stall_after_s``
+    while alive is ended: SIGTERM, then SIGKILL half a second later. Every child is
+    reaped before returning.
     """
     t0 = time.perf_counter()
     try:
@@ -114,8 +115,11 @@ def watch(
                 if child.process.exitcode is not None and child.eof:
                     continue
                 pending = True
-                since = child.last_event_t or child.t_start
-                silence = now - since
+                # silence counts from the child's first event: starting (a spawn child
+                # boots a whole interpreter, seconds on a busy machine) is not stalling;
+                # a child that never starts is ended at ``deadline_s``
+                since = child.last_event_t
+                silence = 0.0 if since is None else now - since
                 if child.process.exitcode is None and silence >= stall_after_s:
                     if child.ended_by is None:
                         child.stalled_after_s = silence

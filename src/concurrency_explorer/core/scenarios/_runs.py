@@ -35,9 +35,19 @@ def run_config(
         if context.cancel.is_set():
             run.stop()
 
-    run = run_to_completion(
-        config, on_poll=on_poll, timeout_s=timeout_s, baseline_wall_s=baseline_wall_s
-    )
+    if context.run_hook is not None:  # the window: the run plays on its main bars
+        run = context.run_hook(
+            config,
+            label,
+            baseline_wall_s=baseline_wall_s,
+            timeout_s=timeout_s,
+            on_poll=on_poll,
+            cancel=context.cancel,
+        )
+    else:
+        run = run_to_completion(
+            config, on_poll=on_poll, timeout_s=timeout_s, baseline_wall_s=baseline_wall_s
+        )
     on_poll(run)  # lines of the last poll
     context.check()
     return run

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from ..config import RunConfig
 
@@ -27,12 +27,33 @@ class ScenarioCancelled(Exception):
     """The person pressed Stop or closed the window while a scenario ran."""
 
 
+class RunHook(Protocol):
+    """Runs one configuration of a scenario to its end and returns the finished Run.
+
+    The window passes one so a scenario's runs play on its main bars (through its
+    RunController); headless, ``run_to_completion`` runs them on the scenario's thread.
+    """
+
+    def __call__(
+        self,
+        config: RunConfig,
+        label: str,
+        *,
+        baseline_wall_s: float | None,
+        timeout_s: float,
+        on_poll: Callable[[Any], None],
+        cancel: threading.Event,
+    ) -> Any: ...
+
+
 @dataclass
 class Context:
-    """What a running scenario may use: a progress callback and a cancel flag."""
+    """What a running scenario may use: a progress callback, a cancel flag, and how
+    its runs are run (``run_hook``; None: on this thread, headless)."""
 
     progress: Callable[[str], None] = lambda text: None
     cancel: threading.Event = field(default_factory=threading.Event)
+    run_hook: RunHook | None = None
 
     def check(self) -> None:
         if self.cancel.is_set():

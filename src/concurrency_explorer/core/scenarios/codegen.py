@@ -1,8 +1,9 @@
 """The current configuration as a standalone script: what the window runs, in plain Python.
 
-Built from fixed snippets (one per kind of step, one per mode) with the
-configuration's values written in as literals; nothing a person typed is ever
-executed, and the script imports only the standard library.
+Built from fixed snippets (one per kind of step; each mode's comes from its engine,
+``Engine.script_run_all``) with the configuration's values written in as literals;
+nothing a person typed is ever executed, and the script imports only the standard
+library.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 
 from ..config import RunConfig
+from ..engines import get_engine_class
 
 HEADER = '''\
 """Concurrency Explorer: {what}, as a standalone script.
@@ -61,52 +63,6 @@ def countdown(worker_id, count):
 
 ECHO = '\n        print(f"worker {worker_id}: Count value {count}", flush=True)'
 
-RUNS = {
-    "sequential": """
-
-def run_all():
-    return [countdown(i, count) for i, count in enumerate(COUNTS)]
-""",
-    "thread": """
-
-def run_all():
-    results = []
-    threads = [
-        threading.Thread(target=lambda i=i, c=c: results.append(countdown(i, c)))
-        for i, c in enumerate(COUNTS)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(results)
-""",
-    "process": """
-
-def run_all():
-    ctx = multiprocessing.get_context({start_method!r})  # per run; never set_start_method
-    processes = [ctx.Process(target=countdown, args=(i, c)) for i, c in enumerate(COUNTS)]
-    for p in processes:
-        p.start()
-    for p in processes:
-        p.join()
-    return [(i, f"exit code {{p.exitcode}}") for i, p in enumerate(processes)]
-""",
-    "pool-thread": """
-
-def run_all():
-    with ThreadPoolExecutor(max_workers=len(COUNTS)) as pool:
-        return list(pool.map(countdown, range(len(COUNTS)), COUNTS))
-""",
-    "pool-process": """
-
-def run_all():
-    ctx = multiprocessing.get_context({start_method!r})
-    with ProcessPoolExecutor(max_workers=len(COUNTS), mp_context=ctx) as pool:
-        return list(pool.map(countdown, range(len(COUNTS)), COUNTS))
-""",
-}
-
 MAIN = """
 
 if __name__ == "__main__":
@@ -123,24 +79,17 @@ class NoScript(ValueError):
 
 def script_for_config(config: RunConfig) -> str:
     """A standalone script doing what ``config`` does (without the app's reporting)."""
-    if config.mode not in RUNS:
+    engine = get_engine_class(config.mode)
+    if engine.script_run_all is None:
         raise NoScript(f"mode {config.mode!r} has no standalone script yet")
     method = config.effective_start_method
     what = f"{config.workers} {config.kind} workers, mode {config.mode}" + (
         f" ({method})" if method else ""
     )
-    imports = ["time"]
+    plain = {"import time", *(line for line in engine.script_imports if line.startswith("import "))}
     if config.kind == "nogil":
-        imports.append("hashlib")
-    if config.mode in ("process", "pool-process"):
-        imports.append("multiprocessing")
-    if config.mode == "thread":
-        imports.append("threading")
-    lines = [f"import {name}" for name in sorted(imports)]
-    if config.mode == "pool-thread":
-        lines.append("from concurrent.futures import ThreadPoolExecutor")
-    if config.mode == "pool-process":
-        lines.append("from concurrent.futures import ProcessPoolExecutor")
+        plain.add("import hashlib")
+    lines = sorted(plain) + [line for line in engine.script_imports if line not in plain]
     config_json = json.dumps(config.to_dict(), sort_keys=True)
     return "".join(
         [
@@ -156,7 +105,7 @@ def script_for_config(config: RunConfig) -> str:
                 step_bytes=config.step_bytes,
             ),
             COUNTDOWN.format(echo=ECHO if config.echo else ""),
-            RUNS[config.mode].format(start_method=method),
+            engine.script_run_all.format(start_method=method),
             MAIN.format(what=what),
         ]
     )

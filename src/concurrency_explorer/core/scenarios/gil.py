@@ -12,6 +12,7 @@ from typing import Any
 from ..config import RunConfig
 from ..environment import gil_enabled
 from ..load import combine
+from ..reliability import STARVED_CORES
 from ._runs import cpu_parallelism, run_config
 from .base import Bar, Context, Measured, Scenario, Verdict, fmt_s, load_average
 
@@ -120,9 +121,17 @@ def judge_cpu(m: dict[str, Any]) -> Verdict:
     # With a GIL, threads' CPU seconds per wall second stay at or below 1 whatever the
     # baseline did: the steadier sign on a busy machine.
     one_at_a_time = busy is not None and busy <= 1.15
-    gil_shown = t < 1.3 or one_at_a_time
+    # When other programs left the threads well under one core between them, their CPU
+    # use cannot tell taking turns (the GIL) from being starved (the machine).
+    starved = bool(m.get("busy")) and busy is not None and busy < STARVED_CORES
+    gil_shown = t < 1.3 or (one_at_a_time and not starved)
     if t < 1.3:
         text += ", no real speedup: the threads took turns holding the GIL."
+    elif starved:
+        text += (
+            f", but between them they got only {busy:.2f} CPU-seconds per second: too "
+            f"little to tell whether they took turns{_load_note(m)}."
+        )
     elif one_at_a_time:
         text += (
             f", yet between them they used only {busy:.2f} CPU-seconds per second: one "

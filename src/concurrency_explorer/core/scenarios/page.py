@@ -168,6 +168,10 @@ PAGE_THREADS = Scenario(
     id="page-threads",
     title="The page's threads: counting 10 and 20",
     explanation=(
+        'These lessons follow "the page": the "Python concurrency" page of a '
+        "community-written Python reference, short examples contributed by its readers "
+        "(reference material with some bugs, shown here; Help > What am I seeing? says "
+        "more). "
         'The page starts two threads that print "Count value N" while counting down '
         "from 10 and from 20. Threads share one process and, in CPython, one GIL; "
         "printing (like any I/O or sleep) releases it, so their lines interleave. "

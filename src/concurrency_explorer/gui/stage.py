@@ -1,0 +1,168 @@
+"""The stage: in presentation mode the bars, the verdict and one chart own the screen.
+
+(In normal mode too, the bars' pane is fitted to its rows until the person drags it.)
+
+The Workers settings (``controlsPane``) and the docks (the Scenarios lesson) step
+aside while presenting; F12 brings them back (and hides them again) for a moment
+of configuration mid-talk. Leaving presentation mode puts every one of them back
+exactly as it was: visibility, splitter sizes (the window's dock state is restored
+by ``Presentation``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QWidget
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+TAB_FONT_MIN = 0.7  # on stage, tab titles shrink to this share of the text size at most
+BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
+BARS_SHARE_MAX = 0.68  # of the right-hand height: the chart below always keeps 32 %
+
+
+class Stage(QObject):
+    """Steps the side panels aside and back; sizes the bars' pane to its rows."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.active = False
+        self.sides_shown = False
+        self._splitters: dict[str, QByteArray] = {}
+        self._controls_visible = True
+        self._docks: list[QDockWidget] = []
+        self.user_sized = False  # the person dragged the bars/chart divider: leave it
+        right = self.splitter("rightSplitter")
+        if right is not None:
+            right.splitterMoved.connect(self._on_moved)
+        window.installEventFilter(self)  # full screen arrives as a resize, later
+        window.controller.started.connect(lambda _run: self.fit_later())
+        window.controller.finished.connect(lambda _record: self.fit_later())  # the verdict
+
+    # -- the pieces ----------------------------------------------------------------
+
+    def controls(self) -> QWidget | None:
+        return self.window_.findChild(QWidget, "controlsPane")
+
+    def splitter(self, name: str) -> QSplitter | None:
+        return self.window_.findChild(QSplitter, name)
+
+    def side_docks(self) -> list[QDockWidget]:
+        """Docked panels shown now (a floating one is already out of the way)."""
+        w = self.window_
+        return [d for d in w.findChildren(QDockWidget) if d.isVisibleTo(w) and not d.isFloating()]
+
+    # -- entering and leaving ------------------------------------------------------
+
+    def enter(self) -> None:
+        if self.active:
+            return
+        self.active = True
+        self._splitters = {}
+        for name in ("mainSplitter", "rightSplitter"):
+            splitter = self.splitter(name)
+            if splitter is not None:
+                self._splitters[name] = splitter.saveState()
+        controls = self.controls()
+        self._controls_visible = controls is not None and controls.isVisibleTo(self.window_)
+        self._docks = self.side_docks()
+        self.show_sides(False)
+
+    def leave(self) -> None:
+        """Sides back as they were; call ``restore_splitters`` once the layout settled."""
+        if not self.active:
+            return
+        self.active = False
+        self.fit_tabs()  # their own font again
+        controls = self.controls()
+        if controls is not None:
+            controls.setVisible(self._controls_visible)
+        for dock in self._docks:
+            dock.setVisible(True)
+        self.sides_shown = False
+
+    def fit_tabs(self) -> None:
+        """On stage every tab's title stays in view: a smaller tab font before a tab bar
+        that scrolls (more tabs than a 1280 px projector has room for at stage size)."""
+        bar = self.window_.viewTabs.tabBar()
+        bar.setStyleSheet("")
+        if not self.active:
+            return
+        width = self.window_.viewTabs.width()
+        size = QApplication.font().pointSizeF()
+        smallest = size * TAB_FONT_MIN
+        while bar.sizeHint().width() > width and size > smallest:
+            size *= 0.92
+            bar.setStyleSheet(f"QTabBar {{ font-size: {size:.1f}pt; }}")
+
+    def restore_splitters(self) -> None:
+        if self.active:
+            return
+        for name, state in self._splitters.items():
+            splitter = self.splitter(name)
+            if splitter is not None:
+                splitter.restoreState(state)
+
+    def show_sides(self, shown: bool) -> None:
+        """While presenting: the settings and the lesson in their places, or away."""
+        if not self.active:
+            return
+        self.sides_shown = shown
+        controls = self.controls()
+        if controls is not None and self._controls_visible:
+            controls.setVisible(shown)
+        for dock in self._docks:
+            dock.setVisible(shown)
+        self.fit_later()
+
+    def toggle_sides(self) -> None:
+        self.show_sides(not self.sides_shown)
+
+    # -- sizes ---------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.active and watched is self.window_ and event.type() == QEvent.Type.Resize:
+            self.fit_later()
+        return False
+
+    def _on_moved(self, *_: object) -> None:
+        if not self.active:
+            self.user_sized = True
+
+    def fit_later(self) -> None:
+        if self.active or not self.user_sized:
+            QTimer.singleShot(0, self, self.fit)
+
+    def fit(self) -> None:
+        """The bars' pane as tall as its rows (on stage up to 68 %, else half), the
+        chart gets the rest: no empty space under two rows. In normal mode only until
+        the person sizes it."""
+        right = self.splitter("rightSplitter")
+        if right is None or right.count() < 2 or (not self.active and self.user_sized):
+            return
+        w = self.window_
+        rows = w.workersView.widget()
+        if rows is None:
+            return
+        pane = right.widget(0)
+        if pane is None:
+            return
+        layout = pane.layout()
+        spacing = layout.spacing() if layout is not None else 6
+        need = (
+            rows.sizeHint().height()
+            + 2 * w.workersView.frameWidth()
+            + sum(
+                label.heightForWidth(pane.width()) + spacing  # word-wrapped at this width
+                for label in (w.phaseLabel, getattr(w, "verdictLabel", None))
+                if label is not None and label.isVisibleTo(w)
+            )
+        )
+        total = sum(right.sizes()) or right.height()
+        self.fit_tabs()
+        share = BARS_SHARE_MAX if self.active else BARS_SHARE_NORMAL
+        bars = min(need, int(total * share))
+        right.setSizes([bars, max(0, total - bars)])

@@ -1,0 +1,129 @@
+"""A scenario (F9) plays on the main stage: its runs move the window's own bars, one
+run after another, with a caption; Results, History and the Workers panel follow."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QAction
+
+from concurrency_explorer.core.config import RunConfig
+
+from .helpers import make_window
+
+RUN_TIMEOUT_MS = 90_000
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+
+def test_a_scenario_moves_the_main_bars_run_after_run(qtbot):
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    browser = window.scenarioBrowser
+    browser.select("io-threads")  # one after another, then 4 threads: two runs
+    started, finished, captions, moved = [], [], [], []
+    seen_values: dict[int, set[int]] = {}
+
+    def on_started(run):
+        started.append(run)
+        seen_values[len(started)] = set()
+
+    def on_updated(run, _messages):
+        if len(captions) < len(started):
+            captions.append(window.phaseLabel.text())
+        values = [row.bar.value() for row in window.workersView.rows]
+        seen_values[len(started)].add(sum(values))
+        if window.configPanel.config().to_dict() != run.config.to_dict():
+            moved.append("the Workers panel disagreed with the bars")
+
+    window.controller.started.connect(on_started)
+    window.controller.updated.connect(on_updated)
+    window.controller.finished.connect(finished.append)
+    f9 = window.findChild(QAction, "runScenarioAction")
+    with qtbot.waitSignal(browser.runner.runningChanged, timeout=RUN_TIMEOUT_MS):
+        f9.trigger()
+    assert not window.runButton.isEnabled(), "the window's Run is off while a scenario plays"
+    qtbot.waitUntil(lambda: not browser.runner.is_running, timeout=RUN_TIMEOUT_MS)
+    result = browser.results.get("io-threads")
+    assert result is not None, browser.statusLabel.text()
+
+    modes = [run.config.mode for run in started]
+    assert modes == ["sequential", "thread"], modes
+    for part in (1, 2):  # the bars moved during each run: several distinct totals
+        assert len(seen_values[part]) >= 3, f"run {part} did not move the bars"
+    assert not moved, moved[0]
+    assert captions[0].startswith("Scenario ") and "run 1, baseline" in captions[0]
+    assert "run 2, 4 workers as threads" in captions[1]
+    # the scenario's records are the window's runs: same runs, same numbers
+    assert [r["wall_s"] for r in result.runs] == [r["wall_s"] for r in finished]
+    assert window.controller.history[-2:] == finished
+    last = started[-1]
+    assert [row.bar.value() for row in window.workersView.rows] == [w.count for w in last.workers]
+    assert window.configPanel.config() == RunConfig.from_dict(last.config.to_dict())
+    # the lesson's verdict takes the stage once its last run is over
+    assert window.verdictLabel.isVisible()
+    assert window.verdictLabel.accessibleDescription().endswith(result.verdict)
+    assert "finished (2 runs on the bars" in window.phaseLabel.text()
+    assert window.runButton.isEnabled()
+
+
+def test_stop_ends_a_playing_scenario(qtbot):
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    browser = window.scenarioBrowser
+    browser.select("gil-cpu")
+    assert browser.run_current()
+    qtbot.waitUntil(lambda: window.controller.is_running, timeout=RUN_TIMEOUT_MS)
+    window.stopAction.trigger()
+    qtbot.waitUntil(lambda: not browser.runner.is_running, timeout=RUN_TIMEOUT_MS)
+    assert "gil-cpu" not in browser.results
+    assert not window.controller.is_running
+    assert len(window.controller.history) == 1, "a run started after Stop"
+
+
+@pytest.mark.parametrize("theme", ["system", "dark", "light"])
+def test_scenario_verdict_colours_read_in_every_theme(qtbot, theme):
+    from PySide6.QtGui import QGuiApplication, QPalette
+
+    from concurrency_explorer.core.scenarios import ScenarioResult
+
+    from .test_theme_contrast import contrast
+
+    window = make_window(qtbot)
+    window.presentation.set_theme(theme)
+    browser = window.scenarioBrowser
+    browser.select("gil-cpu")
+    measurements = {
+        "sequential_wall_s": 1.6, "thread_wall_s": 1.7, "thread_speedup": 0.94,
+        "process_wall_s": 0.9, "process_speedup": 1.8,
+    }  # fmt: skip
+    for ok in (True, False):
+        browser.results["gil-cpu"] = ScenarioResult("gil-cpu", ok, "measured.", [], measurements, 3)
+        browser.refresh_fonts()  # as a change of theme does
+        background = QGuiApplication.palette().color(QPalette.ColorRole.Window).name()
+        text = browser.verdictLabel.text()
+        colour = text.split("color:", 1)[1].split("'", 1)[0].strip()
+        assert contrast(colour, background) >= 4.5, (theme, ok, colour, background)
+        assert browser.bars.bars, "the scenario's numbers as bars"
+        for i, bar in enumerate(browser.bars.bars):
+            assert not bar.isTextVisible(), "text over a dark red or green fill"
+            value = browser.bars.findChild(type(browser.titleLabel), f"scenarioBarValue{i}")
+            assert value is not None and value.text() == bar.format()
+    window.presentation.set_theme("system")
+
+
+def test_the_source_of_the_lessons_is_named_in_help_and_the_first_scenario(qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from concurrency_explorer.core.scenarios import SCENARIOS
+
+    first = SCENARIOS[0].explanation
+    assert '"Python concurrency" page of a community-written Python reference' in first
+    window = make_window(qtbot)
+    window.conceptsAction.trigger()
+    box = window.findChild(QMessageBox, "conceptsDialog")
+    assert box is not None
+    text = box.text()
+    assert "Where the lessons come from" in text and "Python concurrency" in text
+    assert "community-written Python reference" in text
+    box.close()

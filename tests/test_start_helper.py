@@ -1,0 +1,109 @@
+"""The start helper (core/child/starter.py): runs with more worker processes than cores.
+
+Forced here with ``helper_above = 0`` so the path is tested on any machine. The
+run must read exactly as one started from the app: same states, a start latency
+from the helper's start request to the first message, Stop and one-click ends
+working, and every process reaped (the conftest fails a test that leaves one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+
+import psutil
+import pytest
+
+from concurrency_explorer.core import RunConfig
+from concurrency_explorer.core.engines.mp import ProcessEngine
+from concurrency_explorer.core.environment import start_methods
+from concurrency_explorer.core.runner import Run, run_to_completion
+
+METHODS = [m for m in ("fork", "spawn") if m in start_methods()]
+
+
+@pytest.fixture
+def helped(monkeypatch):
+    monkeypatch.setattr(ProcessEngine, "helper_above", 0)
+
+
+def _config(method: str, workers: int = 3, count: int = 40, **extra) -> RunConfig:
+    return RunConfig.build(
+        mode="process", start_method=method, workers=workers, count=count, **extra
+    )
+
+
+def test_the_helper_is_used_only_past_the_cores():
+    engine = ProcessEngine("spawn", 16)
+    cores = os.cpu_count() or 1
+    assert not engine.uses_helper(cores)
+    assert engine.uses_helper(cores + 1)
+    assert not ProcessEngine("forkserver", 16).uses_helper(cores + 1) or (
+        "forkserver" not in start_methods()
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_helped_run_reads_as_any_run(helped, method):
+    parents: set[int] = set()
+
+    def look(run: Run) -> None:
+        for worker in run.workers:
+            if worker.pid is not None:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    parents.add(psutil.Process(worker.pid).ppid())
+
+    run = run_to_completion(_config(method), on_poll=look, timeout_s=120)
+    record = run.record()
+    assert record["ok"], record["workers"]
+    assert run.engine._helper is not None
+    assert parents and os.getpid() not in parents  # started by the helper, not by us
+    for worker in record["workers"]:
+        assert worker["state"] == "done"
+        assert worker["start_latency_s"] is not None and worker["start_latency_s"] >= 0
+        assert worker["exit_code"] == 0
+    assert len({w["pid"] for w in record["workers"]}) == 3
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_stop_ends_a_helped_run_and_its_workers(helped, method):
+    run = Run(_config(method, count=100_000_000))
+    run.start()
+    deadline = time.perf_counter() + 90
+    while not all(w.t_started for w in run.workers) and time.perf_counter() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    pids = [w.pid for w in run.workers]
+    assert all(pids), "every worker started"
+    run.stop()
+    while not run.finished and time.perf_counter() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    assert run.finished
+    assert {w.state for w in run.workers} == {"stopped"}
+    assert not [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+
+
+def test_a_worker_that_ignores_sigterm_is_killed_by_the_app(helped):
+    method = METHODS[0]
+    config = _config(method, workers=2, count=400, faults={0: "ignore-term"})
+    run = Run(config, stall_after_s=None)
+    run.start()
+    deadline = time.perf_counter() + 90
+    first = run.workers[0]
+
+    def in_fault() -> bool:  # past halfway and silent: sleeping with SIGTERM ignored
+        silent = first.last_message_t is not None and time.perf_counter() - first.last_message_t
+        return first.remaining < 300 and bool(silent) and silent > 0.5
+
+    while not in_fault() and time.perf_counter() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    run.stop()
+    while not run.finished and time.perf_counter() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    assert run.finished
+    assert run.escalation == "kill"
+    assert run.workers[0].state == "stopped"
