@@ -154,7 +154,12 @@ class MultiprocessingEngine(Engine):
         return self._signal(worker_id, "kill")
 
     def close(self) -> None:
+        # Starts still queued on the launcher thread never happen: closing must neither
+        # wait for them (64 starts on a saturated machine took minutes) nor leave them.
+        never = {id(u) for u in self._units if u.future is not None and u.future.cancel()}
         for unit in self._units:
+            if id(unit) in never:
+                continue
             if unit.future is not None and launcher.launch_failed(unit.future, timeout=10):
                 continue  # never started: nothing to reap
             process = unit.process
