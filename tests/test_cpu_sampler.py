@@ -18,12 +18,15 @@ from concurrency_explorer.core.cpu_sampler import (
 from concurrency_explorer.core.runner import Run
 
 
-def sample_during(mode: str) -> tuple[CpuSampler, list[list]]:
+def sample_during(mode: str) -> tuple[CpuSampler, list[list], float]:
+    """Sample a real run; also return the CPU its workers really got, in percent of a core
+    (their CPU seconds over the run's wall time: on a busy machine that can be little)."""
     config = RunConfig.build(mode=mode, workers=2, count=400, kind="cpu")
     sampler = CpuSampler()
     run = Run(config)
     run.start()
     samples = []
+    started = time.perf_counter()
     try:
         deadline = time.monotonic() + 30
         while not run.finished and time.monotonic() < deadline:
@@ -33,7 +36,9 @@ def sample_during(mode: str) -> tuple[CpuSampler, list[list]]:
             time.sleep(0.1)
     finally:
         run.close()
-    return sampler, samples
+    wall_s = time.perf_counter() - started
+    got = 100.0 * sum(w.cpu_s or 0.0 for w in run.workers) / wall_s
+    return sampler, samples, got
 
 
 def test_per_core_has_one_value_per_core():
@@ -46,7 +51,7 @@ def test_per_core_has_one_value_per_core():
 
 @pytest.mark.parametrize("mode", ["thread", "process"])
 def test_running_cpu_workers_show_cpu_and_a_core(mode):
-    _sampler, samples = sample_during(mode)
+    _sampler, samples, got = sample_during(mode)
     measured = [s for s in samples[1:] if all(w.percent is not None for w in s)]
     assert measured, "at least two samples while both workers ran"
     cores = psutil.cpu_count()
@@ -55,11 +60,14 @@ def test_running_cpu_workers_show_cpu_and_a_core(mode):
             assert 0.0 <= w.percent <= 100.0 * cores + 50  # clock noise allowance
             assert w.core is None or 0 <= w.core < cores
     busy = max(sum(w.percent for w in s) for s in measured)
-    assert busy > 20.0, "CPU-bound workers use CPU"
+    # CPU-bound workers show the CPU they get: at least about what they really got on
+    # average (a busy machine may give them little, so no fixed threshold)
+    assert busy > 0.0, "CPU-bound workers use CPU"
+    assert busy >= 0.5 * got, (busy, got)
 
 
 def test_finished_workers_report_nothing():
-    sampler, samples = sample_during("thread")
+    sampler, samples, _got = sample_during("thread")
     assert samples  # and the run is over: a finished run has nothing to sample
     config = RunConfig.build(mode="thread", workers=1, count=1)
     run = Run(config)

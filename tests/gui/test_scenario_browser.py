@@ -132,7 +132,11 @@ def test_hazard_from_the_window_is_rescued_and_leaves_nothing(qtbot):
     result = run_scenario(qtbot, browser, "join-before-drain")
     assert result is not None and result.ok
     text = browser.verdictLabel.text()
-    assert "SIGTERM" in text and f"{result.measurements['bytes']:,}" in text
+    # the watchdog's ladder: SIGTERM, and SIGKILL when a busy machine lets the child
+    # outlive SIGTERM's half second; either way the verdict names what ended it
+    ended_by = result.measurements["join_first"]["ended_by"]
+    assert ended_by in ("SIGTERM", "SIGKILL"), ended_by
+    assert ended_by in text and f"{result.measurements['bytes']:,}" in text
     # the autouse no_leaks fixture fails this test if a child process remains
 
 
