@@ -123,7 +123,8 @@ def judge_speedup(record: Mapping[str, Any]) -> tuple[bool, str]:
     if basis != "measured":
         reasons.append(
             "estimated from each worker's own work time, not measured against a "
-            "one-after-another run (run with --baseline to measure it)"
+            "one-after-another run (to measure it: run --baseline in the CLI, or tick "
+            "'Time one after another first' (Ctrl+B) in the window)"
         )
     n_cores = (record.get("load") or {}).get("cores") or cores()
     busy = busy_note(record.get("load"), n_cores)
