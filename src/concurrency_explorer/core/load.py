@@ -25,6 +25,7 @@ run however many idle cores the machine has elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -73,28 +74,52 @@ class LoadMeter:
         self._epoch0 = 0.0
         self.samples = 0
 
-    def start(self) -> None:
-        """Take the first snapshot now; keep sampling on a daemon thread until ``stop``."""
+    def start(self, watch: bool = True) -> None:
+        """Take the cheap snapshots now (the machine's busy CPU and this process's);
+        with ``watch``, list the children and sample on until ``stop`` (``watch()``).
+
+        A run passes ``watch=False`` and calls ``watch()`` once its starts are under
+        way. Listing children reads every process's ``/proc/N/stat`` (3-7 ms here, more
+        beside a browser): done before the starts it was half of a ``fork`` start's
+        latency, and a sampling thread started before them competes for the GIL with
+        the launcher thread that starts the workers.
+        """
         self._epoch0 = time.time()
         self._t0 = time.perf_counter()
         self._busy0 = machine_busy_s()
-        self._sample()
-        self._thread = threading.Thread(
-            target=self._loop, name="concurrency-explorer-load", daemon=True
-        )
-        self._thread.start()
+        self._sample(children=False)
+        if watch:
+            self.watch()
+
+    def watch(self) -> None:
+        """List the children and keep sampling on a daemon thread until ``stop``.
+
+        Call it once the starts are under way (the runner queues it on the launcher
+        thread behind them). A child born before ``start`` is then first seen a little
+        late and what it used meanwhile counts as others' (in practice the app's
+        forkserver or a warm pool, close to idle while workers start); a child born
+        after ``start`` counts from zero, as always. A no-op after ``stop``.
+        """
+        with self._lock:
+            if self._t0 is None or self._stop.is_set() or self._thread is not None:
+                return
+            self._thread = threading.Thread(
+                target=self._loop, name="concurrency-explorer-load", daemon=True
+            )
+            self._thread.start()
 
     def _loop(self) -> None:
+        self._sample()
         while not self._stop.wait(self.every_s):
             self._sample()
 
-    def _sample(self) -> None:
-        try:
-            children = self._me.children(recursive=True)
-        except psutil.Error:
-            children = []
+    def _sample(self, children: bool = True) -> None:
+        found: list[psutil.Process] = []
+        if children:
+            with contextlib.suppress(psutil.Error):
+                found = self._me.children(recursive=True)
         with self._lock:
-            for process in [self._me, *children]:
+            for process in [self._me, *found]:
                 process = self._known.setdefault(process.pid, process)
                 try:
                     cpu = _cpu_s(process)
@@ -109,11 +134,13 @@ class LoadMeter:
 
     def stop(self) -> None:
         """Last snapshot and join the thread. Safe to call twice."""
-        if self._t0 is None or self._t1 is not None:
-            return
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
+        with self._lock:
+            if self._t0 is None or self._stop.is_set():
+                return
+            self._stop.set()  # and no watch() from now on
+            thread = self._thread
+        if thread is not None:
+            thread.join(5)
         self._sample()
         self._busy1 = machine_busy_s()
         self._t1 = time.perf_counter()
