@@ -149,17 +149,11 @@ def honesty(record: dict[str, Any]) -> str:
 
 def load_summary(loads: list[dict[str, Any] | None]) -> str:
     """One line on the machine's load over several runs (compare, sweep): "busy" named."""
-    from .load import combine
+    from .load import load_over_runs
 
-    known = [load for load in loads if load]
-    if not known:
+    words = load_over_runs(loads)
+    if words is None:
         return "machine: load not measured"
-    worst = combine(known)
-    others, total = worst["others_cores"], worst.get("cores", "?")
-    if worst["busy"]:
-        busy = sum(1 for load in known if load.get("busy"))
-        return (
-            f"machine: busy — other programs used up to {others:.1f} of {total} cores "
-            f"({busy} of {len(known)} runs busy); speedups marked ? are NOT reliable"
-        )
-    return f"machine: quiet — other programs used at most {others:.1f} of {total} cores"
+    if words.busy:
+        return f"machine: busy — {words.text}; speedups marked ? are NOT reliable"
+    return f"machine: quiet — {words.text}"
