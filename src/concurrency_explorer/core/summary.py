@@ -19,13 +19,21 @@ def unit_phrase(mode: str, n: int) -> str:
     return _plural(n, engine.unit if engine is not None else "worker")
 
 
+def _is_baseline(mode: str) -> bool:
+    """The one-after-another mode (its engine says so): it claims no speedup."""
+    from .engines import is_baseline_mode
+
+    return is_baseline_mode(mode)
+
+
 def headline(record: dict[str, Any]) -> str:
     """One sentence: what ran, how long it took, and how much faster than one at a time."""
     config = record["config"]
     workers = record["workers"]
     n = len(workers)
+    baseline = _is_baseline(config["mode"])
     what = unit_phrase(config["mode"], n)
-    if config["mode"] == "sequential":
+    if baseline:
         what += " one after another"
     if config.get("start_method"):
         what += f" ({config['start_method']})"
@@ -41,7 +49,7 @@ def headline(record: dict[str, Any]) -> str:
         return f"{what} {verb} stopped after {wall:.2f} s."
     sentence = f"{what} finished in {wall:.2f} s"
     speedup = record.get("speedup")
-    if speedup and config["mode"] != "sequential" and not failed:
+    if speedup and not baseline and not failed:
         # the figure is shown whether or not it is reliable; honesty() says which
         basis = record.get("speedup_basis")
         relation = "faster" if speedup >= 1 else "slower"
@@ -133,7 +141,7 @@ def honesty(record: dict[str, Any]) -> str:
             total = load.get("cores", "?")
             used_by = f"other programs used {others:.1f} of {total} cores"
             lines.append(f"machine: quiet — {used_by} ({line})")
-    if record.get("config", {}).get("mode") == "sequential" and "compare" not in record:
+    if _is_baseline(record.get("config", {}).get("mode", "")) and "compare" not in record:
         lines.append("speedup: none claimed (this is the one-after-another baseline itself)")
     elif record.get("speedup") is not None:
         spread = record.get("speedup_range")
