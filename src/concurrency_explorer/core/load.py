@@ -30,7 +30,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import psutil
 
@@ -204,3 +204,32 @@ def combine(loads: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     combined["runs"] = [load.get("others_cores", 0.0) for load in loads]
     combined["includes_baseline"] = True
     return combined
+
+
+class LoadWords(NamedTuple):
+    """The machine's load over several runs, as both front ends say it."""
+
+    busy: bool
+    text: str  # "other programs used up to 1.6 of 2 cores during 3 of 3 runs"
+
+
+def load_over_runs(
+    loads: Iterable[Mapping[str, Any] | None], runs: str = "runs"
+) -> LoadWords | None:
+    """What other programs used while several runs ran (a comparison, a sweep): the
+    busiest run counts (``combine``); ``runs`` names them after "3 of 3". The window's
+    busy flag and the CLI's machine line both say it in these words; None when no
+    run's load was measured."""
+    known = [load for load in loads if load]
+    if not known:
+        return None
+    worst = combine(known)
+    others, total = worst["others_cores"], worst.get("cores", "?")
+    if not worst["busy"]:
+        return LoadWords(False, f"other programs used at most {others:.1f} of {total} cores")
+    busy = sum(1 for load in known if load.get("busy"))
+    return LoadWords(
+        True,
+        f"other programs used up to {others:.1f} of {total} cores during {busy} of "
+        f"{len(known)} {runs}",
+    )
