@@ -116,6 +116,11 @@ class MultiprocessingEngine(Engine):
         unit.future = launcher.submit(start)
         self._units.append(unit)
 
+    def _hand_over(self) -> None:
+        """Let the launcher thread begin the first start now (``launcher.hand_over``)."""
+        if self._units and self._units[0].future is not None:
+            launcher.hand_over(self._units[0].future)
+
     def start_requests(self) -> dict[int, float]:
         return dict(self._requests)
 
@@ -258,6 +263,7 @@ def run_all():
                 f"worker-{spec.worker_id}",
                 record_request=True,
             )
+        self._hand_over()
 
     def start_requests(self) -> dict[int, float]:
         if self._helper is not None:
@@ -339,6 +345,7 @@ class HostEngine(MultiprocessingEngine):
             f"{self.mode}-host",
             record_request=False,
         )
+        self._hand_over()
 
 
 class ThreadEngine(HostEngine):
