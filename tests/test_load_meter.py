@@ -86,3 +86,15 @@ def test_children_are_listed_again_only_when_that_costs_little(monkeypatch):
         time.sleep(0.01)
     meter.stop()
     assert meter.listings == meter.samples - 1  # all but start()'s own snapshot
+
+
+def test_the_record_says_what_the_meter_itself_cost():
+    meter = LoadMeter(every_s=0.01)
+    meter.start()
+    deadline = time.monotonic() + 30
+    while meter.samples < 5:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    meter.stop()
+    load = meter.result()
+    assert 0 < load["meter_cpu_s"] <= load["own_cores"] * load["seconds"] + 0.01

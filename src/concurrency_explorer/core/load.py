@@ -90,16 +90,16 @@ class LoadMeter:
         self._next_listing = 0.0
         self.samples = 0
         self.listings = 0
+        self.cpu_s = 0.0  # what the sampling itself cost: the record's load.meter_cpu_s
 
     def start(self, watch: bool = True) -> None:
         """Take the cheap snapshots now (the machine's busy CPU and this process's);
         with ``watch``, list the children and sample on until ``stop`` (``watch()``).
 
-        A run passes ``watch=False`` and calls ``watch()`` once its starts are under
-        way. Listing children reads every process's ``/proc/N/stat`` (3-7 ms here, more
-        beside a browser): done before the starts it was half of a ``fork`` start's
-        latency, and a sampling thread started before them competes for the GIL with
-        the launcher thread that starts the workers.
+        A run passes ``watch=False`` and calls ``watch()`` once its workers have
+        started. Listing children reads every process's ``/proc/N/stat`` (3-7 ms here,
+        more beside a browser): done before the starts it was half of a ``fork``
+        start's latency, and done during them it took CPU the children needed.
         """
         self._epoch0 = time.time()
         self._t0 = time.perf_counter()
@@ -111,11 +111,12 @@ class LoadMeter:
     def watch(self) -> None:
         """List the children and keep sampling on a daemon thread until ``stop``.
 
-        Call it once the starts are under way (the runner queues it on the launcher
-        thread behind them). A child born before ``start`` is then first seen a little
-        late and what it used meanwhile counts as others' (in practice the app's
-        forkserver or a warm pool, close to idle while workers start); a child born
-        after ``start`` counts from zero, as always. A no-op after ``stop``.
+        A run calls it once its workers have started (``Run.poll``), so that the
+        listing does not compete with the starts it would slow down. A child born
+        before ``start`` (the app's forkserver, a warm pool) is then first seen up to
+        a sampling interval late, and what it used meanwhile counts as others' (a pool's
+        workers report their CPU, see ``own_cpu_s``); a child born after ``start``
+        counts from zero, as always. A no-op after ``stop``.
         """
         with self._lock:
             if self._t0 is None or self._stop.is_set() or self._thread is not None:
@@ -133,7 +134,7 @@ class LoadMeter:
     def _sample(self, listing: bool | None = None) -> None:
         """Read the CPU of this process and its children. ``listing``: list the children
         first (True), read only those already known (False), or list when it is due."""
-        now = time.perf_counter()
+        now, cpu0 = time.perf_counter(), time.thread_time()
         if listing is None:
             listing = now >= self._next_listing
         if listing:
@@ -155,6 +156,7 @@ class LoadMeter:
                     continue
                 self._note(pid, cpu, born_before)
             self.samples += 1
+            self.cpu_s += time.thread_time() - cpu0
 
     def _note(self, pid: int, cpu: float, born_before: bool) -> None:
         if pid not in self._own:
@@ -186,7 +188,9 @@ class LoadMeter:
         return sum(own.values())
 
     def result(self, reported: Mapping[int, float] | None = None) -> dict[str, Any]:
-        """``{"others_cores", "busy", "cores", "own_cores", "seconds", "busy_threshold_cores"}``."""
+        """``{"others_cores", "busy", "cores", "own_cores", "seconds", "busy_threshold_cores",
+        "meter_cpu_s"}``: ``meter_cpu_s`` is the CPU this meter's sampling took (it is in
+        ``own_cores``, not in others'): what the instrument weighed, said, not hidden."""
         if self._t0 is None:
             return empty_load()
         t1 = self._t1 if self._t1 is not None else time.perf_counter()
@@ -201,13 +205,15 @@ class LoadMeter:
             "own_cores": round(own / seconds, 3),
             "seconds": round(seconds, 3),
             "busy_threshold_cores": BUSY_OTHERS_CORES,
+            "meter_cpu_s": round(self.cpu_s, 4),
         }
 
 
 def empty_load() -> dict[str, Any]:
     """A run that never started used no time: nothing to say about the machine."""
     return {"others_cores": 0.0, "busy": False, "cores": cores(), "own_cores": 0.0,
-            "seconds": 0.0, "busy_threshold_cores": BUSY_OTHERS_CORES}  # fmt: skip
+            "seconds": 0.0, "busy_threshold_cores": BUSY_OTHERS_CORES,
+            "meter_cpu_s": 0.0}  # fmt: skip
 
 
 def reported_cpu_by_pid(workers: Iterable[Mapping[str, Any]]) -> dict[int, float]:
