@@ -12,11 +12,11 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 
 from ..core.engines import engine_for, get_engine_class
 from ..core.runner import Run
 from ..resources import teaching_text
+from .capped_label import CappedLabel
 
 STARTING_TEXT = "Dask: starting the cluster (or connecting to the scheduler)…"
 DASHBOARD_TIP = teaching_text("dask-dashboard")
@@ -46,11 +46,12 @@ def dashboard_text(info: dict[str, Any] | None, *, running: bool) -> tuple[str, 
     return f"{link} ({where})", DASHBOARD_TIP + f"\n\n{url}"
 
 
-class DaskLink(QLabel):
-    """Hidden unless the run is a dask run; follows the controller's signals."""
+class DaskLink(CappedLabel):
+    """Hidden unless the run is a dask run; follows the controller's signals (one line
+    above the bars while a chart is on stage)."""
 
     def __init__(self, window: Any) -> None:
-        super().__init__()
+        super().__init__(compact_lines=1)
         self.setObjectName("daskDashboardLink")
         self.setAccessibleName("Dask dashboard")
         self.setTextFormat(Qt.TextFormat.RichText)

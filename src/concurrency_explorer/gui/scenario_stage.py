@@ -11,6 +11,7 @@ caption above the bars says which scenario and which of its runs is playing.
 from __future__ import annotations
 
 import html
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -163,10 +164,9 @@ class StageRunHook(QObject):
         )
         mark = "✔ Shown" if result.ok else "✘ Not shown"
         colour = state_colour("done" if result.ok else "failed")
-        self._show_verdict(
-            f"<span style='color:{colour}'>{mark}</span> — {html.escape(result.verdict)}",
-            f"{mark}: {result.verdict}",
-        )
+        head = f"<span style='color:{colour}'>{mark}</span> — "
+        self._show_verdict(head + html.escape(result.verdict), f"{mark} — {result.verdict}")
+        self.window_.verdictLabel.set_shorter(shorter_verdicts(head, result.verdict))
 
     def _on_scenario_failed(self, message: str) -> None:
         scenario = self.browser.runner.scenario
@@ -201,3 +201,12 @@ def install(window: MainWindow, browser: ScenarioBrowser) -> StageRunHook:
     hook = StageRunHook(window, browser)
     browser.runner.run_hook = hook
     return hook
+
+
+def shorter_verdicts(head: str, verdict: str) -> list[str]:
+    """The verdict's first sentences (all but the last, then fewer) for a label short of
+    room: whole sentences before a cut word; the tooltip and the lesson keep them all."""
+    sentences = [s for s in re.split(r"(?<=[.:;!?])\s+(?=[A-Z])", verdict.strip()) if s]
+    return [
+        head + html.escape(" ".join(sentences[:n])) + " …" for n in range(len(sentences) - 1, 0, -1)
+    ]

@@ -14,6 +14,9 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QWidget
 
+from .capped_label import CappedLabel
+from .stage_page import StagePage
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 TAB_FONT_MIN = 0.7  # on stage, tab titles shrink to this share of the text size at most
 BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
 BARS_SHARE_MAX = 0.68  # of the right-hand height: the chart below always keeps 32 %
+STAGE_TAB_FRAME = 4  # px around a tab page, above and below
 
 
 class Stage(QObject):
@@ -41,6 +45,7 @@ class Stage(QObject):
         window.installEventFilter(self)  # full screen arrives as a resize, later
         window.controller.started.connect(lambda _run: self.fit_later())
         window.controller.finished.connect(lambda _record: self.fit_later())  # the verdict
+        window.viewTabs.currentChanged.connect(lambda _index: self.fit_later())
 
     # -- the pieces ----------------------------------------------------------------
 
@@ -69,6 +74,7 @@ class Stage(QObject):
         controls = self.controls()
         self._controls_visible = controls is not None and controls.isVisibleTo(self.window_)
         self._docks = self.side_docks()
+        self.stage_pages(True)
         self.show_sides(False)
 
     def leave(self) -> None:
@@ -77,6 +83,8 @@ class Stage(QObject):
             return
         self.active = False
         self.fit_tabs()  # their own font again
+        self.stage_pages(False)
+        self.compact_labels()
         controls = self.controls()
         if controls is not None:
             controls.setVisible(self._controls_visible)
@@ -97,6 +105,24 @@ class Stage(QObject):
         while bar.sizeHint().width() > width and size > smallest:
             size *= 0.92
             bar.setStyleSheet(f"QTabBar {{ font-size: {size:.1f}pt; }}")
+
+    def stage_pages(self, staged: bool) -> None:
+        for page in self.window_.findChildren(QWidget):
+            if isinstance(page, StagePage):
+                page.set_staged(staged)
+
+    def compact(self) -> bool:
+        """On stage with a chart tab shown: the labels above the bars take a line or two."""
+        return self.active and self.window_.viewTabs.currentWidget() is not self.window_.resultsView
+
+    def compact_labels(self) -> None:
+        """Capped labels a line or two; the phase line steps aside for a verdict (the
+        status bar says the same)."""
+        compact = self.compact()
+        for label in self.window_.findChildren(CappedLabel):
+            label.set_compact(compact)
+        w = self.window_
+        w.phaseLabel.setVisible(not (compact and w.verdictLabel.isVisibleTo(w)))
 
     def restore_splitters(self) -> None:
         if self.active:
@@ -144,6 +170,7 @@ class Stage(QObject):
         if right is None or right.count() < 2 or (not self.active and self.user_sized):
             return
         w = self.window_
+        self.compact_labels()
         rows = w.workersView.widget()
         if rows is None:
             return
@@ -152,17 +179,25 @@ class Stage(QObject):
             return
         layout = pane.layout()
         spacing = layout.spacing() if layout is not None else 6
-        need = (
-            rows.sizeHint().height()
-            + 2 * w.workersView.frameWidth()
-            + sum(
-                label.heightForWidth(pane.width()) + spacing  # word-wrapped at this width
-                for label in (w.phaseLabel, getattr(w, "verdictLabel", None))
-                if label is not None and label.isVisibleTo(w)
-            )
-        )
+        labels = sum(
+            label.heightForWidth(pane.width()) + spacing  # word-wrapped at this width
+            for label in pane.findChildren(QWidget)
+            if label.parentWidget() is pane and label is not w.workersView
+            and label.isVisibleTo(w) and label.hasHeightForWidth()
+        )  # fmt: skip
+        frame = 2 * w.workersView.frameWidth()
+        need = rows.sizeHint().height() + frame + labels
         total = sum(right.sizes()) or right.height()
         self.fit_tabs()
         share = BARS_SHARE_MAX if self.active else BARS_SHARE_NORMAL
         bars = min(need, int(total * share))
+        page = w.viewTabs.currentWidget()
+        if self.active and isinstance(page, StagePage):
+            page.fit_stage()
+        if self.active and isinstance(page, StagePage) and page.stage_height() > 0:
+            # The chart shown gets what keeps it legible; the bars keep the verdict and a row.
+            tabs = w.viewTabs
+            chrome = tabs.tabBar().sizeHint().height() + 2 * STAGE_TAB_FRAME
+            one_row = rows.sizeHint().height() // max(1, len(w.workersView.rows))
+            bars = max(min(bars, total - page.stage_height() - chrome), labels + frame + one_row)
         right.setSizes([bars, max(0, total - bars)])
