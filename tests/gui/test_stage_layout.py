@@ -14,10 +14,12 @@ from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 from concurrency_explorer.core.compare import Comparison
 from concurrency_explorer.core.sweep import Sweep
 from concurrency_explorer.core.verdict import Verdict, run_verdict
-from concurrency_explorer.gui.compare_view import COLUMNS
+from concurrency_explorer.gui.compare_view import COLUMNS, CompareView
 from concurrency_explorer.gui.main_window import VERDICT_LINES, verdict_text
+from concurrency_explorer.gui.presentation import Presentation
+from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
 from concurrency_explorer.gui.scenario_stage import shorter_verdicts
-from concurrency_explorer.gui.sweep_view import STAGE_CHART_LINES
+from concurrency_explorer.gui.sweep_view import STAGE_CHART_LINES, SweepView
 
 from .helpers import run_and_wait, shown_window
 
@@ -28,12 +30,12 @@ ENGINE_ROOM = 1.2  # an engine's row in the chart: at least this many lines of i
 
 def _on_stage(qtbot, window, size):
     """Presentation mode at a projector's size (offscreen has no such screen: resize)."""
-    window.presentation.toggle(True)
+    window.extensions.get(Presentation).toggle(True)
     qtbot.wait(50)
     window.showNormal()
     window.setGeometry(0, 0, *size)
     qtbot.waitUntil(lambda: window.size() == QSize(*size), timeout=5000)
-    window.presentation.stage.fit()
+    window.extensions.get(Presentation).stage.fit()
     qtbot.wait(100)
 
 
@@ -51,8 +53,8 @@ def _layout(window):
         window.size(),
         controls.isVisible(),
         controls.size(),
-        window.scenarioDock.isVisible(),
-        window.scenarioDock.width(),
+        window.extensions.get(ScenarioBrowser).dock.isVisible(),
+        window.extensions.get(ScenarioBrowser).dock.width(),
         splitters,
     )
 
@@ -83,7 +85,9 @@ def test_stage_gives_bars_the_screen_and_gives_everything_back(qtbot, size):
     _on_stage(qtbot, window, size)
     controls = window.findChild(QWidget, "controlsPane")
     assert not controls.isVisible(), "the configuration panel did not give way"
-    assert not window.scenarioDock.isVisible(), "the scenario text did not step aside"
+    assert not window.extensions.get(ScenarioBrowser).dock.isVisible(), (
+        "the scenario text did not step aside"
+    )
     assert window.minimumSizeHint().width() <= size[0]
     assert window.minimumSizeHint().height() <= size[1]
     rows = window.workersView.rows
@@ -114,7 +118,7 @@ def test_stage_gives_bars_the_screen_and_gives_everything_back(qtbot, size):
     assert workers_bottom < 0.75 * window.height(), "no room left for the chart"
     assert tabs.height() >= 0.25 * window.height()
 
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
     _wait_for_layout(qtbot, window, before)
 
 
@@ -131,11 +135,17 @@ def test_f12_brings_settings_and_lesson_back_while_presenting(qtbot):
     controls = window.findChild(QWidget, "controlsPane")
     assert not controls.isVisible()
     sides.trigger()
-    qtbot.waitUntil(lambda: controls.isVisible() and window.scenarioDock.isVisible())
+    qtbot.waitUntil(
+        lambda: controls.isVisible() and window.extensions.get(ScenarioBrowser).dock.isVisible()
+    )
     sides.trigger()
-    qtbot.waitUntil(lambda: not controls.isVisible() and not window.scenarioDock.isVisible())
+    qtbot.waitUntil(
+        lambda: (
+            not controls.isVisible() and not window.extensions.get(ScenarioBrowser).dock.isVisible()
+        )
+    )
     sides.trigger()  # shown when leaving: still the layout from before
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
     _wait_for_layout(qtbot, window, before)
 
 
@@ -146,7 +156,7 @@ def test_many_tabs_still_fit_the_tab_bar_on_a_small_projector(qtbot):
     _on_stage(qtbot, window, (1280, 720))
     tabs = window.viewTabs
     qtbot.waitUntil(lambda: tabs.tabBar().sizeHint().width() <= tabs.width(), timeout=5000)
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
     qtbot.waitUntil(lambda: tabs.tabBar().styleSheet() == "")
 
 
@@ -180,7 +190,7 @@ def _tick_font(axis):
 def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
     window = shown_window(qtbot, mode="thread", workers=4, count=40, tab="Compare engines")
     run_and_wait(qtbot, window)  # four rows on the bars
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     comparison = Comparison(window.configPanel.config(), None)  # every engine here
     view.comparison = comparison
     view.show_comparison(comparison)
@@ -195,7 +205,7 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
     assert n >= 7
 
     def legible():
-        window.presentation.stage.fit()
+        window.extensions.get(Presentation).stage.fit()
         box = view.wallPlot.getViewBox()
         metrics = QFontMetrics(_tick_font(view.wallPlot.getAxis("left")))
         low, high = box.viewRange()[1]
@@ -235,7 +245,7 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
     viewport = window.workersView.viewport()
     assert viewport.rect().contains(first.geometry().translated(first.parentWidget().pos()))
 
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
     qtbot.waitUntil(lambda: not table.isColumnHidden(COLUMNS.index("start ms")))
     assert not view.loadFlag.is_cut() or view.loadFlag.height() > line
 
@@ -244,7 +254,7 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
 def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
     window = shown_window(qtbot, mode="thread", workers=4, count=40, tab="Sweep")
     run_and_wait(qtbot, window)
-    view = window.sweepView
+    view = window.extensions.get(SweepView)
     view.sweep = Sweep(window.configPanel.config(), 8, 300)
     view.draw()
     view.statusLabel.setText(LONG_STATUS)
@@ -257,7 +267,7 @@ def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
     assert view.statusLabel.height() <= 2 * view.statusLabel.fontMetrics().lineSpacing() + 4
     tabs = window.viewTabs
     assert tabs.tabBar().sizeHint().width() <= tabs.width(), "the tab bar is clipped"
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
 
 
 def test_a_long_verdict_leaves_the_bars_their_room_in_normal_mode(qtbot):
@@ -269,7 +279,7 @@ def test_a_long_verdict_leaves_the_bars_their_room_in_normal_mode(qtbot):
     verdict = "A scenario's verdict quotes what it measured, sentence after sentence. " * 9
     window.show_verdict_text(f"<b>✔ Shown</b> — {html.escape(verdict)}", f"✔ Shown — {verdict}")
     window.verdictLabel.set_shorter(shorter_verdicts("<b>✔ Shown</b> — ", verdict))
-    window.presentation.stage.fit()
+    window.extensions.get(Presentation).stage.fit()
     label = window.verdictLabel
     line = label.fontMetrics().lineSpacing()
 

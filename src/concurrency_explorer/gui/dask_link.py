@@ -12,11 +12,16 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QBoxLayout
 
 from ..core.engines import engine_for, get_engine_class
 from ..core.runner import Run
 from ..resources import teaching_text
 from .capped_label import CappedLabel
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 STARTING_TEXT = "Dask: starting the cluster (or connecting to the scheduler)…"
 DASHBOARD_TIP = teaching_text("dask-dashboard")
@@ -50,7 +55,7 @@ class DaskLink(CappedLabel):
     """Hidden unless the run is a dask run; follows the controller's signals (one line
     above the bars while a chart is on stage)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(compact_lines=1)
         self.setObjectName("daskDashboardLink")
         self.setAccessibleName("Dask dashboard")
@@ -92,8 +97,11 @@ class DaskLink(CappedLabel):
             self.show_info(record.get("dask"), running=False)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     link = DaskLink(window)
-    window.daskDashboardLink = link
+    window.extensions.add(link)
     pane = window.phaseLabel.parentWidget()  # the run area: phase line above the bars
-    pane.layout().insertWidget(1, link)
+    layout = pane.layout() if pane is not None else None
+    if not isinstance(layout, QBoxLayout):
+        raise TypeError("the phase line is not in a box layout: where do the bars start?")
+    layout.insertWidget(1, link)

@@ -26,6 +26,10 @@ from PySide6.QtWidgets import (
 from ..core import gil as gil_core
 from .lazy_plot import LazyPlot
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 IDLE_TEXT = (
     "Run threads, a thread pool or asyncio: when each worker held the GIL shows here, "
     "one row per worker."
@@ -271,7 +275,7 @@ class GilView(QWidget):
         return x0, x1
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = GilView(window.controller)
-    window.gilView = view
+    window.extensions.add(view)
     window.add_view(view, "GIL")

@@ -34,6 +34,10 @@ from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 from .stage_page import StagePage, height_besides
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 SWEEP_TIP = teaching_text("sweep")
 STAGE_CHART_LINES = 12  # on stage: the legend's three entries, the y axis and its ticks
 
@@ -41,7 +45,7 @@ STAGE_CHART_LINES = 12  # on stage: the legend's three entries, the y axis and i
 class SweepView(QWidget, StagePage):
     """Controls, the speedup plot (measured and ideal) and a one-line status."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sweepView")
         self.setAccessibleName("Sweep")
@@ -211,9 +215,9 @@ class SweepView(QWidget, StagePage):
         self.sweepButton.setEnabled(not self.driver.active and not running)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = SweepView(window)
-    window.sweepView = view
+    window.extensions.add(view)
     window.add_view(view, "Sweep")
     window.add_action(
         "sweepAction", "S&weep 1..N workers", [QKeySequence("Ctrl+Shift+W")], SWEEP_TIP,
