@@ -24,6 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QWidget
 
+SLACK_LINES = 0.25  # less than the line it would take to show one more
+
 
 class CappedLabel(QLabel):
     """A word-wrapped QLabel of at most ``lines`` lines of its font (None: no cap)."""
@@ -74,7 +76,9 @@ class CappedLabel(QLabel):
             return None
         margins = self.contentsMargins()
         spacing = self.fontMetrics().lineSpacing()
-        return self.lines * spacing + margins.top() + margins.bottom() + 2 * self.margin()
+        slack = spacing * SLACK_LINES  # rich text's lines run a few px taller than the font's
+        frame = margins.top() + margins.bottom() + 2 * self.margin()
+        return int(self.lines * spacing + slack) + frame
 
     def is_cut(self) -> bool:
         """Its whole text does not fit the cap at its width."""
