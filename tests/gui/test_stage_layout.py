@@ -182,6 +182,11 @@ def _a_long_verdict(window):
     )
 
 
+def _lines_tall(label):
+    """How many lines of its font a label takes (a shown line: at least 3/4 of one)."""
+    return int(label.contentsRect().height() / label.fontMetrics().lineSpacing() + 0.25)
+
+
 def _tick_font(axis):
     return axis.style.get("tickFont") or QApplication.font()
 
@@ -235,10 +240,10 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
     assert table.horizontalHeader().length() <= table.viewport().width(), "columns cut"
     # the notes above take a line or two; their whole text stays in the tooltip
     line = window.verdictLabel.fontMetrics().lineSpacing()
-    assert window.verdictLabel.height() <= 2 * line + 4, "the verdict took the chart's room"
+    assert _lines_tall(window.verdictLabel) <= 2, "the verdict took the chart's room"
     assert "Not a reliable figure" in window.verdictLabel.accessibleDescription()
     for label in (view.statusLabel, view.loadFlag):
-        assert label.height() <= 2 * label.fontMetrics().lineSpacing() + 4
+        assert _lines_tall(label) <= 2
     assert view.loadFlag.is_cut() and view.loadFlag.cut_lines()[-1].endswith("…")
     # the bars keep at least one whole row
     first = window.workersView.rows[0].bar
@@ -264,7 +269,7 @@ def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
     plot = view.plot.getPlotItem().getViewBox()
     qtbot.waitUntil(lambda: view.chart.height() >= STAGE_CHART_LINES * text * 0.95, timeout=3000)
     assert plot.height() >= 5 * text, "too little plot under the legend"
-    assert view.statusLabel.height() <= 2 * view.statusLabel.fontMetrics().lineSpacing() + 4
+    assert _lines_tall(view.statusLabel) <= 2
     tabs = window.viewTabs
     assert tabs.tabBar().sizeHint().width() <= tabs.width(), "the tab bar is clipped"
     window.extensions.get(Presentation).toggle(False)
@@ -281,7 +286,6 @@ def test_a_long_verdict_leaves_the_bars_their_room_in_normal_mode(qtbot):
     window.verdictLabel.set_shorter(shorter_verdicts("<b>✔ Shown</b> — ", verdict))
     window.extensions.get(Presentation).stage.fit()
     label = window.verdictLabel
-    line = label.fontMetrics().lineSpacing()
 
     def settled():
         rows = window.workersView.rows
@@ -294,7 +298,7 @@ def test_a_long_verdict_leaves_the_bars_their_room_in_normal_mode(qtbot):
     with contextlib.suppress(qtbot.TimeoutError):
         qtbot.waitUntil(settled, timeout=3000)
     assert settled(), "a bar is scrolled out of sight: the verdict squeezed the rows"
-    assert label.height() <= VERDICT_LINES * line + 4
+    assert _lines_tall(label) <= VERDICT_LINES
     assert label.is_cut(), "this verdict is longer than four lines at 1280 px"
     shown = label.shorter_shown()
     assert shown is not None and shown.endswith("…"), "whole sentences, then …"
