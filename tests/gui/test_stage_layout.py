@@ -245,10 +245,15 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
     for label in (view.statusLabel, view.loadFlag):
         assert _lines_tall(label) <= 2
     assert view.loadFlag.is_cut() and view.loadFlag.cut_lines()[-1].endswith("…")
-    # the bars keep at least one whole row
-    first = window.workersView.rows[0].bar
-    viewport = window.workersView.viewport()
-    assert viewport.rect().contains(first.geometry().translated(first.parentWidget().pos()))
+    # the bars keep at least one whole row, and no row is cut in half
+    viewport = window.workersView.viewport().rect()
+    shown = []
+    for row in window.workersView.rows:
+        rect = row.label.geometry().united(row.bar.geometry()).united(row.state.geometry())
+        rect = rect.translated(row.bar.parentWidget().pos())
+        assert viewport.contains(rect) or not viewport.intersects(rect), "a row cut in half"
+        shown.append(viewport.contains(rect))
+    assert shown[0], "not even one worker row on the bars"
 
     window.extensions.get(Presentation).toggle(False)
     qtbot.waitUntil(lambda: not table.isColumnHidden(COLUMNS.index("start ms")))
@@ -277,9 +282,12 @@ def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
 
 def test_a_long_verdict_leaves_the_bars_their_room_in_normal_mode(qtbot):
     window = shown_window(qtbot, mode="thread", workers=4, count=40)
-    width = max(1280, window.minimumSizeHint().width())  # (the lesson's dock: 1361 px)
-    window.setGeometry(0, 0, width, 720)
-    qtbot.waitUntil(lambda: window.size() == QSize(width, 720), timeout=5000)
+    lesson = window.extensions.get(ScenarioBrowser).dock
+    assert lesson is not None and lesson.isVisible(), "settings, bars and lesson side by side"
+    # (the lesson's dock kept the minimum of its long combo: 1361 px, cut by the screen)
+    assert window.minimumSizeHint().width() <= 1280, "normal mode is wider than 1280 px"
+    window.setGeometry(0, 0, 1280, 720)
+    qtbot.waitUntil(lambda: window.size() == QSize(1280, 720), timeout=5000)
     run_and_wait(qtbot, window)
     verdict = "A scenario's verdict quotes what it measured, sentence after sentence. " * 9
     window.show_verdict_text(f"<b>✔ Shown</b> — {html.escape(verdict)}", f"✔ Shown — {verdict}")
@@ -305,3 +313,7 @@ def test_a_long_verdict_leaves_the_bars_their_room_in_normal_mode(qtbot):
     assert verdict.strip() in label.accessibleDescription(), "the whole verdict is kept"
     for row in window.workersView.rows:
         assert row.state.heightForWidth(row.state.width()) <= row.state.height(), "count cut"
+        words = row.state.fontMetrics().horizontalAdvance(row.state.text())
+        assert words <= row.state.contentsRect().width(), f"{row.state.text()!r} cut"
+        state = row.state.geometry().translated(row.state.parentWidget().pos())
+        assert window.workersView.viewport().rect().contains(state), "the count is off the pane"

@@ -13,6 +13,8 @@ tab is shown in presentation mode, and back when leaving it.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -25,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QWidget
 
 SLACK_LINES = 0.25  # less than the line it would take to show one more
+HEIGHTS_KEPT = 64  # measured heights of shorter versions kept (widths come and go)
 
 
 class CappedLabel(QLabel):
@@ -45,6 +48,7 @@ class CappedLabel(QLabel):
         self.lines = lines
         self._shorter: list[str] = []
         self._own_tip = ""  # the tooltip given; cut, the whole text goes before it
+        self._heights: dict[tuple[str, int, str], int] = {}  # a shorter version's, by width
 
     # -- what to show -------------------------------------------------------------
 
@@ -88,9 +92,15 @@ class CappedLabel(QLabel):
     # -- sizes --------------------------------------------------------------------
 
     def heightForWidth(self, width: int) -> int:
+        """The whole text's height, else the shorter version's that fits, else the cap."""
         height = super().heightForWidth(width)
         cap = self.cap_height()
-        return height if cap is None else min(height, cap)
+        if cap is None or height <= cap:
+            return height
+        version = self._fitting(width)
+        if version is None:
+            return cap
+        return min(cap, self._version_height(version, width))
 
     def sizeHint(self) -> QSize:
         return self._capped(super().sizeHint())
@@ -142,12 +152,27 @@ class CappedLabel(QLabel):
 
     def shorter_shown(self) -> str | None:
         """The shorter version shown instead of the text (None: the text, whole or cut)."""
+        return self._fitting(self.width()) if self.is_cut() else None
+
+    def _fitting(self, width: int) -> str | None:
+        """The first shorter (rich) version within the cap at ``width``."""
         cap = self.cap_height()
-        if cap is None or not self.is_cut() or self.textFormat() != Qt.TextFormat.RichText:
+        if cap is None or self.textFormat() != Qt.TextFormat.RichText:
             return None
-        width = self._text_rect().width()
-        fits = (v for v in self._shorter if self._document(v, width).size().height() <= cap)
-        return next(fits, None)
+        return next((v for v in self._shorter if self._version_height(v, width) <= cap), None)
+
+    def _version_height(self, version: str, width: int) -> int:
+        """Pixels ``version`` takes at the label's ``width``, margins included."""
+        key = (version, width, self.font().key())
+        if key not in self._heights:
+            margins = self.contentsMargins()
+            inner = width - margins.left() - margins.right() - 2 * self.margin()
+            frame = margins.top() + margins.bottom() + 2 * self.margin()
+            height = self._document(version, inner).size().height()
+            if len(self._heights) > HEIGHTS_KEPT:
+                self._heights.clear()
+            self._heights[key] = math.ceil(height) + frame
+        return self._heights[key]
 
     def cut_lines(self) -> list[str]:
         """The lines painted when neither the text nor a shorter version fits."""

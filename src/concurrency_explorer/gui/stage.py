@@ -2,6 +2,10 @@
 
 (In normal mode too, the bars' pane is fitted to its rows until the person drags it.)
 
+While a chart tab is shown on stage, the lines above the bars and in the chart's page
+(``CappedLabel``) take a line or two each, and the page (a ``StagePage``: Compare
+engines, Sweep) gets the height it says keeps it legible, an engine's name per row.
+
 The Workers settings (``controlsPane``) and the docks (the Scenarios lesson) step
 aside while presenting; F12 brings them back (and hides them again) for a moment
 of configuration mid-talk. Leaving presentation mode puts every one of them back
@@ -25,6 +29,7 @@ TAB_FONT_MIN = 0.7  # on stage, tab titles shrink to this share of the text size
 BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
 BARS_SHARE_MAX = 0.68  # of the right-hand height: the chart below always keeps 32 %
 STAGE_TAB_FRAME = 4  # px around a tab page, above and below
+ROW_MARGIN = 6  # px under the last worker row, when all are shown
 
 
 class Stage(QObject):
@@ -75,6 +80,8 @@ class Stage(QObject):
         self._controls_visible = controls is not None and controls.isVisibleTo(self.window_)
         self._docks = self.side_docks()
         self.stage_pages(True)
+        # the fit decides how many whole rows show (a scroll area asks for ~70 px)
+        self.window_.workersView.setMinimumHeight(1)
         self.show_sides(False)
 
     def leave(self) -> None:
@@ -85,6 +92,7 @@ class Stage(QObject):
         self.fit_tabs()  # their own font again
         self.stage_pages(False)
         self.compact_labels()
+        self.window_.workersView.setMinimumHeight(0)  # its own minimum again
         controls = self.controls()
         if controls is not None:
             controls.setVisible(self._controls_visible)
@@ -123,6 +131,21 @@ class Stage(QObject):
             label.set_compact(compact)
         w = self.window_
         w.phaseLabel.setVisible(not (compact and w.verdictLabel.isVisibleTo(w)))
+
+    def whole_rows(self, room: int) -> int:
+        """Pixels of the first worker rows that fit whole in ``room`` (a row cut in half
+        reads as a clipped count); ``room`` itself when every row fits or none is laid out."""
+        spans = [
+            (
+                min(widget.geometry().top() for widget in (row.label, row.bar, row.state)),
+                max(widget.geometry().bottom() + 1 for widget in (row.label, row.bar, row.state)),
+            )
+            for row in self.window_.workersView.rows
+        ]
+        if not spans or spans[-1][1] <= 1 or spans[-1][1] + ROW_MARGIN <= room:
+            return room
+        shown = max(1, sum(1 for _top, bottom in spans if bottom <= room))
+        return spans[shown][0]  # up to the first row left out: not a pixel of it
 
     def restore_splitters(self) -> None:
         if self.active:
@@ -194,10 +217,11 @@ class Stage(QObject):
         page = w.viewTabs.currentWidget()
         if self.active and isinstance(page, StagePage):
             page.fit_stage()
-        if self.active and isinstance(page, StagePage) and page.stage_height() > 0:
-            # The chart shown gets what keeps it legible; the bars keep the verdict and a row.
-            tabs = w.viewTabs
-            chrome = tabs.tabBar().sizeHint().height() + 2 * STAGE_TAB_FRAME
-            one_row = rows.sizeHint().height() // max(1, len(w.workersView.rows))
-            bars = max(min(bars, total - page.stage_height() - chrome), labels + frame + one_row)
+            claim = page.stage_height()
+            if claim > 0:  # the chart shown gets what keeps it legible
+                chrome = w.viewTabs.tabBar().sizeHint().height() + 2 * STAGE_TAB_FRAME
+                one_row = rows.sizeHint().height() // max(1, len(w.workersView.rows))
+                # ... and the bars keep the lines above them and whole rows, one at least
+                room = min(bars, total - claim - chrome) - labels - frame
+                bars = labels + frame + max(one_row, self.whole_rows(room))
         right.setSizes([bars, max(0, total - bars)])
