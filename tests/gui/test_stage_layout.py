@@ -274,6 +274,9 @@ def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
     plot = view.plot.getPlotItem().getViewBox()
     qtbot.waitUntil(lambda: view.chart.height() >= STAGE_CHART_LINES * text * 0.95, timeout=3000)
     assert plot.height() >= 5 * text, "too little plot under the legend"
+    legend = view.plot.getPlotItem().legend
+    sizes = [float(label.opts["size"].removesuffix("pt")) for _, label in legend.items]
+    assert sizes and min(sizes) >= 0.75 * QApplication.font().pointSizeF(), "a tiny legend"
     assert _lines_tall(view.statusLabel) <= 2
     tabs = window.viewTabs
     assert tabs.tabBar().sizeHint().width() <= tabs.width(), "the tab bar is clipped"

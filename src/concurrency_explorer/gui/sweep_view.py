@@ -110,24 +110,6 @@ class SweepView(QWidget, StagePage):
         assert layout is not None
         return height_besides(layout, self.width(), self.chart) + chart
 
-    def set_staged(self, staged: bool) -> None:
-        super().set_staged(staged)
-        self._size_legend()
-
-    def fit_stage(self) -> None:
-        self._size_legend()
-
-    def _size_legend(self) -> None:
-        """The legend's words at the stage's text size (pyqtgraph's 9 pt is unreadable
-        from a room); its own size again after the stage."""
-        legend = self.plot.getPlotItem().legend if self.measuredCurve is not None else None
-        if legend is None:
-            return
-        size = f"{QApplication.font().pointSizeF() * 0.8:.1f}pt" if self.staged else "9pt"
-        for _sample, label in legend.items:
-            label.setText(label.text, size=size)
-        legend.updateSize()
-
     def _build_chart(self) -> QWidget:
         import pyqtgraph as pg
 
@@ -152,7 +134,6 @@ class SweepView(QWidget, StagePage):
             [], [], pen=None, symbol="o", symbolSize=14, symbolBrush=None,
             symbolPen=pg.mkPen("#222", width=2), name="not reliable (see below the plot)",
         )  # fmt: skip
-        self._size_legend()
         return self.plot
 
     def draw(self) -> None:
