@@ -200,10 +200,15 @@ def install(window: MainWindow, browser: ScenarioBrowser) -> StageRunHook:
     return hook
 
 
+LONG_ASIDE = re.compile(r"\s*\([^()]{20,}\)")  # "(fork)" stays, "(the machine was busy: …)" goes
+
+
 def shorter_verdicts(head: str, verdict: str) -> list[str]:
-    """The verdict's first sentences (all but the last, then fewer) for a label short of
-    room: whole sentences before a cut word; the tooltip and the lesson keep them all."""
-    sentences = [s for s in re.split(r"(?<=[.:;!?])\s+(?=[A-Z])", verdict.strip()) if s]
-    return [
-        head + html.escape(" ".join(sentences[:n])) + " …" for n in range(len(sentences) - 1, 0, -1)
-    ]
+    """Shorter verdicts for a label short of room, longest first: every sentence with its
+    long asides left out ("(…)": the busy machine's details, often the bulk),
+    then its first sentences; the tooltip and the lesson keep the whole verdict."""
+    brief = LONG_ASIDE.sub(" (…)", verdict.strip())
+    versions = [brief] if brief != verdict.strip() else []
+    sentences = [s for s in re.split(r"(?<=[.:;!?])\s+(?=[A-Z])", brief) if s]
+    versions += [" ".join(sentences[:n]) + " …" for n in range(len(sentences) - 1, 0, -1)]
+    return [head + html.escape(version) for version in versions]

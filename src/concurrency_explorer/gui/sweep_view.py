@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 SWEEP_TIP = teaching_text("sweep")
+LEGEND_HEADROOM = 1.4  # the y axis runs this far above the highest point: room for the legend
 STAGE_CHART_LINES = 12  # on stage: the legend's three entries, the y axis and its ticks
 
 
@@ -150,6 +151,8 @@ class SweepView(QWidget, StagePage):
         self.unreliableCurve.setData([p["workers"] for p in shaky], [p["speedup"] for p in shaky])
         item = self.plot.getPlotItem()
         item.setXRange(0.5, n + 0.5)
+        top = max([min(n, cores()), *(p["speedup"] for p in points)])
+        item.setYRange(0, top * LEGEND_HEADROOM, padding=0)  # from 0; the legend above
         set_readable_x_ticks(item, 1, n, integers=True)  # whole workers, never crowded
 
     def start_sweep(self) -> bool:
