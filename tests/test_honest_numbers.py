@@ -19,9 +19,10 @@ from concurrency_explorer.cli import main
 from concurrency_explorer.core.compare import compare
 from concurrency_explorer.core.config import ConfigError, RunConfig
 from concurrency_explorer.core.experiment import validate_record
-from concurrency_explorer.core.load import BUSY_OTHERS_CORES, LoadMeter, combine
+from concurrency_explorer.core.load import BUSY_OTHERS_CORES, LoadMeter, combine, load_over_runs
 from concurrency_explorer.core.measured import MeasuredRun
 from concurrency_explorer.core.sequence import baseline_config, run_sequence, same_workload
+from concurrency_explorer.core.summary import load_summary
 from concurrency_explorer.core.sweep import Sweep
 from concurrency_explorer.core.verdict import run_verdict
 
@@ -194,3 +195,16 @@ def test_combined_load_is_the_busiest():
     busy = {"others_cores": 1.2, "busy": True, "cores": 2}
     combined = combine([quiet, busy])
     assert combined["busy"] and combined["others_cores"] == 1.2 and combined["runs"] == [0.05, 1.2]
+
+
+def test_the_window_and_the_cli_say_the_load_over_runs_in_the_same_words():
+    quiet = {"others_cores": 0.05, "busy": False, "cores": 2}
+    busy = {"others_cores": 1.2, "busy": True, "cores": 2}
+    words = load_over_runs([quiet, busy, None])
+    assert words == (True, "other programs used up to 1.2 of 2 cores during 1 of 2 runs")
+    assert (
+        load_summary([quiet, busy])
+        == f"machine: busy — {words.text}; speedups marked ? are NOT reliable"
+    )
+    assert load_over_runs([quiet]) == (False, "other programs used at most 0.1 of 2 cores")
+    assert load_over_runs([None]) is None and load_summary([None]) == "machine: load not measured"

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from busyloops import busy_loops
+from concurrency_explorer.gui.compare_view import CompareView
+from concurrency_explorer.gui.history_view import HistoryView
+from concurrency_explorer.gui.sweep_view import SweepView
 
 from .helpers import configure, make_window, run_and_wait, select_tab
 
@@ -23,7 +26,7 @@ def test_results_compare_and_sweep_say_the_machine_was_busy(qtbot):
         assert "Busy machine" in text and "other programs used" in text
         assert "NOT reliable" in text and "Cores used" in text
 
-        compare = window.compareView
+        compare = window.extensions.get(CompareView)
         with qtbot.waitSignal(compare.driver.ended, timeout=120_000):
             assert compare.start_comparison(["thread"])
         assert compare.loadFlag.isVisible() and compare.loadFlag.busy
@@ -32,7 +35,7 @@ def test_results_compare_and_sweep_say_the_machine_was_busy(qtbot):
         assert trust == ["busy machine", "busy machine"]
         assert "busy" in compare.statusLabel.text()
 
-        sweep = window.sweepView
+        sweep = window.extensions.get(SweepView)
         sweep.maxWorkersSpin.setValue(2)
         sweep.countSpin.setValue(40)
         with qtbot.waitSignal(sweep.driver.ended, timeout=120_000):
@@ -42,7 +45,7 @@ def test_results_compare_and_sweep_say_the_machine_was_busy(qtbot):
         xs, _ys = sweep.unreliableCurve.getData()
         assert list(xs) == [1, 2], "every point of a busy sweep is ringed as not reliable"
     select_tab(window, "History")
-    runs = window.historyView.historyList
+    runs = window.extensions.get(HistoryView).historyList
     titles = [runs.item(i).text() for i in range(runs.count())]
     assert any("busy machine" in title for title in titles)
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 
 from concurrency_explorer.core.engines import availability
 from concurrency_explorer.gui import compare_view
+from concurrency_explorer.gui.compare_view import CompareView
 
 from .helpers import configure, make_window
 
@@ -23,7 +24,7 @@ def test_compare_runs_each_engine_and_plots_the_records_figures(qtbot):
     window = make_window(qtbot)
     window.show()
     configure(window, mode="process", workers=2, count=40)
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     assert view.chart.widget is None, "the chart is made when first shown, not at start-up"
     started = []
     window.controller.started.connect(lambda run: started.append(run.config.mode))
@@ -63,7 +64,7 @@ def test_stop_ends_the_whole_comparison(qtbot):
     window = make_window(qtbot)
     window.show()
     configure(window, mode="process", workers=2, count=1_000_000)
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     with qtbot.waitSignal(view.driver.ended, timeout=30_000) as blocker:
         assert view.start_comparison(["thread", "process"])
         qtbot.waitUntil(lambda: bool(window.controller.run and window.controller.run.t0))
@@ -82,7 +83,7 @@ def test_the_action_and_what_is_left_out_here(qtbot):
     assert action is not None and action in window.menus["Run"].actions()
     assert action.shortcut().toString() == "Ctrl+Shift+E"
     assert "ideal" in action.toolTip() and "baseline" in action.toolTip()
-    text = window.compareView.unavailableLabel.text()
+    text = window.extensions.get(CompareView).unavailableLabel.text()
     for mode, (ok, reason) in availability().items():
         assert (f"({mode}): {reason}" in text) == (not ok), mode
     assert compare_view.unavailable_text({}) == "Every engine is available here."
@@ -91,7 +92,7 @@ def test_the_action_and_what_is_left_out_here(qtbot):
 def test_a_bad_workload_says_why_and_starts_nothing(qtbot):
     window = make_window(qtbot)
     configure(window, mode="process", workers=2, counts="5,x")
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     assert not view.start_comparison()
     assert "Cannot compare" in view.statusLabel.text() and "'x'" in view.statusLabel.text()
     assert not window.controller.is_running and view.comparison is None
@@ -100,7 +101,7 @@ def test_a_bad_workload_says_why_and_starts_nothing(qtbot):
 def test_a_comparison_run_while_the_tab_was_hidden_is_drawn_when_shown(qtbot):
     window = make_window(qtbot)  # never shown: the tab cannot build its chart
     configure(window, mode="process", workers=1, count=20)
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     with qtbot.waitSignal(view.driver.ended, timeout=60_000):
         assert view.start_comparison(["thread"])
     assert view.chart.widget is None
@@ -116,7 +117,7 @@ def test_the_python_field_adds_the_threads_under_that_python(qtbot):
     window.show()
     configure(window, mode="process", workers=2, count=20)
     window.configPanel.pythonEdit.setText(sys.executable)
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     with qtbot.waitSignal(view.driver.ended, timeout=60_000) as blocker:
         assert view.start_comparison(["thread"])
     assert blocker.args == [True]
@@ -140,7 +141,7 @@ def test_the_shortcut_starts_a_comparison_that_esc_stops(qtbot):
     with qtbot.waitActive(window):  # window shortcuts need the window active
         window.activateWindow()
     configure(window, mode="process", workers=1, count=1_000_000)
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     with qtbot.waitSignal(view.driver.ended, timeout=60_000) as blocker:
         qtbot.keyClick(window.configPanel, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier
                        | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
@@ -173,7 +174,7 @@ def test_the_scheduler_field_goes_to_the_dask_run_of_a_comparison(qtbot):
     window = make_window(qtbot)
     configure(window, mode="process", workers=2, count=5)
     window.configPanel.schedulerEdit.setText("not-an-address")
-    view = window.compareView
+    view = window.extensions.get(CompareView)
     assert not view.start_comparison(["dask"]), "the address is checked before any run"
     assert "--scheduler must look like tcp://HOST:PORT" in view.statusLabel.text()
     assert not window.controller.is_running

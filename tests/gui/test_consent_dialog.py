@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from concurrency_explorer.core.experiment import EXPERIMENT_SCHEMA
 from concurrency_explorer.gui import autorun
+from concurrency_explorer.gui.experiments import Experiments
 
 from .helpers import make_window
 from .test_experiments import _drop
@@ -60,7 +61,9 @@ def test_open_shows_the_exact_path_and_enter_means_no(qtbot, tmp_path):
     window = make_window(qtbot)
     window.show()
     script, mark = payload(tmp_path)
-    config = window.experiments.open_experiment(experiment(tmp_path, python=str(script)))
+    config = window.extensions.get(Experiments).open_experiment(
+        experiment(tmp_path, python=str(script))
+    )
     assert config is not None and config.python is None  # what loaded at once
     panel = window.configPanel
     assert panel.config().counts == (7, 9)  # the rest of the file is there
@@ -80,7 +83,7 @@ def test_yes_takes_the_path_into_the_field(qtbot, tmp_path):
     window = make_window(qtbot)
     window.show()
     script, mark = payload(tmp_path)
-    window.experiments.open_experiment(experiment(tmp_path, python=str(script)))
+    window.extensions.get(Experiments).open_experiment(experiment(tmp_path, python=str(script)))
     box = question(window)
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: no_question(window))
@@ -92,7 +95,9 @@ def test_yes_takes_the_path_into_the_field(qtbot, tmp_path):
 def test_a_scheduler_off_this_machine_is_said_so(qtbot, tmp_path):
     window = make_window(qtbot)
     window.show()
-    window.experiments.open_experiment(experiment(tmp_path, mode="dask", scheduler=OFF_MACHINE))
+    window.extensions.get(Experiments).open_experiment(
+        experiment(tmp_path, mode="dask", scheduler=OFF_MACHINE)
+    )
     box = question(window)
     assert OFF_MACHINE in box.text().splitlines()
     assert "not on this machine" in box.text()
@@ -106,7 +111,9 @@ def test_a_scheduler_on_this_machine_is_not_called_remote(qtbot, tmp_path):
     window = make_window(qtbot)
     window.show()
     local = "tcp://127.0.0.1:8786"
-    window.experiments.open_experiment(experiment(tmp_path, mode="dask", scheduler=local))
+    window.extensions.get(Experiments).open_experiment(
+        experiment(tmp_path, mode="dask", scheduler=local)
+    )
     box = question(window)
     assert local in box.text().splitlines() and "not on this machine" not in box.text()
     qtbot.keyClick(box, Qt.Key.Key_Escape)
@@ -123,7 +130,7 @@ def test_a_drop_and_a_recent_file_ask_too(qtbot, tmp_path):
     qtbot.waitUntil(lambda: no_question(window))
     assert window.configPanel.pythonEdit.text() == ""
     menu = window.findChild(type(window.menus["File"]), "recentExperimentsMenu")
-    window.experiments.fill_recent_menu(menu)
+    window.extensions.get(Experiments).fill_recent_menu(menu)
     menu.actions()[0].trigger()
     qtbot.keyClick(question(window), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: no_question(window))
@@ -148,7 +155,7 @@ def test_the_window_never_remembers_a_files_program(qtbot, tmp_path):
     window = make_window(qtbot)
     window.show()
     script, _ = payload(tmp_path)
-    window.experiments.open_experiment(experiment(tmp_path, python=str(script)))
+    window.extensions.get(Experiments).open_experiment(experiment(tmp_path, python=str(script)))
     qtbot.mouseClick(
         question(window).button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from concurrency_explorer.core.engines import availability
-from concurrency_explorer.gui.dask_link import dashboard_text
+from concurrency_explorer.gui.dask_link import DaskLink, dashboard_text
 
 from .helpers import configure, make_window, run_and_wait
 
@@ -38,7 +38,7 @@ def test_a_dashboard_becomes_a_link_and_a_missing_one_says_how_to_get_it():
 
 def test_the_link_hides_for_other_modes(qtbot):
     window = make_window(qtbot)
-    link = window.daskDashboardLink
+    link = window.extensions.get(DaskLink)
     assert link.objectName() == "daskDashboardLink" and link.openExternalLinks()
     configure(window, mode="thread", count=5)
     run_and_wait(qtbot, window)
@@ -50,7 +50,7 @@ def test_a_dask_run_shows_what_its_record_says_about_the_dashboard(qtbot):
     window = make_window(qtbot)
     window.show()
     configure(window, mode="dask", workers=2, count=5)
-    link = window.daskDashboardLink
+    link = window.extensions.get(DaskLink)
     record = run_and_wait(qtbot, window, timeout_ms=120_000)
     assert record["ok"], record["workers"]
     assert not link.isHidden()

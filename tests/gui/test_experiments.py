@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from concurrency_explorer.core.config import RunConfig
 from concurrency_explorer.core.experiment_file import SCHEMA
+from concurrency_explorer.gui.experiments import Experiments
+from concurrency_explorer.gui.presentation import Presentation
 
 from .helpers import make_window
 
@@ -25,13 +27,13 @@ LAB = RunConfig(
 def test_save_and_open_round_trip(qtbot, tmp_path):
     window = make_window(qtbot)
     window.configPanel.set_config(LAB)
-    saved = window.experiments.save_experiment(tmp_path / "lab")
+    saved = window.extensions.get(Experiments).save_experiment(tmp_path / "lab")
     assert saved == tmp_path / "lab.json"
     data = json.loads(saved.read_text())
     assert data["schema"] == SCHEMA and data["config"]["counts"] == [10, 20, 30]
     other = make_window(qtbot)
     other.configPanel.set_config(RunConfig())
-    assert other.experiments.open_experiment(saved) == LAB
+    assert other.extensions.get(Experiments).open_experiment(saved) == LAB
     assert other.configPanel.config() == LAB
     assert "lab.json" in other.statusLabel.text()
 
@@ -51,7 +53,7 @@ def test_a_bad_file_gives_a_message_and_keeps_what_was_open(qtbot, tmp_path, con
     window.configPanel.set_config(LAB)
     bad = tmp_path / "bad.json"
     bad.write_text(content)
-    assert window.experiments.open_experiment(bad) is None
+    assert window.extensions.get(Experiments).open_experiment(bad) is None
     box = window.findChild(QMessageBox, "experimentErrorBox")
     assert box is not None and box.isVisible()
     assert expected in box.text() and "\n" not in box.text()
@@ -62,13 +64,13 @@ def test_a_bad_file_gives_a_message_and_keeps_what_was_open(qtbot, tmp_path, con
 
 def test_missing_and_huge_files_are_refused(qtbot, tmp_path):
     window = make_window(qtbot)
-    assert window.experiments.open_experiment(tmp_path / "nope.json") is None
+    assert window.extensions.get(Experiments).open_experiment(tmp_path / "nope.json") is None
     assert "nope.json: cannot open" in window.statusLabel.text()
     huge = tmp_path / "huge.json"
     huge.write_bytes(b" " * (5 << 20))  # over core.experiment.MAX_FILE_BYTES (4 MiB)
-    assert window.experiments.open_experiment(huge) is None
+    assert window.extensions.get(Experiments).open_experiment(huge) is None
     assert "5,242,880 bytes" in window.statusLabel.text()
-    window.experiments.error_box.close()
+    window.extensions.get(Experiments).error_box.close()
 
 
 def _drop(window, path) -> None:
@@ -100,9 +102,9 @@ def test_drop_a_file_on_the_window_and_find_it_in_recent(qtbot, tmp_path):
     assert window.acceptDrops()
     _drop(window, path)
     assert window.configPanel.config() == LAB
-    assert window.experiments.recent()[0] == str(path.resolve())
+    assert window.extensions.get(Experiments).recent()[0] == str(path.resolve())
     menu = window.findChild(type(window.menus["File"]), "recentExperimentsMenu")
-    window.experiments.fill_recent_menu(menu)
+    window.extensions.get(Experiments).fill_recent_menu(menu)
     assert [a.text() for a in menu.actions()] == ["&1 dropped.json"]
 
 
@@ -111,7 +113,7 @@ def test_a_run_record_opens_as_an_experiment(qtbot, tmp_path):
     record = {"schema": "concurrency-explorer/run/1", "config": LAB.to_dict(), "workers": []}
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record))
-    assert window.experiments.open_experiment(path) == LAB
+    assert window.extensions.get(Experiments).open_experiment(path) == LAB
 
 
 def test_settings_remember_geometry_theme_and_last_configuration(qtbot):
@@ -119,14 +121,14 @@ def test_settings_remember_geometry_theme_and_last_configuration(qtbot):
     window.resize(900, 640)
     window.show()
     qtbot.waitExposed(window)
-    window.presentation.set_theme("dark")
+    window.extensions.get(Presentation).set_theme("dark")
     window.configPanel.set_config(LAB)
-    window.experiments.remember(window.configPanel.config())
+    window.extensions.get(Experiments).remember(window.configPanel.config())
     size = (window.width(), window.height())  # the offscreen screen may clamp the resize
     window.close()
     again = make_window(qtbot)
     assert again.configPanel.config() == LAB
-    assert again.presentation.theme == "dark"
+    assert again.extensions.get(Presentation).theme == "dark"
     # restoreGeometry fits the window to the screen (offscreen's is 800 px wide)
     assert again.height() == size[1] and 0 < again.width() <= size[0]
     from concurrency_explorer.gui.settings import app_settings
@@ -143,7 +145,7 @@ def test_a_device_a_fifo_or_a_folder_is_refused_without_blocking(qtbot, tmp_path
     os.mkfifo(fifo)  # opening it for reading would block the GUI thread forever
     for path, words in (("/dev/zero", "not a regular file"), (fifo, "not a regular file"),
                         (tmp_path, "is a folder")):  # fmt: skip
-        assert window.experiments.open_experiment(path) is None
+        assert window.extensions.get(Experiments).open_experiment(path) is None
         assert words in window.statusLabel.text()
         assert window.configPanel.config() == LAB  # what was open is kept
-        window.experiments.error_box.close()
+        window.extensions.get(Experiments).error_box.close()

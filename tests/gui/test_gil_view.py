@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from concurrency_explorer.gui.gil_view import GilView
+
 from .helpers import choose, select_tab, shown_window
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -19,7 +21,7 @@ def finish(qtbot, window):
 
 def test_gil_lane_shows_each_thread_and_zooms_to_one_handoff(qtbot):
     window = shown_window(qtbot, mode="thread", count=400, tab="GIL")
-    view = window.gilView
+    view = window.extensions.get(GilView)
     assert view.plot is None or view.plot.isVisible()
     record = finish(qtbot, window)
     gil = record["gil"]
@@ -43,8 +45,8 @@ def test_gil_lane_shows_each_thread_and_zooms_to_one_handoff(qtbot):
 def test_processes_say_there_is_no_shared_gil(qtbot):
     window = shown_window(qtbot, mode="process", count=5, tab="GIL")
     finish(qtbot, window)
-    assert "did not share one GIL" in window.gilView.gilSummary.text()
-    assert window.gilView.items == []
+    assert "did not share one GIL" in window.extensions.get(GilView).gilSummary.text()
+    assert window.extensions.get(GilView).items == []
 
 
 def test_switch_interval_field_reaches_the_run(qtbot):

@@ -12,7 +12,12 @@ import pytest
 from PySide6.QtWidgets import QDockWidget, QLabel
 
 from concurrency_explorer.gui import MainWindow
+from concurrency_explorer.gui.cpu_monitor import CpuMonitor
+from concurrency_explorer.gui.cpu_view import CpuView
 from concurrency_explorer.gui.lazy_plot import LazyPlot
+from concurrency_explorer.gui.queue_view import QueueView
+from concurrency_explorer.gui.sweep_view import SweepView
+from concurrency_explorer.gui.timeline_view import TimelineView
 
 from .helpers import select_tab, shown_window
 
@@ -130,11 +135,15 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
         assert window.start_run() is not None
     record = blocker.args[0]
     assert window.viewTabs.currentWidget() is window.resultsView
-    for view in (window.timelineView, window.queueView, window.cpuView):
+    for view in (
+        window.extensions.get(TimelineView),
+        window.extensions.get(QueueView),
+        window.extensions.get(CpuView),
+    ):
         assert view.chart.widget is None, f"{view.objectName()} was built before it was shown"
 
     select_tab(window, "Timeline")
-    timeline = window.timelineView
+    timeline = window.extensions.get(TimelineView)
     assert timeline.chart.widget is not None
     assert len(timeline.spans) == 2
     for spans, worker in zip(timeline.spans, record["workers"], strict=True):
@@ -143,15 +152,17 @@ def test_chart_tabs_opened_after_a_run_show_that_run(qtbot):
         assert end == pytest.approx(worker["ended_at_s"], abs=1e-6)
 
     select_tab(window, "Queue")
-    queue = window.queueView
+    queue = window.extensions.get(QueueView)
     x, _ = queue.drainedCurve.getData()
     assert len(x) == len(ticks) == len(queue.ticks), "every tick of the run is drawn"
     assert f"{record['queue']['messages']:,} messages" in queue.statsLabel.text()
 
     select_tab(window, "CPU cores")
-    cpu = window.cpuView
+    cpu = window.extensions.get(CpuView)
     x, _y = cpu.curves[0].getData()
-    assert x is not None and len(x) == len(window.cpuMonitor.run_times) > 0  # the run, whole
+    assert (
+        x is not None and len(x) == len(window.extensions.get(CpuMonitor).run_times) > 0
+    )  # the run, whole
     assert "cores" in cpu.summary.text()
 
 
@@ -159,12 +170,12 @@ def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
     window = shown_window(qtbot, mode="process", count=10_000_000)
     run = window.start_run()
     assert run is not None
-    monitor = window.cpuMonitor
+    monitor = window.extensions.get(CpuMonitor)
     # the workers' CPU is sampled while no chart shows it
     qtbot.waitUntil(lambda: all(len(monitor.worker_cpu[w]) >= 2 for w in (0, 1)), timeout=60_000)
-    assert window.timelineView.chart.widget is None
+    assert window.extensions.get(TimelineView).chart.widget is None
     select_tab(window, "Timeline")
-    timeline = window.timelineView
+    timeline = window.extensions.get(TimelineView)
     assert len(timeline.spans) == 2
     for spans in timeline.spans:
         assert spans and spans[-1][0] == "#2471a3", "a running worker has its bar at once"
@@ -179,7 +190,7 @@ def test_timeline_opened_mid_run_shows_the_running_workers(qtbot):
 
 def test_sweep_started_from_another_tab_draws_its_points_when_shown(qtbot):
     window = shown_window(qtbot, mode="thread", count=20)
-    view = window.sweepView
+    view = window.extensions.get(SweepView)
     view.maxWorkersSpin.setValue(2)
     view.countSpin.setValue(20)
     assert view.chart.widget is None

@@ -13,6 +13,8 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QProgressBar
 
 from concurrency_explorer.core.scenarios import SCENARIOS, get_scenario
+from concurrency_explorer.gui.presentation import Presentation
+from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
 
 from .helpers import make_window
 
@@ -45,7 +47,7 @@ def run_scenario(qtbot, browser, scenario_id: str):
 
 def test_browser_loads_every_scenario_with_its_code(qtbot):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     assert browser.objectName() == "scenarioBrowser"
     assert browser.scenarioCombo.count() == len(SCENARIOS) == 11
     assert browser.titleLabel.text().startswith(f"1 / {len(SCENARIOS)}")
@@ -56,7 +58,7 @@ def test_browser_loads_every_scenario_with_its_code(qtbot):
 
 def test_page_down_and_up_move_like_slides_and_load_the_configuration(qtbot):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     qtbot.keyClick(window.configPanel, Qt.Key.Key_PageDown)
     assert browser.scenarioCombo.currentIndex() == 1
     assert browser.titleLabel.text().startswith(f"2 / {len(SCENARIOS)}")
@@ -74,7 +76,7 @@ def test_page_down_and_up_move_like_slides_and_load_the_configuration(qtbot):
 def test_page_down_in_a_spin_box_is_the_spin_box_s_own(qtbot):
     """QA: PageDown in the Count box turned the slide and replaced the whole setup."""
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     spin = window.configPanel.countSpin
     spin.setValue(1234)
     spin.setFocus()
@@ -86,7 +88,7 @@ def test_page_down_in_a_spin_box_is_the_spin_box_s_own(qtbot):
 
 def test_browsing_keeps_a_workers_panel_the_person_changed(qtbot):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     panel = window.configPanel
     browser.next()  # lesson 2 loads its workload: the talk flow
     assert panel.config().counts == (10, 20)
@@ -101,7 +103,7 @@ def test_browsing_keeps_a_workers_panel_the_person_changed(qtbot):
 
 def test_run_page_threads_shows_console_verdict_and_bars_without_freezing(qtbot):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
@@ -128,7 +130,7 @@ def test_run_page_threads_shows_console_verdict_and_bars_without_freezing(qtbot)
 
 def test_hazard_from_the_window_is_rescued_and_leaves_nothing(qtbot):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     result = run_scenario(qtbot, browser, "join-before-drain")
     assert result is not None and result.ok
     text = browser.verdictLabel.text()
@@ -142,7 +144,7 @@ def test_hazard_from_the_window_is_rescued_and_leaves_nothing(qtbot):
 
 def test_verdicts_stay_with_their_slide(qtbot):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     result = run_scenario(qtbot, browser, "page-processes")
     assert result is not None
     browser.next()
@@ -153,7 +155,7 @@ def test_verdicts_stay_with_their_slide(qtbot):
 
 def test_code_view_copy_and_save_a_script_that_runs_standalone(qtbot, tmp_path):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     browser.select("io-threads")
     browser.copy_code()
     assert QGuiApplication.clipboard().text() == get_scenario("io-threads").code()
@@ -181,7 +183,7 @@ def test_a_configuration_without_a_script_cannot_be_saved_as_one(qtbot, tmp_path
     from .helpers import choose
 
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     browser.sourceCombo.setCurrentIndex(browser.sourceCombo.findData("config"))
     choose(window.configPanel.modeCombo, "asyncio")
     assert browser.codeView.toPlainText().startswith("# No script for this configuration")
@@ -194,14 +196,14 @@ def test_a_configuration_without_a_script_cannot_be_saved_as_one(qtbot, tmp_path
 
 def test_saving_to_a_missing_folder_says_so(qtbot, tmp_path):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     assert browser.save_code(tmp_path / "nope" / "x.py") is None
     assert "Could not save x.py" in browser.statusLabel.text()
 
 
 def test_closing_mid_scenario_stops_it_then_closes(qtbot):
     window = shown_window(qtbot)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     browser.select("unbounded-queue")
     assert browser.run_current()
     qtbot.wait(300)
@@ -216,7 +218,7 @@ def test_presentation_mode_fonts_and_themes(qtbot, theme):
     window = shown_window(qtbot)
     app = QGuiApplication.instance()
     base = app.font().pointSizeF()
-    presentation = window.presentation
+    presentation = window.extensions.get(Presentation)
     action = window.findChild(QAction, "presentationAction")
     assert action.shortcut().toString() == "F11"
     action.trigger()
@@ -224,7 +226,7 @@ def test_presentation_mode_fonts_and_themes(qtbot, theme):
     qtbot.waitUntil(lambda: bool(window.windowState() & Qt.WindowState.WindowFullScreen))
     big = app.font().pointSizeF()
     assert big >= base * 1.7
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     title = browser.titleLabel
     qtbot.waitUntil(lambda: title.font().pointSizeF() >= big * 1.3)  # legible at the back
     assert browser.verdictLabel.font().pointSizeF() >= big

@@ -7,6 +7,8 @@ import pytest
 from PySide6.QtGui import QAction
 
 from concurrency_explorer.core.config import RunConfig
+from concurrency_explorer.gui.presentation import Presentation
+from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
 
 from .helpers import make_window
 
@@ -18,7 +20,7 @@ def test_a_scenario_moves_the_main_bars_run_after_run(qtbot):
     window = make_window(qtbot)
     window.show()
     qtbot.waitExposed(window)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     browser.select("io-threads")  # one after another, then 4 threads: two runs
     started, finished, captions, moved = [], [], [], []
     seen_values: dict[int, set[int]] = {}
@@ -70,7 +72,7 @@ def test_stop_ends_a_playing_scenario(qtbot):
     window = make_window(qtbot)
     window.show()
     qtbot.waitExposed(window)
-    browser = window.scenarioBrowser
+    browser = window.extensions.get(ScenarioBrowser)
     browser.select("gil-cpu")
     assert browser.run_current()
     qtbot.waitUntil(lambda: window.controller.is_running, timeout=RUN_TIMEOUT_MS)
@@ -90,8 +92,8 @@ def test_scenario_verdict_colours_read_in_every_theme(qtbot, theme):
     from .test_theme_contrast import contrast
 
     window = make_window(qtbot)
-    window.presentation.set_theme(theme)
-    browser = window.scenarioBrowser
+    window.extensions.get(Presentation).set_theme(theme)
+    browser = window.extensions.get(ScenarioBrowser)
     browser.select("gil-cpu")
     measurements = {
         "sequential_wall_s": 1.6, "thread_wall_s": 1.7, "thread_speedup": 0.94,
@@ -109,7 +111,7 @@ def test_scenario_verdict_colours_read_in_every_theme(qtbot, theme):
             assert not bar.isTextVisible(), "text over a dark red or green fill"
             value = browser.bars.findChild(type(browser.titleLabel), f"scenarioBarValue{i}")
             assert value is not None and value.text() == bar.format()
-    window.presentation.set_theme("system")
+    window.extensions.get(Presentation).set_theme("system")
 
 
 def test_the_source_of_the_lessons_is_named_in_help_and_the_first_scenario(qtbot):

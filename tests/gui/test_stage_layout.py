@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QSplitter, QWidget
 
 from concurrency_explorer.core.verdict import run_verdict
 from concurrency_explorer.gui.main_window import verdict_text
+from concurrency_explorer.gui.presentation import Presentation
+from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
 
 from .helpers import run_and_wait, shown_window
 
@@ -22,12 +24,12 @@ PROJECTORS = [(1280, 720), (1920, 1080)]
 
 def _on_stage(qtbot, window, size):
     """Presentation mode at a projector's size (offscreen has no such screen: resize)."""
-    window.presentation.toggle(True)
+    window.extensions.get(Presentation).toggle(True)
     qtbot.wait(50)
     window.showNormal()
     window.setGeometry(0, 0, *size)
     qtbot.waitUntil(lambda: window.size() == QSize(*size), timeout=5000)
-    window.presentation.stage.fit()
+    window.extensions.get(Presentation).stage.fit()
     qtbot.wait(100)
 
 
@@ -45,8 +47,8 @@ def _layout(window):
         window.size(),
         controls.isVisible(),
         controls.size(),
-        window.scenarioDock.isVisible(),
-        window.scenarioDock.width(),
+        window.extensions.get(ScenarioBrowser).dock.isVisible(),
+        window.extensions.get(ScenarioBrowser).dock.width(),
         splitters,
     )
 
@@ -77,7 +79,9 @@ def test_stage_gives_bars_the_screen_and_gives_everything_back(qtbot, size):
     _on_stage(qtbot, window, size)
     controls = window.findChild(QWidget, "controlsPane")
     assert not controls.isVisible(), "the configuration panel did not give way"
-    assert not window.scenarioDock.isVisible(), "the scenario text did not step aside"
+    assert not window.extensions.get(ScenarioBrowser).dock.isVisible(), (
+        "the scenario text did not step aside"
+    )
     assert window.minimumSizeHint().width() <= size[0]
     assert window.minimumSizeHint().height() <= size[1]
     rows = window.workersView.rows
@@ -108,7 +112,7 @@ def test_stage_gives_bars_the_screen_and_gives_everything_back(qtbot, size):
     assert workers_bottom < 0.75 * window.height(), "no room left for the chart"
     assert tabs.height() >= 0.25 * window.height()
 
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
     _wait_for_layout(qtbot, window, before)
 
 
@@ -125,11 +129,17 @@ def test_f12_brings_settings_and_lesson_back_while_presenting(qtbot):
     controls = window.findChild(QWidget, "controlsPane")
     assert not controls.isVisible()
     sides.trigger()
-    qtbot.waitUntil(lambda: controls.isVisible() and window.scenarioDock.isVisible())
+    qtbot.waitUntil(
+        lambda: controls.isVisible() and window.extensions.get(ScenarioBrowser).dock.isVisible()
+    )
     sides.trigger()
-    qtbot.waitUntil(lambda: not controls.isVisible() and not window.scenarioDock.isVisible())
+    qtbot.waitUntil(
+        lambda: (
+            not controls.isVisible() and not window.extensions.get(ScenarioBrowser).dock.isVisible()
+        )
+    )
     sides.trigger()  # shown when leaving: still the layout from before
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
     _wait_for_layout(qtbot, window, before)
 
 
@@ -140,5 +150,5 @@ def test_many_tabs_still_fit_the_tab_bar_on_a_small_projector(qtbot):
     _on_stage(qtbot, window, (1280, 720))
     tabs = window.viewTabs
     qtbot.waitUntil(lambda: tabs.tabBar().sizeHint().width() <= tabs.width(), timeout=5000)
-    window.presentation.toggle(False)
+    window.extensions.get(Presentation).toggle(False)
     qtbot.waitUntil(lambda: tabs.tabBar().styleSheet() == "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from concurrency_explorer.gui.cpu_view import CpuView
+
 from .helpers import run_and_wait, shown_window
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
@@ -18,7 +20,7 @@ def test_selecting_every_tab_keeps_the_window_size(qtbot):
     tabs = window.viewTabs
     for i in range(tabs.count()):
         tabs.setCurrentIndex(i)
-        window.cpuView.summary.setText(
+        window.extensions.get(CpuView).summary.setText(
             "64 cores · now " + " · ".join(f"core {c} 100%" for c in range(64)) + " · 64 busy"
         )
         qtbot.wait(30)  # charts build on first show

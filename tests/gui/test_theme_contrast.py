@@ -8,6 +8,9 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from concurrency_explorer.gui import presentation
+from concurrency_explorer.gui.cpu_view import CpuView
+from concurrency_explorer.gui.presentation import Presentation
+from concurrency_explorer.gui.timeline_view import TimelineView
 from concurrency_explorer.gui.worker_rows import STATE_TEXT_COLOURS, state_colour
 
 from .helpers import run_and_wait, select_tab, shown_window, state
@@ -45,9 +48,9 @@ def test_dark_theme_recolours_states_and_charts(qtbot):
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     QApplication.processEvents()
     window = shown_window(qtbot, mode="thread", workers=2, count=10, tab="CPU cores")
-    cpu_chart = window.cpuView.chart.widget
+    cpu_chart = window.extensions.get(CpuView).chart.widget
     assert cpu_chart is not None  # built light, before the theme changed
-    window.presentation.set_theme("dark")
+    window.extensions.get(Presentation).set_theme("dark")
     run_and_wait(qtbot, window)
     assert state(window, 0).startswith("done")
     label = window.workersView.rows[0].state
@@ -62,10 +65,10 @@ def test_dark_theme_recolours_states_and_charts(qtbot):
             [chart] if isinstance(chart, pg.GraphicsView) else chart.findChildren(pg.GraphicsView)
         )
 
-    charts = views(cpu_chart) + views(window.timelineView.chart.widget)
+    charts = views(cpu_chart) + views(window.extensions.get(TimelineView).chart.widget)
     assert len(charts) >= 2
     assert all(c.backgroundBrush().color().name() == "#000000" for c in charts)
     axis = next(i for i in charts[0].scene().items() if isinstance(i, pg.AxisItem))
     assert axis.textPen().color().name() == "#ffffff"
-    window.presentation.set_theme("system")
+    window.extensions.get(Presentation).set_theme("system")
     assert charts[0].backgroundBrush().color().name() == "#ffffff"

@@ -7,6 +7,10 @@ import pytest
 
 from concurrency_explorer.gui import MainWindow
 from concurrency_explorer.gui import cpu_monitor as monitor_mod
+from concurrency_explorer.gui.cpu_monitor import CpuMonitor
+from concurrency_explorer.gui.cpu_view import CpuView
+from concurrency_explorer.gui.presentation import Presentation
+from concurrency_explorer.gui.timeline_view import TimelineView
 
 from .helpers import select_tab
 
@@ -52,7 +56,7 @@ def painted(view, colour: str):
 @pytest.mark.parametrize("mode", ["thread", "process"])
 def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
     window = run_window(qtbot, mode)
-    view = window.timelineView
+    view = window.extensions.get(TimelineView)
     record = finish(qtbot, window)
     assert len(view.spans) == 2
     items = (dict(view.shapes), view.cpuFill)
@@ -71,7 +75,9 @@ def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
     # a second run of the same size reuses every item (setPath only)
     finish(qtbot, window)
     assert (dict(view.shapes), view.cpuFill) == items
-    labels = [text for _, text in window.timelineView.item.getAxis("left")._tickLevels[0]]
+    labels = [
+        text for _, text in window.extensions.get(TimelineView).item.getAxis("left")._tickLevels[0]
+    ]
     assert labels[0].startswith("worker 0 · done · ")  # final values, not a live sample
     assert "%" not in "".join(labels) and "s CPU" in labels[0]
 
@@ -79,12 +85,12 @@ def test_timeline_draws_a_lane_per_worker_with_the_same_items(qtbot, mode):
 def test_timeline_cpu_fill_shows_the_sampled_share(qtbot):
     # Run until the 10 Hz sampler has measured both workers, then stop: no timing bets.
     window = run_window(qtbot, "process", workers=2, count=10_000_000)
-    monitor = window.cpuMonitor
+    monitor = window.extensions.get(CpuMonitor)
     assert window.start_run() is not None
     qtbot.waitUntil(lambda: all(len(monitor.worker_cpu[w]) >= 2 for w in (0, 1)), timeout=60_000)
     with qtbot.waitSignal(window.controller.finished, timeout=30_000):
         window.stop_run()
-    view = window.timelineView
+    view = window.extensions.get(TimelineView)
     lane = view.cpu[0]
     assert len(lane.times) >= 2
     assert lane.times == [t for t, _pct in monitor.worker_cpu[0]]  # every sample drawn
@@ -95,7 +101,7 @@ def test_timeline_cpu_fill_shows_the_sampled_share(qtbot):
 def test_lanes_follow_the_run_size_with_the_same_items(qtbot):
     window = run_window(qtbot, "thread", workers=3, count=30)
     finish(qtbot, window)
-    view = window.timelineView
+    view = window.extensions.get(TimelineView)
     items = dict(view.shapes)
     assert len(view.spans) == 3
     window.configPanel.workersSpin.setValue(1)
@@ -114,11 +120,11 @@ def test_cpu_view_plots_every_core_from_bounded_buffers(qtbot, monkeypatch):
     monkeypatch.setattr(monitor_mod, "CORE_HISTORY", 5)
     monkeypatch.setattr(monitor_mod, "RUN_HISTORY", 5)  # the latest run's trace: bounded too
     window = run_window(qtbot, "process", workers=2, count=200, tab="CPU cores")
-    view = window.cpuView
+    view = window.extensions.get(CpuView)
     curves = list(view.curves)
-    assert len(curves) == window.cpuMonitor.cores
+    assert len(curves) == window.extensions.get(CpuMonitor).cores
     finish(qtbot, window)
-    monitor = window.cpuMonitor
+    monitor = window.extensions.get(CpuMonitor)
     samples = []
     monitor.sampled.connect(lambda: samples.append(1))
     # more samples than the history keeps (however late a busy machine's timer fires)
@@ -138,14 +144,14 @@ def test_cpu_tab_opened_long_after_a_run_shows_that_whole_run(qtbot, monkeypatch
     monkeypatch.setattr(monitor_mod, "CORE_HISTORY", 5)
     window = run_window(qtbot, "process", workers=2, count=200, tab="Results")
     record = finish(qtbot, window)
-    monitor = window.cpuMonitor
+    monitor = window.extensions.get(CpuMonitor)
     ended = window.controller.run.t_end
     qtbot.waitUntil(
         lambda: bool(monitor.times) and monitor.t0 + monitor.times[0] > ended + 0.2,
         timeout=10_000,
     )  # the live window has moved past the run
     select_tab(window, "CPU cores")
-    view = window.cpuView
+    view = window.extensions.get(CpuView)
     qtbot.waitUntil(lambda: view.workersCurve is not None and "last run" in view.summary.text())
     x, _y = view.curves[0].getData()
     wall = record["wall_s"]
@@ -165,18 +171,18 @@ def test_lane_labels_fit_their_axis_at_presentation_sizes(qtbot):
 
     window = run_window(qtbot, "thread", workers=2, count=30)
     window.resize(1600, 900)
-    window.presentation.set_scale(2.2)  # a projector's text size
+    window.extensions.get(Presentation).set_scale(2.2)  # a projector's text size
     try:
         finish(qtbot, window)
-        view = window.timelineView
+        view = window.extensions.get(TimelineView)
         axis = view.item.getAxis("left")
         labels = [text for _, text in axis._tickLevels[0]]
         assert labels and labels[0].startswith(("worker 0", "w0"))
         widest = max(QFontMetrics(QApplication.font()).horizontalAdvance(t) for t in labels)
         assert axis.width() >= widest, "a label wider than its axis is not drawn at all"
-        window.presentation.set_scale(1.0)
+        window.extensions.get(Presentation).set_scale(1.0)
         view.finish()  # at normal size the whole label fits again
         labels = [text for _, text in axis._tickLevels[0]]
         assert labels[0].startswith("worker 0 · done · ") and "s CPU" in labels[0]
     finally:
-        window.presentation.set_scale(1.0)
+        window.extensions.get(Presentation).set_scale(1.0)

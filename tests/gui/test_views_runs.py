@@ -12,6 +12,11 @@ from PySide6.QtGui import QImage
 from concurrency_explorer.core.environment import start_methods
 from concurrency_explorer.gui import MainWindow
 from concurrency_explorer.gui import queue_view as queue_mod
+from concurrency_explorer.gui.export_actions import ExportActions
+from concurrency_explorer.gui.history_view import HistoryView
+from concurrency_explorer.gui.queue_view import QueueView
+from concurrency_explorer.gui.startup_view import StartupView
+from concurrency_explorer.gui.sweep_view import SweepView
 
 from .helpers import shown_window
 
@@ -27,7 +32,7 @@ def finish(qtbot, window):
 def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
     monkeypatch.setattr(queue_mod, "TICK_HISTORY", 8)
     window = shown_window(qtbot, kind="io", count=10_000_000, tab="Queue")
-    view = window.queueView
+    view = window.extensions.get(QueueView)
     curves = (view.rateCurve, view.depthCurve, view.drainedCurve)
     ticks = []
     window.controller.updated.connect(lambda run, messages: ticks.append(len(messages)))
@@ -49,7 +54,7 @@ def test_queue_view_counts_the_traffic_with_bounded_buffers(qtbot, monkeypatch):
 
 def test_sweep_runs_one_run_at_a_time_and_plots_against_the_ideal(qtbot):
     window = shown_window(qtbot, mode="thread", count=20, tab="Sweep")
-    view = window.sweepView
+    view = window.extensions.get(SweepView)
     view.maxWorkersSpin.setValue(3)
     view.countSpin.setValue(20)
     measured, ideal = view.measuredCurve, view.idealCurve
@@ -74,7 +79,7 @@ def test_sweep_runs_one_run_at_a_time_and_plots_against_the_ideal(qtbot):
 
 def test_stop_ends_a_sweep_early(qtbot):
     window = shown_window(qtbot, mode="thread", tab="Sweep")
-    view = window.sweepView
+    view = window.extensions.get(SweepView)
     view.maxWorkersSpin.setValue(4)
     view.countSpin.setValue(1_000_000)
     with qtbot.waitSignal(view.driver.ended, timeout=30_000) as blocker:
@@ -88,7 +93,7 @@ def test_stop_ends_a_sweep_early(qtbot):
 
 def test_startup_view_shows_a_bar_per_worker_and_method(qtbot):
     window = shown_window(qtbot, mode="process", count=5, tab="Start-up cost")
-    view = window.startupView
+    view = window.extensions.get(StartupView)
     view.workersSpin.setValue(2)
     bars = view.bars
     with qtbot.waitSignal(view.driver.ended, timeout=120_000):
@@ -108,7 +113,7 @@ def test_history_lists_every_run_and_compares_two(qtbot):
     finish(qtbot, window)
     window.configPanel.modeCombo.setCurrentIndex(window.configPanel.modeCombo.findData("process"))
     finish(qtbot, window)
-    view = window.historyView
+    view = window.extensions.get(HistoryView)
     assert view.historyList.count() == 2
     assert view.historyList.item(0).text().startswith("#1 thread")
     assert view.historyList.item(1).text().startswith("#2 process")
@@ -121,7 +126,7 @@ def test_history_lists_every_run_and_compares_two(qtbot):
 
 def test_exports_write_the_core_files_and_pngs(qtbot, tmp_path):
     window = shown_window(qtbot, mode="process", count=40, tab="Timeline")
-    actions = window.exportActions
+    actions = window.extensions.get(ExportActions)
     assert not actions.actions["csv"].isEnabled()
     with pytest.raises(LookupError):
         actions.export("csv", tmp_path / "early.csv")

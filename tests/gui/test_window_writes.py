@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from concurrency_explorer.core import RunConfig
+from concurrency_explorer.gui.experiments import Experiments
+from concurrency_explorer.gui.export_actions import ExportActions
 
 from .helpers import make_window
 
@@ -32,7 +34,9 @@ def test_png_and_experiment_saves_refuse_a_fifo_and_write_through_a_link(qtbot, 
     window.show()
     pipe = fifo(tmp_path, "pipe.png")
     with pytest.raises(OSError, match="FIFO"):
-        window.exportActions.export("window", pipe)  # returns at once: never opens it
+        window.extensions.get(ExportActions).export(
+            "window", pipe
+        )  # returns at once: never opens it
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     real = tmp_path / "shots" / "w.png"
     real.parent.mkdir()
@@ -40,14 +44,14 @@ def test_png_and_experiment_saves_refuse_a_fifo_and_write_through_a_link(qtbot, 
     real.chmod(0o640)
     link = tmp_path / "latest.png"
     link.symlink_to(real)
-    window.exportActions.export("window", link)
+    window.extensions.get(ExportActions).export("window", link)
     assert link.is_symlink() and not QImage(str(real)).isNull()
     assert stat.S_IMODE(real.stat().st_mode) == 0o640
     window.configPanel.set_config(RunConfig.build(mode="thread", counts=[3, 4]))
     pipe = fifo(tmp_path)
-    assert window.experiments.save_experiment(pipe) is None
+    assert window.extensions.get(Experiments).save_experiment(pipe) is None
     assert "FIFO" in window.statusLabel.text() and stat.S_ISFIFO(os.lstat(pipe).st_mode)
-    window.experiments.error_box.close()
+    window.extensions.get(Experiments).error_box.close()
 
 
 def test_a_fifo_as_the_settings_file_is_refused_in_one_line(tmp_path):

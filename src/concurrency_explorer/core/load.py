@@ -25,11 +25,12 @@ run however many idle cores the machine has elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import psutil
 
@@ -73,28 +74,52 @@ class LoadMeter:
         self._epoch0 = 0.0
         self.samples = 0
 
-    def start(self) -> None:
-        """Take the first snapshot now; keep sampling on a daemon thread until ``stop``."""
+    def start(self, watch: bool = True) -> None:
+        """Take the cheap snapshots now (the machine's busy CPU and this process's);
+        with ``watch``, list the children and sample on until ``stop`` (``watch()``).
+
+        A run passes ``watch=False`` and calls ``watch()`` once its starts are under
+        way. Listing children reads every process's ``/proc/N/stat`` (3-7 ms here, more
+        beside a browser): done before the starts it was half of a ``fork`` start's
+        latency, and a sampling thread started before them competes for the GIL with
+        the launcher thread that starts the workers.
+        """
         self._epoch0 = time.time()
         self._t0 = time.perf_counter()
         self._busy0 = machine_busy_s()
-        self._sample()
-        self._thread = threading.Thread(
-            target=self._loop, name="concurrency-explorer-load", daemon=True
-        )
-        self._thread.start()
+        self._sample(children=False)
+        if watch:
+            self.watch()
+
+    def watch(self) -> None:
+        """List the children and keep sampling on a daemon thread until ``stop``.
+
+        Call it once the starts are under way (the runner queues it on the launcher
+        thread behind them). A child born before ``start`` is then first seen a little
+        late and what it used meanwhile counts as others' (in practice the app's
+        forkserver or a warm pool, close to idle while workers start); a child born
+        after ``start`` counts from zero, as always. A no-op after ``stop``.
+        """
+        with self._lock:
+            if self._t0 is None or self._stop.is_set() or self._thread is not None:
+                return
+            self._thread = threading.Thread(
+                target=self._loop, name="concurrency-explorer-load", daemon=True
+            )
+            self._thread.start()
 
     def _loop(self) -> None:
+        self._sample()
         while not self._stop.wait(self.every_s):
             self._sample()
 
-    def _sample(self) -> None:
-        try:
-            children = self._me.children(recursive=True)
-        except psutil.Error:
-            children = []
+    def _sample(self, children: bool = True) -> None:
+        found: list[psutil.Process] = []
+        if children:
+            with contextlib.suppress(psutil.Error):
+                found = self._me.children(recursive=True)
         with self._lock:
-            for process in [self._me, *children]:
+            for process in [self._me, *found]:
                 process = self._known.setdefault(process.pid, process)
                 try:
                     cpu = _cpu_s(process)
@@ -109,11 +134,13 @@ class LoadMeter:
 
     def stop(self) -> None:
         """Last snapshot and join the thread. Safe to call twice."""
-        if self._t0 is None or self._t1 is not None:
-            return
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
+        with self._lock:
+            if self._t0 is None or self._stop.is_set():
+                return
+            self._stop.set()  # and no watch() from now on
+            thread = self._thread
+        if thread is not None:
+            thread.join(5)
         self._sample()
         self._busy1 = machine_busy_s()
         self._t1 = time.perf_counter()
@@ -177,3 +204,32 @@ def combine(loads: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     combined["runs"] = [load.get("others_cores", 0.0) for load in loads]
     combined["includes_baseline"] = True
     return combined
+
+
+class LoadWords(NamedTuple):
+    """The machine's load over several runs, as both front ends say it."""
+
+    busy: bool
+    text: str  # "other programs used up to 1.6 of 2 cores during 3 of 3 runs"
+
+
+def load_over_runs(
+    loads: Iterable[Mapping[str, Any] | None], runs: str = "runs"
+) -> LoadWords | None:
+    """What other programs used while several runs ran (a comparison, a sweep): the
+    busiest run counts (``combine``); ``runs`` names them after "3 of 3". The window's
+    busy flag and the CLI's machine line both say it in these words; None when no
+    run's load was measured."""
+    known = [load for load in loads if load]
+    if not known:
+        return None
+    worst = combine(known)
+    others, total = worst["others_cores"], worst.get("cores", "?")
+    if not worst["busy"]:
+        return LoadWords(False, f"other programs used at most {others:.1f} of {total} cores")
+    busy = sum(1 for load in known if load.get("busy"))
+    return LoadWords(
+        True,
+        f"other programs used up to {others:.1f} of {total} cores during {busy} of "
+        f"{len(known)} {runs}",
+    )

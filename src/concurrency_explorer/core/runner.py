@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from . import launcher
 from .child.iftry import drain
 from .child.protocol import Done, Error, Held, Output, Progress, Started
 from .config import RunConfig
@@ -98,7 +99,7 @@ class Run:
             raise RuntimeError("a Run starts once; make a new Run to run again")
         self.t0 = time.perf_counter()
         self.epoch0 = time.time()
-        self.load_meter.start()
+        self.load_meter.start(watch=False)  # the costly part waits for the starts:
         try:
             self.engine.open()
             for worker in self.workers:
@@ -107,6 +108,7 @@ class Run:
             if self.gil is not None:
                 specs = [spec._replace(gil=True) for spec in specs]
             self.engine.start(specs)
+            launcher.submit(self.load_meter.watch)  # behind the starts queued there
         except BaseException:
             self.load_meter.stop()
             raise

@@ -19,13 +19,21 @@ def unit_phrase(mode: str, n: int) -> str:
     return _plural(n, engine.unit if engine is not None else "worker")
 
 
+def _is_baseline(mode: str) -> bool:
+    """The one-after-another mode (its engine says so): it claims no speedup."""
+    from .engines import is_baseline_mode
+
+    return is_baseline_mode(mode)
+
+
 def headline(record: dict[str, Any]) -> str:
     """One sentence: what ran, how long it took, and how much faster than one at a time."""
     config = record["config"]
     workers = record["workers"]
     n = len(workers)
+    baseline = _is_baseline(config["mode"])
     what = unit_phrase(config["mode"], n)
-    if config["mode"] == "sequential":
+    if baseline:
         what += " one after another"
     if config.get("start_method"):
         what += f" ({config['start_method']})"
@@ -41,7 +49,7 @@ def headline(record: dict[str, Any]) -> str:
         return f"{what} {verb} stopped after {wall:.2f} s."
     sentence = f"{what} finished in {wall:.2f} s"
     speedup = record.get("speedup")
-    if speedup and config["mode"] != "sequential" and not failed:
+    if speedup and not baseline and not failed:
         # the figure is shown whether or not it is reliable; honesty() says which
         basis = record.get("speedup_basis")
         relation = "faster" if speedup >= 1 else "slower"
@@ -133,7 +141,7 @@ def honesty(record: dict[str, Any]) -> str:
             total = load.get("cores", "?")
             used_by = f"other programs used {others:.1f} of {total} cores"
             lines.append(f"machine: quiet — {used_by} ({line})")
-    if record.get("config", {}).get("mode") == "sequential" and "compare" not in record:
+    if _is_baseline(record.get("config", {}).get("mode", "")) and "compare" not in record:
         lines.append("speedup: none claimed (this is the one-after-another baseline itself)")
     elif record.get("speedup") is not None:
         spread = record.get("speedup_range")
@@ -149,17 +157,11 @@ def honesty(record: dict[str, Any]) -> str:
 
 def load_summary(loads: list[dict[str, Any] | None]) -> str:
     """One line on the machine's load over several runs (compare, sweep): "busy" named."""
-    from .load import combine
+    from .load import load_over_runs
 
-    known = [load for load in loads if load]
-    if not known:
+    words = load_over_runs(loads)
+    if words is None:
         return "machine: load not measured"
-    worst = combine(known)
-    others, total = worst["others_cores"], worst.get("cores", "?")
-    if worst["busy"]:
-        busy = sum(1 for load in known if load.get("busy"))
-        return (
-            f"machine: busy — other programs used up to {others:.1f} of {total} cores "
-            f"({busy} of {len(known)} runs busy); speedups marked ? are NOT reliable"
-        )
-    return f"machine: quiet — other programs used at most {others:.1f} of {total} cores"
+    if words.busy:
+        return f"machine: busy — {words.text}; speedups marked ? are NOT reliable"
+    return f"machine: quiet — {words.text}"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import PySide6
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from .. import __version__
@@ -94,19 +94,15 @@ class AboutDialog(QDialog):
 
 def install(window: MainWindow) -> None:
     """Add Help > About to the main window (an entry in ``extensions.INSTALLERS``)."""
-    action = QAction("&About Concurrency Explorer", window)
-    action.setObjectName("aboutAction")
-    action.setShortcut(QKeySequence("Ctrl+F1"))
-    action.setToolTip(
-        "Version, Python, Qt and PySide6 versions, license, and whether this is the "
-        "frozen app (Ctrl+F1)"
-    )
-    action.setStatusTip(action.toolTip())
 
     def show() -> None:
         dialog = AboutDialog(window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    action.triggered.connect(show)
-    window.menus["Help"].addAction(action)
+    window.add_action(
+        "aboutAction", "&About Concurrency Explorer", ["Ctrl+F1"],
+        "Version, Python, Qt and PySide6 versions, license, and whether this is the "
+        "frozen app (Ctrl+F1)",
+        show, menu="Help",
+    )  # fmt: skip

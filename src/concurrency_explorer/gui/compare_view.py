@@ -47,6 +47,10 @@ from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 COMPARE_TIP = teaching_text("compare")
 #: the chart marks the ideal; "cores" and "trust" say how far the speedup may be believed
 COLUMNS = ("engine", "wall s", "speedup", "start ms", "result", "cores", "trust")
@@ -58,7 +62,7 @@ COLOURS = {"baseline": "#7f8c8d", "ok": "#2471a3", "failed": "#c0392b"}
 class CompareView(QWidget):
     """A button, what is left out and why, a table and the two bar charts."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareView")
         self.setAccessibleName("Compare engines")
@@ -394,9 +398,9 @@ def ended_text(comparison: Comparison, completed: bool) -> str:
     return text
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = CompareView(window)
-    window.compareView = view
+    window.extensions.add(view)
     window.add_view(view, "Compare engines")
     window.add_action(
         "compareAction", "Compare &engines", [QKeySequence("Ctrl+Shift+E")], COMPARE_TIP,

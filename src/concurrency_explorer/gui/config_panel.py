@@ -333,6 +333,13 @@ class ConfigPanel(QGroupBox):
     def mode(self) -> str:
         return str(self.modeCombo.currentData())
 
+    def start_method(self) -> str | None:
+        """The chosen start method, or None when the mode starts no processes of its own."""
+        if not get_engine_class(self.mode).uses_start_method:
+            return None
+        method = self.startMethodCombo.currentData()
+        return method if isinstance(method, str) else None
+
     def python_path(self) -> str | None:
         """The interpreter in the Python field (whatever the mode), or None when empty."""
         return self.pythonEdit.text().strip() or None
@@ -352,7 +359,7 @@ class ConfigPanel(QGroupBox):
         values: dict[str, Any] = dict(self._extra)
         values.update(
             mode=self.mode,
-            start_method=self.startMethodCombo.currentData() if engine.uses_start_method else None,
+            start_method=self.start_method(),
             workers=self.workersSpin.value(),
             counts=self.counts(),
             kind=self.kindCombo.currentData(),
@@ -425,11 +432,7 @@ class ConfigPanel(QGroupBox):
         """2 workers counting 10 and 20, one step per 0.1 s: slow enough to watch."""
         config = RunConfig(
             mode=self.mode,
-            start_method=(
-                self.startMethodCombo.currentData()
-                if get_engine_class(self.mode).uses_start_method
-                else None
-            ),
+            start_method=self.start_method(),
             queue_size=self.queueSizeSpin.value(),
             **PAGE_EXAMPLE,
         )

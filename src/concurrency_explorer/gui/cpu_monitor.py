@@ -17,6 +17,10 @@ from PySide6.QtWidgets import QWidget
 from ..core.cpu_sampler import CpuSampler, WorkerCpu
 from ..core.runner import Run
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 SAMPLE_MS = 100  # 10 Hz
 CORE_HISTORY = 600  # 60 s of per-core load
 WORKER_HISTORY = 3000  # 5 min of one worker's CPU share
@@ -131,11 +135,10 @@ class CpuMonitor(QObject):
         self.timer.stop()
 
 
-def monitor_for(window: Any) -> CpuMonitor:
+def monitor_for(window: MainWindow) -> CpuMonitor:
     """The window's one CpuMonitor, made on first use (views share it)."""
-    monitor = getattr(window, "cpuMonitor", None)
+    monitor = window.extensions.find(CpuMonitor)
     if monitor is None:
-        monitor = CpuMonitor(window.controller, window)
+        monitor = window.extensions.add(CpuMonitor(window.controller, window))
         monitor.setObjectName("cpuMonitor")
-        window.cpuMonitor = monitor
     return monitor

@@ -16,6 +16,10 @@ from .cpu_monitor import CpuMonitor, monitor_for
 from .lazy_plot import LazyPlot
 from .wording import ran_phrase
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 CORE_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589", "#7f8c8d"]
 WINDOW_S = 30.0  # seconds shown
 SIDE_BY_SIDE_RATIO = 2.5  # wider than this many times its height: charts side by side
@@ -192,7 +196,7 @@ class CpuView(QWidget):
             f"{cores}"
         )
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = CpuView(monitor_for(window))
-    window.cpuView = view
+    window.extensions.add(view)
     window.add_view(view, "CPU cores")

@@ -12,11 +12,15 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QBoxLayout, QLabel
 
 from ..core.engines import engine_for, get_engine_class
 from ..core.runner import Run
 from ..resources import teaching_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 STARTING_TEXT = "Dask: starting the cluster (or connecting to the scheduler)…"
 DASHBOARD_TIP = teaching_text("dask-dashboard")
@@ -49,7 +53,7 @@ def dashboard_text(info: dict[str, Any] | None, *, running: bool) -> tuple[str, 
 class DaskLink(QLabel):
     """Hidden unless the run is a dask run; follows the controller's signals."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__()
         self.setObjectName("daskDashboardLink")
         self.setAccessibleName("Dask dashboard")
@@ -91,8 +95,11 @@ class DaskLink(QLabel):
             self.show_info(record.get("dask"), running=False)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     link = DaskLink(window)
-    window.daskDashboardLink = link
+    window.extensions.add(link)
     pane = window.phaseLabel.parentWidget()  # the run area: phase line above the bars
-    pane.layout().insertWidget(1, link)
+    layout = pane.layout() if pane is not None else None
+    if not isinstance(layout, QBoxLayout):
+        raise TypeError("the phase line is not in a box layout: where do the bars start?")
+    layout.insertWidget(1, link)

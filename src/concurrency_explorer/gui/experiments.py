@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QDragMoveEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from ..core import consent
 from ..core.config import ConfigError, RunConfig
 from ..core.experiment_file import ExperimentError, load_experiment, save_experiment
 from .consent_dialog import load_with_consent
+from .presentation import Presentation
 from .settings import app_settings
 
 TYPE_CHECKING = False
@@ -179,7 +180,7 @@ class Experiments(QObject):
 
     def save_window(self) -> None:
         """The normal layout: quitting in presentation mode saves the one from before it."""
-        presentation = getattr(self.window_, "presentation", None)
+        presentation = self.window_.extensions.find(Presentation)
         normal = presentation.normal_layout() if presentation is not None else None
         geometry, state = normal or (self.window_.saveGeometry(), self.window_.saveState())
         settings = app_settings()
@@ -215,27 +216,15 @@ def _dropped_file(event: Any) -> str | None:
     return None
 
 
-def _action(window: MainWindow, name: str, text: str, keys: Any, tip: str, slot: Any) -> QAction:
-    action = QAction(text, window)
-    action.setObjectName(name)
-    action.setShortcut(QKeySequence(keys))
-    action.setToolTip(tip)
-    action.setStatusTip(tip)
-    action.triggered.connect(slot)
-    window.addAction(action)
-    return action
-
-
 def install(window: MainWindow) -> None:
-    experiments = Experiments(window)
-    window.experiments = experiments  # type: ignore[attr-defined]  # extension attribute: see extensions.py
-    open_action = _action(
-        window, "openExperimentAction", "&Open experiment…", QKeySequence.StandardKey.Open,
+    experiments = window.extensions.add(Experiments(window))
+    open_action = window.add_action(
+        "openExperimentAction", "&Open experiment…", [QKeySequence.StandardKey.Open],
         "Open a saved configuration (.json), or drop one on the window (Ctrl+O)",
         lambda: experiments.open_experiment(),
     )  # fmt: skip
-    save_action = _action(
-        window, "saveExperimentAction", "&Save experiment as…", QKeySequence.StandardKey.Save,
+    save_action = window.add_action(
+        "saveExperimentAction", "&Save experiment as…", [QKeySequence.StandardKey.Save],
         "Save the current configuration as JSON to share or repeat it (Ctrl+S)",
         lambda: experiments.save_experiment(),
     )  # fmt: skip

@@ -13,11 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject
-from PySide6.QtGui import QAction, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core import exports
 from ..core.atomic import atomic_write_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 #: kind -> (menu text, shortcut, file filter, default suffix, tooltip)
 KINDS: dict[str, tuple[str, str, str, str, str]] = {
@@ -51,21 +55,22 @@ NEEDS_RUN = ("record", "csv", "trace")
 class ExportActions(QObject):
     """The actions and what they do; enabled once a run has finished."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.main = window
         self.actions: dict[str, QAction] = {}
         menu = window.menus["File"]
         first = menu.actions()[0] if menu.actions() else None
         for kind, (text, keys, _filter, _suffix, tip) in KINDS.items():
-            action = QAction(text, window)
-            action.setObjectName(f"export{kind.capitalize()}Action")
-            action.setShortcut(QKeySequence(keys))
-            action.setToolTip(f"{tip} ({keys})")
-            action.setStatusTip(tip)
-            action.triggered.connect(lambda _checked=False, k=kind: self.ask_and_export(k))
-            window.addAction(action)
-            menu.insertAction(first, action)
+            action = window.add_action(
+                f"export{kind.capitalize()}Action", text, [keys], f"{tip} ({keys})",
+                lambda _checked=False, k=kind: self.ask_and_export(k),
+            )  # fmt: skip
+            action.setStatusTip(tip)  # the shortcut is in the menu already
+            if first is None:
+                menu.addAction(action)
+            else:
+                menu.insertAction(first, action)
             self.actions[kind] = action
         if first is not None:
             menu.insertSeparator(first)
@@ -148,5 +153,5 @@ def save_png(widget: QWidget, path: str | os.PathLike[str]) -> Path:
     return atomic_write_bytes(path, bytes(data.data()))
 
 
-def install(window: Any) -> None:
-    window.exportActions = ExportActions(window)
+def install(window: MainWindow) -> None:
+    window.extensions.add(ExportActions(window))

@@ -1,10 +1,14 @@
 """Panels that plug into the main window without editing it.
 
-Each entry is a callable ``install(window) -> None``, run at the end of
+Each entry is a callable ``install(window: MainWindow) -> None``, run at the end of
 ``MainWindow.__init__``. A panel gets ``window.controller`` (signals ``started``,
 ``updated``, ``finished``), adds itself with ``window.add_view(widget, title)`` (a
-tab in ``viewTabs``) or ``window.add_dock(...)``, and its actions to
-``window.menus["View"]`` etc. Keep one line per feature here.
+tab in ``viewTabs``) or ``window.add_dock(...)``, its actions with
+``window.add_action(...)`` (the one way to make one: shortcut, teaching tip, menu),
+and registers what others may need with ``window.extensions.add(obj)``; another
+panel, or a test, gets it typed with ``window.extensions.get(CompareView)`` (or
+``find``, None when absent). Nothing is set on the window as an ad-hoc attribute.
+Keep one line per feature here.
 """
 
 from __future__ import annotations

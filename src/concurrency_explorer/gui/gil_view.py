@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import gil as gil_core
+from ..core.runner import Run
 from .lazy_plot import LazyPlot
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 IDLE_TEXT = (
     "Run threads, a thread pool or asyncio: when each worker held the GIL shows here, "
@@ -132,18 +137,18 @@ class GilView(QWidget):
 
     # -- data --------------------------------------------------------------------
 
-    def show_run(self, run: Any) -> None:
+    def show_run(self, run: Run) -> None:
         self.run = run
         self.record = None
         self.intervals = {}
-        if getattr(run, "gil", None) is None:
+        if run.gil is None:
             self.gilSummary.setText(NO_GIL_TEXT)
         else:
             self.gilSummary.setText("Running: the lane fills as the workers' stamps arrive.")
         self.redraw()
 
-    def on_tick(self, run: Any, _messages: list[Any]) -> None:
-        log = getattr(run, "gil", None)
+    def on_tick(self, run: Run, _messages: list[Any]) -> None:
+        log = run.gil
         if log is None or not self.isVisible() or run.t0 is None:
             return
         if self.run is not run:
@@ -271,7 +276,7 @@ class GilView(QWidget):
         return x0, x1
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = GilView(window.controller)
-    window.gilView = view
+    window.extensions.add(view)
     window.add_view(view, "GIL")

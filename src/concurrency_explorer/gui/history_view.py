@@ -24,6 +24,10 @@ from PySide6.QtWidgets import (
 
 from ..core.engines import is_baseline_mode
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 
 def run_title(index: int, record: dict[str, Any]) -> str:
     """One line per run: number, mode (method), workers x count, kind, wall, speedup."""
@@ -218,7 +222,7 @@ class HistoryView(QWidget):
         self.compareView.setHtml(comparison_html(history, left, right))
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = HistoryView(window.controller)
-    window.historyView = view
+    window.extensions.add(view)
     window.add_view(view, "History")

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ..core.load import BUSY_OTHERS_CORES, combine
+from ..core.load import BUSY_OTHERS_CORES, load_over_runs
 
 BUSY_STYLE = "color: #b03a2e; font-weight: bold;"
 TIP = (
@@ -25,20 +25,17 @@ TIP = (
 
 
 def load_flag_text(loads: Iterable[dict[str, Any] | None], what: str = "these runs") -> str:
-    """``"Busy machine: other programs used up to 1.6 of 2 cores during 3 of 3 runs…"``."""
-    known = [load for load in loads if load]
-    if not known:
+    """``"Busy machine: other programs used up to 1.6 of 2 cores during 3 of 3 of these
+    runs…"`` (the words are ``core.load.load_over_runs``'s, as in the CLI)."""
+    words = load_over_runs(loads, f"of {what}")
+    if words is None:
         return ""
-    worst = combine(known)
-    others, total = worst["others_cores"], worst.get("cores", "?")
-    if worst["busy"]:
-        busy = sum(1 for load in known if load.get("busy"))
+    if words.busy:
         return (
-            f"Busy machine: other programs used up to {others:.1f} of {total} cores during "
-            f"{busy} of {len(known)} of {what}. The figures are shown, but marked not "
+            f"Busy machine: {words.text}. The figures are shown, but marked not "
             "reliable: they may show the other programs, not the engines."
         )
-    return f"Quiet machine: other programs used at most {others:.1f} of {total} cores."
+    return f"Quiet machine: {words.text}."
 
 
 class LoadFlag(QLabel):

@@ -2,14 +2,16 @@
 
 Layout: configuration and run controls on the left; on the right, one progress row
 per worker above a tab widget (``viewTabs``: Results first, extensions add theirs).
-Extensions plug in through ``add_view``, ``add_dock``, ``menus`` and the controller's
-signals (see ``extensions.py``); none of them needs to edit this file.
+Extensions plug in through ``add_view``, ``add_dock``, ``add_action``, ``menus`` and the
+controller's signals, and register what others need in ``extensions`` (see
+``extensions.py``); none of them needs to edit this file.
 """
 
 from __future__ import annotations
 
 import html
 import os
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -34,9 +36,12 @@ from ..core.engines import get_engine_class
 from ..core.runner import Run
 from ..core.verdict import Verdict, run_verdict
 from ..resources import resource_path, teaching_html, teaching_text
-from . import extensions, gc_guard
+from . import gc_guard
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
+from .extension_registry import ExtensionRegistry
+from .extensions import INSTALLERS
+from .presentation import Presentation
 from .results_view import REMEASURE_TIP, ResultsView, responsiveness_text
 from .run_controller import BASELINE, TICK_MS, RunController
 from .wording import workers_phrase
@@ -61,6 +66,7 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(TITLE)
         self.resize(*initial_size())
         self.controller = RunController(self)
+        self.extensions = ExtensionRegistry()  # what the installers below register
         self._close_when_stopped = False
         self._baseline_ran = False  # this press of Run timed its baseline first (two steps)
         self._verdict: Verdict | None = None  # of the latest run, shown in verdictLabel
@@ -73,7 +79,7 @@ class MainWindow(QMainWindow):
         self._sync_buttons(False)
         self._explain()
 
-        for install in extensions.INSTALLERS:
+        for install in INSTALLERS:
             install(self)
 
     def _build_controls_pane(self) -> QWidget:
@@ -267,19 +273,20 @@ class MainWindow(QMainWindow):
         self,
         name: str,
         text: str,
-        keys: list[QKeySequence],
+        keys: Sequence[QKeySequence | QKeySequence.StandardKey | str],
         tip: str,
-        slot: Any,
+        slot: Callable[..., object] | None = None,
         menu: str | None = None,
     ) -> QAction:
-        """A window-wide action with its shortcuts and teaching tip, in ``menu`` if given
-        (for extensions, like ``add_view``)."""
+        """A window-wide action with its shortcuts and teaching tip, in ``menu`` if given:
+        the one way to make an action, here and in extensions (like ``add_view``)."""
         action = QAction(text, self)
         action.setObjectName(name)
-        action.setShortcuts(keys)
+        action.setShortcuts([QKeySequence(key) for key in keys])
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        if slot is not None:
+            action.triggered.connect(slot)
         self.addAction(action)
         if menu is not None:
             self.menus[menu].addAction(action)
@@ -438,7 +445,7 @@ class MainWindow(QMainWindow):
         if verdict is None:
             return
         self._verdict = verdict
-        presentation = getattr(self, "presentation", None)
+        presentation = self.extensions.find(Presentation)
         brief = presentation is not None and presentation.presenting
         self.verdictLabel.setText(verdict_html(verdict, brief))
         self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
@@ -452,6 +459,9 @@ class MainWindow(QMainWindow):
         self.verdictLabel.setAccessibleDescription(plain)
         self.verdictLabel.setToolTip(plain)
         self.verdictLabel.show()
+        presentation = self.extensions.find(Presentation)
+        if presentation is not None:
+            presentation.stage.fit_later()  # the label's height changed: fit the bars again
 
     def _finished_text(self, record: dict[str, Any]) -> str:
         wall = record.get("wall_s") or 0.0

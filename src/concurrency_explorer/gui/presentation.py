@@ -8,10 +8,18 @@ are remembered (QSettings, see ``settings``).
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QLayout, QSpacerItem, QWidget
+from PySide6.QtGui import QActionGroup, QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLayout,
+    QSpacerItem,
+    QWidget,
+)
 
 from . import chart_theme
+from .scenario_browser import ScenarioBrowser
 from .settings import app_settings
 from .stage import Stage
 from .worker_rows import BAR_LINES, STAGE_BAR_LINES
@@ -190,7 +198,7 @@ class Presentation(QObject):
     def _size_dock(self) -> None:
         """The bars keep most of the width; the lesson gets a readable column."""
         w = self.window_
-        dock = getattr(w, "scenarioDock", None)
+        dock = self._scenario_dock()
         if dock is None or not dock.isVisible() or dock.isFloating():
             return
         screen = w.screen()
@@ -204,12 +212,16 @@ class Presentation(QObject):
         dock.setMinimumWidth(narrow)
         w.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
 
+    def _scenario_dock(self) -> QDockWidget | None:
+        browser = self.window_.extensions.find(ScenarioBrowser)
+        return browser.dock if browser is not None else None
+
     def _restore_layout(self) -> None:
         if self.presenting or self._normal_layout is None:
             return
         _geometry, state = self._normal_layout
         w = self.window_
-        dock = getattr(w, "scenarioDock", None)
+        dock = self._scenario_dock()
         if dock is not None and self._dock_minimum is not None:
             dock.setMinimumWidth(self._dock_minimum[0])  # their own minimum again
             dock.widget().setMinimumWidth(self._dock_minimum[1])
@@ -273,37 +285,23 @@ class Presentation(QObject):
             self.theme, self.presenting, self.font_point_size() if scaled else None
         )
         self.app.setStyleSheet("\n".join(s for s in (self.base_stylesheet, sheet) if s))
-        browser = getattr(self.window_, "scenarioBrowser", None)
+        browser = self.window_.extensions.find(ScenarioBrowser)
         if browser is not None:
             browser.refresh_fonts()
         chart_theme.set_theme(self.theme, self.window_)
         if self.window_.verdictLabel.isVisibleTo(self.window_):
             self.window_.show_verdict()  # briefer on stage, whole again after it
-        workers = getattr(self.window_, "workersView", None)
-        if workers is not None:
-            workers.bar_lines = STAGE_BAR_LINES if self.presenting else BAR_LINES
-            workers.recolour()
+        workers = self.window_.workersView
+        workers.bar_lines = STAGE_BAR_LINES if self.presenting else BAR_LINES
+        workers.recolour()
         settings = app_settings()
         settings.setValue("view/theme", self.theme)
         settings.setValue("view/fontScale", self.normal_scale)
-        status = getattr(self.window_, "statusLabel", None)
-        if status is not None:
-            status.setText(
-                "Presentation mode: F11 to leave, Ctrl+plus / Ctrl+minus for size"
-                if self.presenting
-                else f"Text size {self.scale:.0%} ({THEMES[self.theme]})"
-            )
-
-
-def _action(window: MainWindow, name: str, text: str, keys: list[str], tip: str) -> QAction:
-    action = QAction(text, window)
-    action.setObjectName(name)
-    action.setShortcuts([QKeySequence(k) for k in keys])
-    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.setToolTip(tip)
-    action.setStatusTip(tip)
-    window.addAction(action)
-    return action
+        self.window_.statusLabel.setText(
+            "Presentation mode: F11 to leave, Ctrl+plus / Ctrl+minus for size"
+            if self.presenting
+            else f"Text size {self.scale:.0%} ({THEMES[self.theme]})"
+        )
 
 
 def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
@@ -324,45 +322,42 @@ def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
 
 def install(window: MainWindow) -> None:
     let_combos_shrink(window)
-    presentation = Presentation(window)
-    window.presentation = presentation  # type: ignore[attr-defined]  # extension attribute: see extensions.py
+    presentation = window.extensions.add(Presentation(window))
     view = window.menus["View"]
     view.addSeparator()
-    mode = _action(
-        window, "presentationAction", "&Presentation mode", ["F11"],
+    mode = window.add_action(
+        "presentationAction", "&Presentation mode", ["F11"],
         "Full screen, big fonts and bars for a talk or a lab (F11 to leave)",
     )  # fmt: skip
     mode.setCheckable(True)
     mode.toggled.connect(presentation.toggle)
-    bigger = _action(
-        window, "fontBiggerAction", "&Bigger text", ["Ctrl++", "Ctrl+="],
-        "Larger text everywhere (Ctrl+plus)",
+    bigger = window.add_action(
+        "fontBiggerAction", "&Bigger text", ["Ctrl++", "Ctrl+="],
+        "Larger text everywhere (Ctrl+plus)", presentation.bigger,
     )  # fmt: skip
-    bigger.triggered.connect(presentation.bigger)
-    smaller = _action(
-        window, "fontSmallerAction", "&Smaller text", ["Ctrl+-"],
-        "Smaller text everywhere (Ctrl+minus)",
+    smaller = window.add_action(
+        "fontSmallerAction", "&Smaller text", ["Ctrl+-"],
+        "Smaller text everywhere (Ctrl+minus)", presentation.smaller,
     )  # fmt: skip
-    smaller.triggered.connect(presentation.smaller)
-    sides = _action(
-        window, "stageSidesAction", "Settings and &lesson (presenting)", ["F12"],
+    sides = window.add_action(
+        "stageSidesAction", "Settings and &lesson (presenting)", ["F12"],
         "In presentation mode the bars, the verdict and one chart own the screen; F12 "
         "brings back the Workers settings and the scenario lesson, F12 again hides them",
+        presentation.toggle_sides,
     )  # fmt: skip
-    sides.triggered.connect(presentation.toggle_sides)
     for action in (mode, sides, bigger, smaller):
         view.addAction(action)
     themes = view.addMenu("&Theme")
     group = QActionGroup(window)
     group.setExclusive(True)
     for i, (key, label) in enumerate(THEMES.items(), 1):
-        action = _action(
-            window, f"theme{key.capitalize()}Action", label, [f"Ctrl+Alt+{i}"],
+        action = window.add_action(
+            f"theme{key.capitalize()}Action", label, [f"Ctrl+Alt+{i}"],
             f"{label}: pick the one the room's projector shows best (Ctrl+Alt+{i})",
+            lambda _=False, k=key: presentation.set_theme(k),
         )  # fmt: skip
         action.setCheckable(True)
         action.setChecked(key == presentation.theme)
-        action.triggered.connect(lambda _=False, k=key: presentation.set_theme(k))
         group.addAction(action)
         themes.addAction(action)
     if presentation.theme != "system" or presentation.scale != 1.0:

@@ -28,6 +28,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
+    from .main_window import MainWindow
+
 IDLE_TEXT = "Press Run: the queue's traffic shows here."
 TICK_HISTORY = 4000  # ticks kept (about 2 minutes at 30 ms)
 RATE_WINDOW_S = 0.5
@@ -161,8 +163,8 @@ class QueueView(QWidget):
         )
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = QueueView(window.controller, monitor_for(window))
-    window.queueView = view
+    window.extensions.add(view)
     window.add_view(view, "Queue")
     window.wasReset.connect(view.clear)

@@ -13,17 +13,16 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QFont,
     QFontDatabase,
     QGuiApplication,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -72,6 +71,7 @@ class ScenarioBrowser(QWidget):
         super().__init__(parent)
         _named(self, "scenarioBrowser", "Scenarios")
         self.window_ = window
+        self.dock: QDockWidget | None = None  # the window's dock holding it, once installed
         self.scenarios: tuple[Scenario, ...] = SCENARIOS
         self.results: dict[str, ScenarioResult] = {}
         self.errors: dict[str, str] = {}
@@ -475,18 +475,6 @@ def narrow_screen(window: QWidget) -> bool:
     return screen.availableGeometry().width() < NARROW_SCREEN_PX
 
 
-def _action(window: MainWindow, name: str, text: str, keys: str, tip: str, slot: Any) -> QAction:
-    action = QAction(text, window)
-    action.setObjectName(name)
-    action.setShortcut(QKeySequence(keys))
-    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    action.setToolTip(tip)
-    action.setStatusTip(tip)
-    action.triggered.connect(slot)
-    window.addAction(action)
-    return action
-
-
 def _slide_key(key: Qt.Key, turn: Any) -> Any:
     """PageDown/PageUp turn the slide, except in a field being edited: there the key
     is the field's own (a spin box steps by ten, a text box scrolls a page)."""
@@ -520,21 +508,22 @@ def install(window: MainWindow) -> None:
         # a laptop at 200 % (960 logical px): settings, bars and the lesson side by side
         # would be wider than the screen; the lesson waits in View > Scenarios
         dock.hide()
-    window.scenarioBrowser = browser  # type: ignore[attr-defined]  # extension attribute: see extensions.py
-    window.scenarioDock = dock  # type: ignore[attr-defined]  # extension attribute: see extensions.py
+    browser.dock = dock
+    window.extensions.add(browser)
+    add = window.add_action
     actions = [
-        _action(window, "nextScenarioAction", "Next scenario", "PgDown",
-                "Next lesson, like the next slide (PageDown)",
-                _slide_key(Qt.Key.Key_PageDown, browser.next)),
-        _action(window, "prevScenarioAction", "Previous scenario", "PgUp",
-                "Previous lesson, like the previous slide (PageUp)",
-                _slide_key(Qt.Key.Key_PageUp, browser.previous)),
-        _action(window, "runScenarioAction", "Run scenario", "F9", browser.runButton.toolTip(),
-                browser.run_current),
-        _action(window, "copyCodeAction", "Copy code", "Ctrl+Shift+C",
-                browser.copyButton.toolTip(), browser.copy_code),
-        _action(window, "saveCodeAction", "Save code as .py…", "Ctrl+Alt+S",
-                browser.saveButton.toolTip(), lambda: browser.save_code()),
+        add("nextScenarioAction", "Next scenario", ["PgDown"],
+            "Next lesson, like the next slide (PageDown)",
+            _slide_key(Qt.Key.Key_PageDown, browser.next)),
+        add("prevScenarioAction", "Previous scenario", ["PgUp"],
+            "Previous lesson, like the previous slide (PageUp)",
+            _slide_key(Qt.Key.Key_PageUp, browser.previous)),
+        add("runScenarioAction", "Run scenario", ["F9"], browser.runButton.toolTip(),
+            browser.run_current),
+        add("copyCodeAction", "Copy code", ["Ctrl+Shift+C"], browser.copyButton.toolTip(),
+            browser.copy_code),
+        add("saveCodeAction", "Save code as .py…", ["Ctrl+Alt+S"], browser.saveButton.toolTip(),
+            lambda: browser.save_code()),
     ]  # fmt: skip
     window.menus["Run"].addSeparator()
     for action in actions:
@@ -545,7 +534,7 @@ def install(window: MainWindow) -> None:
             browser.refresh_code()
 
     window.configPanel.changed.connect(config_changed)
-    window.scenarioStage = scenario_stage.install(window, browser)  # type: ignore[attr-defined]
+    window.extensions.add(scenario_stage.install(window, browser))
     guard = _CloseGuard(window, browser)
     window.installEventFilter(guard)
     window.controller.runningChanged.connect(

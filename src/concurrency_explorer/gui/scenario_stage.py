@@ -174,10 +174,7 @@ class StageRunHook(QObject):
         self.window_.phaseLabel.setText(f"{title}: {message}.")
 
     def _show_verdict(self, rich: str, plain: str) -> None:
-        self.window_.show_verdict_text(rich, plain)
-        presentation = getattr(self.window_, "presentation", None)
-        if presentation is not None:
-            presentation.stage.fit_later()
+        self.window_.show_verdict_text(rich, plain)  # the stage fits the bars to it
 
     def _on_scenario_running(self, running: bool) -> None:
         if running:

@@ -157,8 +157,8 @@ class Stage(QObject):
             + 2 * w.workersView.frameWidth()
             + sum(
                 label.heightForWidth(pane.width()) + spacing  # word-wrapped at this width
-                for label in (w.phaseLabel, getattr(w, "verdictLabel", None))
-                if label is not None and label.isVisibleTo(w)
+                for label in (w.phaseLabel, w.verdictLabel)
+                if label.isVisibleTo(w)
             )
         )
         total = sum(right.sizes()) or right.height()

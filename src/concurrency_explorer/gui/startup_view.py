@@ -24,6 +24,10 @@ from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 STARTUP_TIP = teaching_text("start-methods-compared")
 BAR_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589"]
 GROUP_WIDTH = 0.8
@@ -32,7 +36,7 @@ GROUP_WIDTH = 0.8
 class StartupView(QWidget):
     """A button, a grouped bar chart of start latency (ms) and the medians in words."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("startupView")
         self.setAccessibleName("Start-up cost")
@@ -160,9 +164,9 @@ class StartupView(QWidget):
         self.compareButton.setEnabled(not self.driver.active and not running)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = StartupView(window)
-    window.startupView = view
+    window.extensions.add(view)
     window.add_view(view, "Start-up cost")
     window.add_action(
         "startupAction", "Compare start &methods", [QKeySequence("Ctrl+Shift+M")],

@@ -30,13 +30,17 @@ from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 SWEEP_TIP = teaching_text("sweep")
 
 
 class SweepView(QWidget):
     """Controls, the speedup plot (measured and ideal) and a one-line status."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sweepView")
         self.setAccessibleName("Sweep")
@@ -195,9 +199,9 @@ class SweepView(QWidget):
         self.sweepButton.setEnabled(not self.driver.active and not running)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = SweepView(window)
-    window.sweepView = view
+    window.extensions.add(view)
     window.add_view(view, "Sweep")
     window.add_action(
         "sweepAction", "S&weep 1..N workers", [QKeySequence("Ctrl+Shift+W")], SWEEP_TIP,

@@ -49,6 +49,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import pyqtgraph as pg
 
+    from .main_window import MainWindow
+
 BAR_LO, BAR_HI = -0.42, -0.30  # state bar, relative to the lane's centre
 CPU_LO, CPU_HI = -0.26, 0.42  # CPU fill: CPU_LO = 0 %, CPU_HI = 100 % of one core
 LEGEND = (
@@ -466,9 +468,9 @@ class TimelineView(QWidget):
             self.explainLabel.setText(text)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     view = TimelineView(monitor_for(window))
-    window.timelineView = view
+    window.extensions.add(view)
     window.controller.started.connect(view.show_run)
     window.controller.finished.connect(lambda _record: view.finish())
     window.wasReset.connect(view.clear)

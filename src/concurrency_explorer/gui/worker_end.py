@@ -122,4 +122,4 @@ class WorkerEndControls:
 
 
 def install(window: MainWindow) -> None:
-    window.workerEnd = WorkerEndControls(window)  # type: ignore[attr-defined]  # extension attribute: see extensions.py
+    window.extensions.add(WorkerEndControls(window))

@@ -60,8 +60,9 @@ def starter_main(
             os.nice(niceness)
     # The app made this helper daemonic (ended with the app, never joined at its exit),
     # and multiprocessing refuses children to daemonic processes: its workers end with
-    # it through PDEATHSIG instead, so the flag is lifted here.
-    multiprocessing.current_process()._config["daemon"] = False  # type: ignore[attr-defined]
+    # it through PDEATHSIG instead, so the flag is lifted here. (The public setter: in
+    # the child its own Process object was never started, so it allows the change.)
+    multiprocessing.current_process().daemon = False
     _Starter(multiprocessing.get_context(method), q, stop, conn).run(specs)
 
 
