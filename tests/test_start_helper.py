@@ -109,6 +109,13 @@ def test_a_worker_that_ignores_sigterm_is_killed_by_the_app(helped):
     assert run.workers[0].state == "stopped"
 
 
+def _poll_until_every_pid_is_known(run: Run) -> None:
+    deadline = time.perf_counter() + 90
+    while not all(w.pid for w in run.workers) and time.perf_counter() < deadline:
+        run.poll()
+        time.sleep(0.01)
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_the_helper_is_never_a_fork_of_the_app(helped, method):
     """Issue 21: forking the window's large process for the helper stalled the window;
@@ -116,10 +123,7 @@ def test_the_helper_is_never_a_fork_of_the_app(helped, method):
     run = Run(_config(method, count=100_000_000))
     run.start()
     try:
-        deadline = time.perf_counter() + 90
-        while not all(w.pid for w in run.workers) and time.perf_counter() < deadline:
-            run.poll()
-            time.sleep(0.01)
+        _poll_until_every_pid_is_known(run)
         helper = run.engine._helper
         assert helper is not None and helper.future.result(timeout=30)
         assert psutil.Process(helper.process.pid).ppid() != os.getpid()
@@ -144,10 +148,7 @@ def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch):
     run = Run(_config(method, workers=5, count=100_000_000))
     run.start()
     try:
-        deadline = time.perf_counter() + 90
-        while not all(w.pid for w in run.workers) and time.perf_counter() < deadline:
-            run.poll()
-            time.sleep(0.01)
+        _poll_until_every_pid_is_known(run)
         nice = {psutil.Process(w.pid).nice() for w in run.workers}
     finally:
         run.close()
