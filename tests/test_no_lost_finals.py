@@ -111,3 +111,115 @@ def test_the_app_keeps_working_after_a_failed_run():
     assert failed.failed
     again = run_to_completion(RunConfig.build(mode="process", workers=2, count=100))
     assert again.ok
+
+
+@pytest.mark.parametrize("unit", ["thread", "process"])
+def test_finals_never_wait_behind_a_queue_full_of_progress(unit):
+    """Issue 21: nobody reads while workers report as fast as they can. Progress may
+    fill only half the queue, so every Started and Done still finds a slot: the workers
+    finish (a blocking put into a queue full of progress would hold them for ever) and
+    their finals are in the queue, behind at most half a queue of progress."""
+    import multiprocessing
+    import queue
+    import threading
+
+    from concurrency_explorer.core.child.iftry import drain
+    from concurrency_explorer.core.child.protocol import Done, Progress, Started
+    from concurrency_explorer.core.child.workers import (
+        StopFlag,
+        WorkerSpec,
+        process_main,
+        progress_limit,
+        run_worker,
+    )
+
+    ctx = multiprocessing.get_context("fork" if unit == "process" else "spawn")
+    size, workers = 16, 4
+    q = ctx.Queue(size)
+    stop = StopFlag(ctx)
+    assert progress_limit(q) == size // 2
+    specs = [WorkerSpec(wid, 400, "cpu", 2_000, report_interval_s=0.0005) for wid in range(workers)]
+    if unit == "thread":
+        units = [threading.Thread(target=run_worker, args=(s, q, stop)) for s in specs]
+    else:
+        units = [ctx.Process(target=process_main, args=(s, q, stop)) for s in specs]
+    for u in units:
+        u.start()
+    items: list = []
+    try:
+        deadline = time.monotonic() + 20
+        for u in units:
+            u.join(max(0.0, deadline - time.monotonic()))  # nothing is read meanwhile
+        finished = not any(u.is_alive() for u in units)
+    finally:
+        stop.set()
+        deadline = time.monotonic() + 20
+        while any(u.is_alive() for u in units) and time.monotonic() < deadline:
+            items += drain(q, 10 * size)  # frees a final put stuck behind progress
+            time.sleep(0.01)
+        for u in units:
+            u.join(5)
+        while True:  # everything, also what a feeder thread still holds
+            try:
+                items.append(q.get(timeout=1))
+            except queue.Empty:
+                break
+        q.close()
+        q.join_thread()
+    assert finished, "a final put waited behind a queue full of progress"
+    kinds = [type(m) for m in items]
+    assert kinds.count(Started) == workers and kinds.count(Done) == workers, kinds
+    assert kinds.count(Progress) <= size // 2
+    assert all(m.remaining == 0 for m in items if isinstance(m, Done))
+
+
+def test_progress_backs_off_while_the_reader_is_behind():
+    """Progress is latest-value-wins: while the queue holds more than a quarter of what
+    progress may fill, a worker doubles the gap between its reports (so a slow reader
+    gets less to read, and fresher); once the reader caught up, it halves back."""
+    from concurrency_explorer.core.child.workers import MAX_PROGRESS_GAP_S, progress_gap
+
+    base, limit = 0.02, 512
+    gap = base
+    for _ in range(10):
+        gap = progress_gap(gap, depth=200, limit=limit, base=base)
+    assert gap == MAX_PROGRESS_GAP_S
+    for _ in range(10):
+        gap = progress_gap(gap, depth=10, limit=limit, base=base)
+    assert gap == base
+    assert progress_gap(base, depth=limit // 4, limit=limit, base=base) == base
+
+
+def test_a_worker_facing_a_backlog_reports_less_often():
+    """A queue already a quarter full and not read: the worker's reports thin out to one
+    per MAX_PROGRESS_GAP_S instead of one per report interval (and its finals arrive)."""
+    import multiprocessing
+    import threading
+
+    from concurrency_explorer.core.child.protocol import Done
+    from concurrency_explorer.core.child.workers import StopFlag, WorkerSpec, run_worker
+
+    ctx = multiprocessing.get_context("spawn")
+    q = ctx.Queue(64)
+    for _ in range(20):  # more than a quarter of the 32 progress may fill
+        q.put(None)
+    spec = WorkerSpec(0, 1_000_000, "io", step_sleep_s=0.0005, report_interval_s=0.001)
+    stop = StopFlag(ctx)
+    worker = threading.Thread(target=run_worker, args=(spec, q, stop))
+    worker.start()
+    time.sleep(1.0)
+    stop.set()
+    worker.join(10)
+    items = []
+    while True:
+        try:
+            items.append(q.get(timeout=1))
+        except Exception:
+            break
+    q.close()
+    q.join_thread()
+    assert not worker.is_alive()
+    done = [m for m in items if isinstance(m, Done)]
+    assert done and done[0].stopped
+    attempts = done[0].progress_sent + done[0].dropped
+    assert 2 <= attempts <= 15, attempts  # a report interval of 1 ms: ~1000 without backoff

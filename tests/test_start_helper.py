@@ -107,3 +107,50 @@ def test_a_worker_that_ignores_sigterm_is_killed_by_the_app(helped):
     assert run.finished
     assert run.escalation == "kill"
     assert run.workers[0].state == "stopped"
+
+
+def _poll_until_every_pid_is_known(run: Run) -> None:
+    deadline = time.perf_counter() + 90
+    while not all(w.pid for w in run.workers) and time.perf_counter() < deadline:
+        run.poll()
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_helper_is_never_a_fork_of_the_app(helped, method):
+    """Issue 21: forking the window's large process for the helper stalled the window;
+    the helper is a forkserver (or spawn) child, and fork's workers are forks of it."""
+    run = Run(_config(method, count=100_000_000))
+    run.start()
+    try:
+        _poll_until_every_pid_is_known(run)
+        helper = run.engine._helper
+        assert helper is not None and helper.future.result(timeout=30)
+        assert psutil.Process(helper.process.pid).ppid() != os.getpid()
+        assert {psutil.Process(w.pid).ppid() for w in run.workers} == {helper.process.pid}
+    finally:
+        run.close()
+    assert run.record()["start_helper"]["start_method"] != "fork"
+
+
+def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch):
+    """Past NICE_ABOVE_PER_CORE workers per core the workers yield to the window; up to
+    it (and without the helper) they run at the window's priority, as before."""
+    monkeypatch.setattr(ProcessEngine, "NICE_ABOVE_PER_CORE", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    method = METHODS[0]
+    engine = ProcessEngine(method, 16)
+    assert engine.worker_niceness(1) == 0  # no helper for one worker on one core
+    assert engine.worker_niceness(2) == ProcessEngine.NICENESS
+    monkeypatch.setattr(ProcessEngine, "NICE_ABOVE_PER_CORE", 4)
+    assert engine.worker_niceness(4) == 0 and engine.worker_niceness(5) > 0
+
+    run = Run(_config(method, workers=5, count=100_000_000))
+    run.start()
+    try:
+        _poll_until_every_pid_is_known(run)
+        nice = {psutil.Process(w.pid).nice() for w in run.workers}
+    finally:
+        run.close()
+    assert nice == {os.nice(0) + ProcessEngine.NICENESS}
+    assert run.record()["start_helper"]["worker_niceness"] == ProcessEngine.NICENESS

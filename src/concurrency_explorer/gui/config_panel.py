@@ -200,9 +200,11 @@ class ConfigPanel(QGroupBox):
             self.queueSizeSpin,
             "queueSizeSpin",
             "Queue size",
-            "Bound of the result queue all workers report through. Progress that finds it "
-            "full is dropped and counted (the if-then-try put); final messages wait for "
-            "room. 0 = unbounded, which the page warns grows without limit.",
+            "Bound of the result queue all workers report through. Progress may fill half "
+            "of it: past that it is dropped and counted (the if-then-try put) and workers "
+            "report less often until the window catches up. The other half is kept for "
+            "start and end messages, which wait for room, never dropped. 0 = unbounded, "
+            "which the page warns grows without limit.",
         )
         self.queueSizeSpin.setRange(0, MAX_QUEUE_SIZE)
         self.queueSizeSpin.setGroupSeparatorShown(True)

@@ -3,9 +3,9 @@
 This is the if-then-try helpers made visible. Each 30 ms tick the window drains
 what is there (``drain``: ``get_nowait`` in a ``try``) and gives up at once when
 the queue is empty: an *empty poll*. Workers put progress with
-``queue_iftry_put``: when the queue is full the message is *dropped* and counted
-(a worker reports its count when it ends). Depth is ``qsize()`` where the
-platform has it, an estimate where it raises (macOS).
+``queue_iftry_put``: when the queue is half full the message is *dropped* and counted
+(a worker reports its count when it ends; the other half is kept for final messages).
+Depth is ``qsize()`` where the platform has it, an estimate where it raises (macOS).
 
 The ticks go to a bounded buffer from the first run on; the charts (and pyqtgraph)
 are built when the tab is first shown and then draw the whole buffer.

@@ -22,7 +22,7 @@ COLUMNS = (
     ("wall s", "The worker's own wall-clock time, first to last message"),
     ("cpu s", "CPU time the worker's thread used; below wall when it waited or took turns"),
     ("msgs", "Messages it sent that arrived"),
-    ("dropped", "Progress messages dropped because the queue was full"),
+    ("dropped", "Progress messages dropped: the queue was half full (the rest is kept for finals)"),
     ("state", "How it ended"),
 )
 REMEASURE_TIP = (
@@ -239,7 +239,11 @@ def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
         paragraphs.append(
             f"Queue ({bound}): {queue.get('messages', 0):,} messages read in "
             f"{queue.get('polls', 0):,} polls; {dropped:,} progress messages dropped "
-            + ("because it was full." if dropped else "(it never filled up).")
+            + (
+                "because it was half full (its other half is kept for start and end messages)."
+                if dropped
+                else "(it never filled up)."
+            )
         )
     stop = record.get("stop") or {}
     if stop.get("requested"):

@@ -4,9 +4,11 @@ Every engine speaks it, so the GUI, the CLI and the run record never care how a
 worker was run. Timestamps are ``time.perf_counter()`` values: on Linux, macOS and
 Windows that clock is system-wide, so a child's stamp compares with the parent's.
 
-Delivery rules: ``Progress`` is best effort (if-then-try put; dropped and counted
-when the queue is full); ``Started``, ``Done`` and ``Error`` use a blocking put, so a
-run's final messages are never lost.
+Delivery rules: ``Progress`` is best effort and "latest value wins" (if-then-try put;
+dropped and counted once the queue is half full, and sent less often while the reader is
+behind: ``workers.progress_limit``, ``workers.progress_gap``); ``Started``, ``Done`` and
+``Error`` use a blocking put into the half kept for them, so a run's final messages are
+never lost and never wait behind a queue full of progress.
 """
 
 from collections import namedtuple  # not typing.NamedTuple: children skip importing typing

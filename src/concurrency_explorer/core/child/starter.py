@@ -8,7 +8,11 @@ its GIL and glibc's malloc locks, and each ``spawn`` holds the GIL across
 busy workers *while holding them*, and the window's thread waits: 64 processes
 froze the window for 6-9 s (py-spy: window thread in ``malloc``/GIL waits, the
 launcher thread in ``_Fork``). The helper does that work in a process of its own,
-so the window only reads what it reports.
+so the window only reads what it reports. The helper itself is a forkserver (or
+spawn) child, never a fork of the window: for ``fork`` its workers are forks of
+the small helper. With many workers per core it also runs them nicer than the
+window (``niceness``): beside 64 busy workers at its own priority, the window got
+a 30th of a core, too little to repaint at 30 ms.
 
 Protocol on one duplex pipe (the helper is the parent of the workers, so only it
 can reap them and read their exit codes):
@@ -28,7 +32,9 @@ die with the helper. Standard library only: it runs in a lean child process.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import time
 from multiprocessing.connection import wait
 
@@ -39,11 +45,19 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def starter_main(method: str, specs: list[WorkerSpec], q: Any, stop: Any, conn: Any) -> None:
-    """Start ``specs`` with ``method``, report each start and exit through ``conn``."""
+def starter_main(
+    method: str, specs: list[WorkerSpec], q: Any, stop: Any, conn: Any, niceness: int = 0
+) -> None:
+    """Start ``specs`` with ``method``, report each start and exit through ``conn``.
+
+    ``niceness``: added to this helper's nice value first, so every worker it starts
+    inherits it (``ProcessEngine.worker_niceness`` says when and why)."""
     from .lifecycle import die_with_parent
 
     die_with_parent()
+    if niceness and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):  # not allowed: workers run at the app's priority
+            os.nice(niceness)
     # The app made this helper daemonic (ended with the app, never joined at its exit),
     # and multiprocessing refuses children to daemonic processes: its workers end with
     # it through PDEATHSIG instead, so the flag is lifted here. (The public setter: in

@@ -158,6 +158,42 @@ def put_final(q: Any, message: Any) -> None:
     q.put(message)
 
 
+def progress_limit(q: Any) -> int | None:
+    """How many items ``q`` may hold for a Progress to still be put: half its size.
+
+    Progress is "latest value wins": one a worker skips is carried by its next. The
+    upper half of a bounded queue is kept for the final messages (Started, Done,
+    Error), so they never wait behind a full queue of progress (issue 21: 64 workers
+    kept a 1024 queue full, and their Started/Done waited, then queued behind a
+    thousand progress messages). None: no limit known (unbounded, or ``qsize()``
+    not implemented, as on macOS), only the if-then-try put's own ``full()`` applies.
+    """
+    size = getattr(q, "maxsize", getattr(q, "_maxsize", None))  # queue.Queue / mp.Queue
+    if not isinstance(size, int) or size <= 0 or size >= 1 << 30:
+        return None
+    try:
+        q.qsize()
+    except (NotImplementedError, AttributeError):
+        return None
+    return max(1, size // 2)
+
+
+MAX_PROGRESS_GAP_S = 0.25  # a backed-off bar still moves four times a second
+
+
+def progress_gap(gap: float, depth: int, limit: int, base: float) -> float:
+    """The next gap between a worker's progress reports, from the queue's ``depth``.
+
+    Doubled while the queue holds more than a quarter of what progress may fill: the
+    reader is behind, and more progress would only wait there, stale, and cost it
+    time to read. Halved back towards ``base`` (the report interval) once it caught
+    up. Stop is still looked at every ``base``: only progress backs off.
+    """
+    if depth > limit // 4:
+        return min(max(MAX_PROGRESS_GAP_S, base), gap * 2)
+    return max(base, gap / 2)
+
+
 def run_worker(
     spec: WorkerSpec,
     q: Any,
@@ -212,11 +248,13 @@ def countdown(
 
         held = HeldLog(wid, q, clock())
     releases = step is None and spec.kind in RELEASING_KINDS
+    limit = progress_limit(q)
     try:
         step = step or make_step(spec)
         fault_at = spec.count // 2 if spec.fault else -1
         interval = spec.report_interval_s
         next_report = t0 + interval
+        gap, next_progress = interval, t0  # between progress reports: backs off
         echo = spec.echo
         stopped = False
         while remaining > 0:
@@ -235,11 +273,17 @@ def countdown(
                 if stop.is_set():
                     stopped = True
                     break
-                if remaining:
-                    if queue_iftry_put(q, Progress(wid, remaining, now)):
+                if remaining and (now >= next_progress or echo):
+                    depth = 0 if limit is None else q.qsize()
+                    if (limit is None or depth < limit) and queue_iftry_put(
+                        q, Progress(wid, remaining, now)
+                    ):
                         sent += 1
                     else:
                         dropped += 1
+                    if limit is not None:
+                        gap = progress_gap(gap, depth, limit, interval)
+                    next_progress = now + gap
                 next_report = now + interval
             if cooperative:
                 cpu_used += cpu_clock() - cpu_start

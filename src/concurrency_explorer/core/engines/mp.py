@@ -91,8 +91,13 @@ class MultiprocessingEngine(Engine):
 
     def open(self) -> None:
         self._ctx = get_context(self.context_name())
-        self.queue = self._ctx.Queue(self.queue_size)  # 0 or less: unbounded
-        self.stop_event = StopFlag(self._ctx)  # is_set/set, one semaphore, not an Event's five
+        shared = self._shared_context()
+        self.queue = shared.Queue(self.queue_size)  # 0 or less: unbounded
+        self.stop_event = StopFlag(shared)  # is_set/set, one semaphore, not an Event's five
+
+    def _shared_context(self) -> Any:
+        """The context the queue and the stop flag are made in: the workers' own."""
+        return self._ctx
 
     def _launch(
         self,
@@ -210,12 +215,19 @@ def run_all():
 
     @classmethod
     def expectation(cls, config: RunConfig) -> str:
-        return (
+        text = (
             f"{config.workers} processes, started with {config.effective_start_method}: "
             "each has its own interpreter and GIL, so with a free core each, cpu bars move "
             "side by side at full speed. Watch the 'start ms' column: spawn pays for a "
             "fresh interpreter per worker."
         )
+        if hasattr(os, "nice") and config.workers > cls.NICE_ABOVE_PER_CORE * (os.cpu_count() or 1):
+            text += (
+                f" More than {cls.NICE_ABOVE_PER_CORE} per core: they run at a lower priority "
+                f"(nice +{cls.NICENESS}) than this window, so it keeps ticking while they "
+                "queue for the cores."
+            )
+        return text
 
     @classmethod
     def running_note(cls, kind: str, cores: int) -> str:
@@ -233,10 +245,48 @@ def run_all():
     #: Above this many workers a start helper process starts them (None: the number
     #: of cores), with ``fork`` and ``spawn``; ``forkserver`` forks in its server already.
     helper_above: int | None = None
+    #: Above this many workers per core, the helper's workers run this much nicer
+    #: than the window (``worker_niceness``).
+    NICE_ABOVE_PER_CORE = 4
+    NICENESS = 10
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
         self._helper: StartHelper | None = None
+        self._niceness = 0
+        self._helper_method = ""
+        #: the run's worker count, known before ``open`` when made ``from_config``
+        self.planned_workers: int | None = None
+
+    @classmethod
+    def from_config(cls, config: RunConfig) -> Engine:
+        engine = cls(config.effective_start_method, config.queue_size)
+        engine.planned_workers = config.workers
+        return engine
+
+    def _shared_context(self) -> Any:
+        # A fork run's helper is not forked from the app (see ``start``): the queue and
+        # flag then come from the helper's context (a fork context's semaphores cannot
+        # be handed to a process that was not forked from their maker).
+        planned = self.planned_workers
+        if self.context_name() == "fork" and planned is not None and self.uses_helper(planned):
+            return get_context(host_start_method())
+        return self._ctx
+
+    def worker_niceness(self, workers: int) -> int:
+        """How much nicer than the window the workers run: ``NICENESS`` past
+        ``NICE_ABOVE_PER_CORE`` workers per core, else 0.
+
+        Why: CPU-bound workers at the window's priority leave the window its fair share,
+        cores / (workers + 1): a 30th of a core for 64 workers on 2 cores, while its
+        repaints need 5-15 %; its 30 ms timer then fired 3-5 times a second. Nicer
+        workers only yield to the window (and to other programs: a run on a busy
+        machine is flagged as such already); among themselves nothing changes. Up to
+        4 per core the window's share suffices, and such runs stay as they were.
+        """
+        if not hasattr(os, "nice") or not self.uses_helper(workers):
+            return 0
+        return self.NICENESS if workers > self.NICE_ABOVE_PER_CORE * (os.cpu_count() or 1) else 0
 
     def uses_helper(self, workers: int) -> bool:
         """Start from a helper: once workers outnumber cores, the first ones take every
@@ -250,10 +300,18 @@ def run_all():
             from .start_helper import StartHelper  # only runs that need it pay for it
 
             method = self.context_name()
-            # fork: the helper is forked from the app once, before any worker runs, so the
-            # workers are still forks of the app's memory; spawn: a warm forkserver child
-            helper_ctx = self._ctx if method == "fork" else get_context(host_start_method())
-            self._helper = StartHelper(helper_ctx, method, specs, self.queue, self.stop_event)
+            # The helper is a warm forkserver child, never a fork of the app: forking the
+            # window's large process stalls it (its GIL held across the page-table copy,
+            # then copy-on-write faults for as long as the helper lives). fork's workers
+            # are then forks of the small helper. Only a fork run whose queue was made
+            # in a fork context (an engine not made from a config) still forks the app.
+            forked_queue = method == "fork" and self._shared_context() is self._ctx
+            helper_ctx = self._ctx if forked_queue else get_context(host_start_method())
+            self._helper_method = helper_ctx.get_start_method()
+            self._niceness = self.worker_niceness(len(specs))
+            self._helper = StartHelper(
+                helper_ctx, method, specs, self.queue, self.stop_event, self._niceness
+            )
             return
         for spec in specs:
             self._launch(
@@ -289,6 +347,16 @@ def run_all():
         if self._helper is not None:
             self._helper.close()
         super().close()
+
+    def record_extras(self) -> dict[str, Any]:
+        if self._helper is None:
+            return {}
+        return {
+            "start_helper": {
+                "start_method": self._helper_method,
+                "worker_niceness": self._niceness,
+            }
+        }
 
 
 def host_start_method() -> str:

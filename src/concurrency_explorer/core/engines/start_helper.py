@@ -28,13 +28,19 @@ class StartHelper:
     """Starts ``specs`` with ``method`` from a helper made with ``helper_ctx``."""
 
     def __init__(
-        self, helper_ctx: Any, method: str, specs: list[WorkerSpec], q: Any, stop: Any
+        self,
+        helper_ctx: Any,
+        method: str,
+        specs: list[WorkerSpec],
+        q: Any,
+        stop: Any,
+        niceness: int = 0,
     ) -> None:
         self.worker_ids = [spec.worker_id for spec in specs]
         self.conn, child = helper_ctx.Pipe()
         self.process = helper_ctx.Process(
             target=starter_main,
-            args=(method, specs, q, stop, child),
+            args=(method, specs, q, stop, child, niceness),
             name=HELPER_NAME,
             daemon=True,
         )
