@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher
-from ..child.workers import StopFlag, WorkerSpec, host_main, process_main
+from ..child.workers import WorkerSpec, host_main, process_main
 from ..environment import default_start_method, start_methods
+from . import spare
 from .base import Engine, UnitStatus
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class MultiprocessingEngine(Engine):
         self._ctx: Any = None
         self._units: list[_Unit] = []
         self._requests: dict[int, float] = {}
+        self._spare_shape: tuple[Any, int] | None = None
 
     def context_name(self) -> str:
         raise NotImplementedError
@@ -92,8 +94,9 @@ class MultiprocessingEngine(Engine):
     def open(self) -> None:
         self._ctx = get_context(self.context_name())
         shared = self._shared_context()
-        self.queue = shared.Queue(self.queue_size)  # 0 or less: unbounded
-        self.stop_event = StopFlag(shared)  # is_set/set, one semaphore, not an Event's five
+        # made ahead, after the previous run of this shape, when there was one (spare.py)
+        self.queue, self.stop_event = spare.take(shared, self.queue_size)
+        self._spare_shape = (shared, self.queue_size)
 
     def _shared_context(self) -> Any:
         """The context the queue and the stop flag are made in: the workers' own."""
@@ -182,6 +185,9 @@ class MultiprocessingEngine(Engine):
         if self.queue is not None:
             self.queue.close()
             self.queue.join_thread()
+        if self._spare_shape is not None:
+            spare.prepare_next(*self._spare_shape)
+            self._spare_shape = None
 
 
 class ProcessEngine(MultiprocessingEngine):
