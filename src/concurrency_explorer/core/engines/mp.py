@@ -9,7 +9,6 @@ never called (it is global, and raises once it has been set).
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher
+from ..child.lifecycle import renice
 from ..child.workers import StopFlag, WorkerSpec, host_main, process_main
 from ..environment import default_start_method, start_methods
 from .base import Engine, UnitStatus
@@ -118,10 +118,7 @@ class MultiprocessingEngine(Engine):
                 for wid in worker_ids:
                     self._requests[wid] = now
             process.start()
-            if niceness:  # after the start: it must not delay the first message
-                with contextlib.suppress(OSError):
-                    mine = os.getpriority(os.PRIO_PROCESS, 0)
-                    os.setpriority(os.PRIO_PROCESS, process.pid, mine + niceness)
+            renice(process.pid, niceness)  # after the start: never delays its first message
             return process.pid
 
         unit.future = launcher.submit(start)
@@ -286,8 +283,8 @@ def run_all():
         workers only yield to the window (and to other programs: a run on a busy
         machine is flagged as such already); among themselves nothing changes. Up to
         4 per core the window's share suffices, and such runs stay as they were.
-        The helper's workers inherit it from the helper; others get it right after
-        their start (``forkserver``'s are forked by its server, not by us).
+        Set on each worker right after its start, by whoever started it (the helper, or
+        the launcher thread for ``forkserver``'s).
         """
         if not hasattr(os, "setpriority"):
             return 0
