@@ -140,8 +140,14 @@ class Presentation(QObject):
         self._normal_rect = QRect()
         self.stage = Stage(window)
         font, palette, sheet = self.base_font, self.base_palette, self.base_stylesheet
+        self._applied: list[str] = []  # the stylesheet apply() set last, if it ran
+        applied = self._applied
 
         def restore() -> None:  # the looks are application-wide: undo them with the window
+            if not applied or app.styleSheet() != applied[-1]:
+                # Nothing set, or another window's looks since (the next test's window,
+                # presenting already when this one's deletion came through): keep them.
+                return
             # Only what was changed: each of these re-polishes every widget of the app.
             if app.styleSheet() != sheet:
                 app.setStyleSheet(sheet)
@@ -285,6 +291,7 @@ class Presentation(QObject):
             self.theme, self.presenting, self.font_point_size() if scaled else None
         )
         self.app.setStyleSheet("\n".join(s for s in (self.base_stylesheet, sheet) if s))
+        self._applied[:] = [self.app.styleSheet()]
         browser = self.window_.extensions.find(ScenarioBrowser)
         if browser is not None:
             browser.refresh_fonts()
@@ -317,6 +324,25 @@ def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
         # change of looks): leaving F11 could then not put the layout back exactly.
         combo.ensurePolished()
         QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))
+    # The rows holding them cached the long items' widths, and a dock keeps the widest
+    # minimum its layout ever set (the lesson's dock: 618 px for 412 of content, so
+    # normal mode needed 1361 px, wider than a 1280 px screen): measure again.
+    for widget in window.findChildren(QWidget):
+        layout = widget.layout()
+        if isinstance(layout, QLayout):
+            invalidate_nested(layout)
+    for dock in window.findChildren(QDockWidget):
+        dock.setMinimumSize(0, 0)  # its layout sets the content's minimum again
+
+
+def invalidate_nested(layout: QLayout) -> None:
+    """``layout`` and the layouts inside it forget their cached sizes."""
+    layout.invalidate()
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        inner = item.layout() if item is not None else None
+        if isinstance(inner, QLayout):
+            invalidate_nested(inner)
 
 
 
