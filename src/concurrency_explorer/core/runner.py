@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import launcher
 from .child.iftry import drain
 from .child.protocol import Done, Error, Held, Output, Progress, Started
 from .config import RunConfig
@@ -91,6 +90,7 @@ class Run:
         )
         self._gil_summary: dict[str, Any] | None = None
         self.load_meter = LoadMeter()  # what other programs used meanwhile (core/load.py)
+        self._load_watched = False
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -99,7 +99,7 @@ class Run:
             raise RuntimeError("a Run starts once; make a new Run to run again")
         self.t0 = time.perf_counter()
         self.epoch0 = time.time()
-        self.load_meter.start(watch=False)  # the costly part waits for the starts:
+        self.load_meter.start(watch=False)  # the costly part waits for the starts (poll)
         try:
             self.engine.open()
             for worker in self.workers:
@@ -108,7 +108,6 @@ class Run:
             if self.gil is not None:
                 specs = [spec._replace(gil=True) for spec in specs]
             self.engine.start(specs)
-            launcher.submit(self.load_meter.watch)  # behind the starts queued there
         except BaseException:
             self.load_meter.stop()
             raise
@@ -172,6 +171,7 @@ class Run:
             self.empty_polls += 1
         for message in messages:
             self._apply(message)
+        self._watch_load(now)
         # Empty only when a read found nothing: a drain cut short by the deadline proves
         # nothing (before the deadline, a short drain ended on an empty read)
         queue_empty = len(messages) < max_items and (
@@ -191,6 +191,17 @@ class Run:
             elif now - self._all_final_at > EXIT_GRACE_S:
                 self.engine.kill()
         return messages
+
+    def _watch_load(self, now: float) -> None:
+        """Let the load meter list and sample the processes once every worker has
+        started (or a sampling interval has passed): its listing costs 3-15 ms of CPU,
+        which during the starts went to the measured start latency (core/load.py)."""
+        if self._load_watched or self.t0 is None:
+            return
+        started = all(w.t_started is not None or w.final for w in self.workers)
+        if started or now - self.t0 >= self.load_meter.every_s:
+            self._load_watched = True
+            self.load_meter.watch()
 
     def _update_requests(self) -> None:
         for wid, t in self.engine.start_requests().items():

@@ -124,6 +124,11 @@ class MultiprocessingEngine(Engine):
         unit.future = launcher.submit(start)
         self._units.append(unit)
 
+    def _hand_over(self) -> None:
+        """Let the launcher thread begin the first start now (``launcher.hand_over``)."""
+        if self._units and self._units[0].future is not None:
+            launcher.hand_over(self._units[0].future)
+
     def start_requests(self) -> dict[int, float]:
         return dict(self._requests)
 
@@ -325,6 +330,7 @@ def run_all():
                 record_request=True,
                 niceness=self._niceness,
             )
+        self._hand_over()
 
     def start_requests(self) -> dict[int, float]:
         if self._helper is not None:
@@ -412,6 +418,7 @@ class HostEngine(MultiprocessingEngine):
             f"{self.mode}-host",
             record_request=False,
         )
+        self._hand_over()
 
 
 class ThreadEngine(HostEngine):
