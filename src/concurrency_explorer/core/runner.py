@@ -180,7 +180,10 @@ class Run:
         self._update_requests()
         if queue_empty:
             self._judge_exited_units(units, now)
-        self._watchdog(now)
+            # A silence is judged only once all that was sent is read: a worker's last
+            # words may wait in the queue (a tick cut short) or in its feeder thread
+            if not messages_in_flight(self.engine.queue):
+                self._watchdog(now)
         self._escalate(now, units)
         self._escalate_ends(now, units)
         if all(w.final for w in self.workers):
@@ -471,6 +474,23 @@ class Run:
             entry.update(extras.get(worker.worker_id, {}))
             records.append(entry)
         return records
+
+
+def messages_in_flight(q: Any) -> bool:
+    """Messages were put that cannot be read yet: ``qsize()`` (what was put and not yet
+    got) says some, though a read just found the queue empty.
+
+    They sit in the workers' feeder threads, waiting for the queue's shared write
+    lock. With 64 worker processes on 2 cores each handover of that lock waits for
+    its next holder's own GIL and a turn on a core: deliveries fell to ~40 a second,
+    and a silence then says nothing about a worker (the watchdog ended healthy
+    workers, and a SIGTERM mid-write takes the lock with it, silencing all the rest).
+    False where ``qsize()`` is missing (macOS) or the queue has no feeder.
+    """
+    try:
+        return q.qsize() > 0
+    except (NotImplementedError, AttributeError):
+        return False
 
 
 def _exit_text(exitcode: int | None) -> str:
