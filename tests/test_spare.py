@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from concurrency_explorer.core import RunConfig, launcher, run_to_completion
-from concurrency_explorer.core.engines import mp, spare
+from concurrency_explorer.core import RunConfig, launcher, run_to_completion, spare
+from concurrency_explorer.core.engines import mp
 
 
 def _config(queue_size: int) -> RunConfig:
@@ -45,3 +45,12 @@ def test_a_run_on_a_pair_made_ahead_is_whole():
     assert first.ok and second.ok
     assert [w.remaining for w in second.workers] == [0]
     assert second.record()["workers"][0]["start_latency_s"] is not None
+
+
+def test_no_pair_waits_for_other_start_methods():
+    # their semaphores are the resource tracker's to clean up at exit: none made ahead
+    engine = mp.ProcessEngine("forkserver", 781)
+    engine.open()
+    engine.close()
+    launcher.call(lambda: None, timeout=30)
+    assert ("forkserver", 781) not in spare.waiting()

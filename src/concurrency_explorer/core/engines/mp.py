@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .. import launcher
+from .. import launcher, spare
 from ..child.lifecycle import renice
 from ..child.workers import WorkerSpec, host_main, process_main
 from ..environment import default_start_method, start_methods
-from . import spare
 from .base import Engine, UnitStatus
 
 if TYPE_CHECKING:
@@ -95,7 +94,7 @@ class MultiprocessingEngine(Engine):
     def open(self) -> None:
         self._ctx = get_context(self.context_name())
         shared = self._shared_context()
-        # made ahead, after the previous run of this shape, when there was one (spare.py)
+        # made ahead, after the previous fork run of this size, if any (core/spare.py)
         self.queue, self.stop_event = spare.take(shared, self.queue_size)
         self._spare_shape = (shared, self.queue_size)
 
