@@ -203,3 +203,55 @@ def test_cli_stall_after_ends_the_run_and_fails(capsys):
     assert record["workers"][0]["state"] == "failed"
     assert record["workers"][0]["error"]["type"] == "Stalled"
     assert "0" in record["watchdog"]["ended_workers"]
+
+
+class _Engine:
+    """Just enough engine for the watchdog: it records whom it was asked to end."""
+
+    gil_stamps = False
+    gil_shared = False
+
+    def __init__(self) -> None:
+        self.ended: list[int] = []
+
+    def terminate(self, worker_id: int | None = None) -> list[int]:
+        self.ended.append(worker_id)
+        return []
+
+
+def test_a_run_that_was_slow_before_is_not_hung_when_slow_again():
+    """64 threads on a busy machine each wait seconds for the GIL: the watchdog's limit
+    grows with the longest gap the run has shown, so it does not end healthy workers
+    (it did, in the window's 64-thread stress test under busy loops)."""
+    from concurrency_explorer.core.child.protocol import Progress
+    from concurrency_explorer.core.runner import STALL_GAP_FACTOR
+
+    config = RunConfig.build(mode="thread", workers=2, count=100)
+    engine = _Engine()
+    run = Run(config, stall_after_s=1.0, engine=engine)
+    for worker in run.workers:
+        worker.state = "running"
+    t = 1000.0
+    for wid in (0, 1):
+        run._apply(Progress(wid, 99, t))
+    assert run.stall_limit_s() == 1.0
+    run._apply(Progress(0, 98, t + 2.0))  # worker 0 waited 2 s for its turn, and came back
+    assert run.stall_limit_s() == pytest.approx(STALL_GAP_FACTOR * 2.0)
+    run._watchdog(t + 5.5)  # worker 1 silent 5.5 s, worker 0 3.5 s: within 3x 2 s
+    assert engine.ended == [] and not run.workers[1].stalled
+    run._watchdog(t + 6.5)  # worker 1 silent 6.5 s: past the limit
+    assert engine.ended == [1] and run.workers[1].stalled and not run.workers[0].stalled
+    assert "6.0 s on this run" in run._stall_text(1)
+
+
+def test_no_gaps_seen_the_person_s_limit_holds():
+    from concurrency_explorer.core.child.protocol import Progress
+
+    engine = _Engine()
+    config = RunConfig.build(mode="thread", workers=1, count=100)
+    run = Run(config, stall_after_s=0.5, engine=engine)
+    run.workers[0].state = "running"
+    run._apply(Progress(0, 99, 10.0))
+    run._watchdog(10.6)
+    assert engine.ended == [0]
+    assert "allows 0.5 s)" in run._stall_text(0)
