@@ -7,7 +7,7 @@ import itertools
 import pytest
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from concurrency_explorer.gui.chart_ticks import nice_step, readable_ticks
+from concurrency_explorer.gui.chart_ticks import nice_step, readable_ticks, ticks_every
 
 
 def test_nice_steps():
@@ -32,3 +32,11 @@ def test_tick_labels_never_touch(qapp, points, high, width):
         assert gap > half_widths * 1.2, (ticks, gap)
     assert all(0 <= value <= high + 1e-9 for value, _ in ticks)
     assert len({text for _, text in ticks}) == len(ticks), "two ticks read the same"
+
+
+def test_a_step_of_two_and_a_half_keeps_its_half():
+    assert [text for _, text in ticks_every(0, 15, 2.5)] == [
+        "0.0", "2.5", "5.0", "7.5", "10.0", "12.5", "15.0",
+    ]  # fmt: skip
+    assert [text for _, text in ticks_every(0, 100, 25)] == ["0", "25", "50", "75", "100"]
+    assert [text for _, text in ticks_every(0, 0.5, 0.25)] == ["0.00", "0.25", "0.50"]

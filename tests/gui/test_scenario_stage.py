@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from concurrency_explorer.core.config import RunConfig
 from concurrency_explorer.gui.presentation import Presentation
 from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
+from concurrency_explorer.gui.scenario_stage import shorter_verdicts
 
 from .helpers import make_window
 
@@ -129,3 +130,20 @@ def test_the_source_of_the_lessons_is_named_in_help_and_the_first_scenario(qtbot
     assert "Where the lessons come from" in text and "Python concurrency" in text
     assert "community-written Python reference" in text
     box.close()
+
+
+def test_a_long_verdict_has_shorter_versions_that_keep_its_claims():
+    verdict = (
+        "2 CPU-bound workers one after another: 2.75 s. As threads: 2.91 s, 0.94x: the "
+        "threads took turns holding the GIL. As processes (fork): 2.70 s, 1.02x, not "
+        "clearly faster than threads here (the machine was busy: other programs used 1.7 "
+        "of 2 cores during these runs)."
+    )
+    versions = shorter_verdicts("<b>✘</b> ", verdict)
+    assert versions[0] == (
+        "<b>✘</b> 2 CPU-bound workers one after another: 2.75 s. As threads: 2.91 s, 0.94x: "
+        "the threads took turns holding the GIL. As processes (fork): 2.70 s, 1.02x, not "
+        "clearly faster than threads here (…)."
+    ), "every claim first, only the long aside left out"
+    assert versions[1].endswith("holding the GIL. …") and versions[2].endswith("2.75 s. …")
+    assert len(versions) == 3

@@ -7,19 +7,25 @@ import contextlib
 import html
 
 import pytest
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtCore import QPointF, QSize
+from PySide6.QtGui import QAction, QFontMetrics
+from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 
-from concurrency_explorer.core.verdict import run_verdict
-from concurrency_explorer.gui.main_window import verdict_text
+from concurrency_explorer.core.compare import Comparison
+from concurrency_explorer.core.sweep import Sweep
+from concurrency_explorer.core.verdict import Verdict, run_verdict
+from concurrency_explorer.gui.compare_view import COLUMNS, CompareView
+from concurrency_explorer.gui.main_window import VERDICT_LINES, verdict_text
 from concurrency_explorer.gui.presentation import Presentation
 from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
+from concurrency_explorer.gui.scenario_stage import shorter_verdicts
+from concurrency_explorer.gui.sweep_view import STAGE_CHART_LINES, SweepView
 
 from .helpers import run_and_wait, shown_window
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 PROJECTORS = [(1280, 720), (1920, 1080)]
+ENGINE_ROOM = 1.2  # an engine's row in the chart: at least this many lines of its name
 
 
 def _on_stage(qtbot, window, size):
@@ -152,3 +158,165 @@ def test_many_tabs_still_fit_the_tab_bar_on_a_small_projector(qtbot):
     qtbot.waitUntil(lambda: tabs.tabBar().sizeHint().width() <= tabs.width(), timeout=5000)
     window.extensions.get(Presentation).toggle(False)
     qtbot.waitUntil(lambda: tabs.tabBar().styleSheet() == "")
+
+
+LONG_STATUS = (
+    "Comparison done: fastest pool-process (warm) at 3.74x (ideal 2x with 2 workers on 2 "
+    "cores). Grey: the baseline; dashed: the ideal. Process pool start: 72.7 ms cold, 2.6 ms "
+    "warm (its processes were already running). Faster than the ideal: the baseline paid "
+    "start-up the others did not, so this workload is too short to measure parallelism."
+)
+BUSY = {"busy": True, "others_cores": 1.7, "cores": 2, "busy_threshold_cores": 0.5}
+
+
+def _a_long_verdict(window):
+    """The worst verdict above the bars: a two-line sentence and reasons it is not reliable."""
+    window.show_verdict(
+        Verdict(
+            "2 Dask tasks finished 8.5x slower than one after another (measured; 0.71 cores "
+            "used, 1.2 CPU-seconds per second of the window's own work).",
+            False,
+            "the machine was busy: other programs used 1.7 of 2 cores during this run; "
+            "repeats disagree by 40 %; beyond the ideal",
+        )
+    )
+
+
+def _lines_tall(label):
+    """How many lines of its font a label takes (a shown line: at least 3/4 of one)."""
+    return int(label.contentsRect().height() / label.fontMetrics().lineSpacing() + 0.25)
+
+
+def _tick_font(axis):
+    return axis.style.get("tickFont") or QApplication.font()
+
+
+@pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
+    window = shown_window(qtbot, mode="thread", workers=4, count=40, tab="Compare engines")
+    run_and_wait(qtbot, window)  # four rows on the bars
+    view = window.extensions.get(CompareView)
+    comparison = Comparison(window.configPanel.config(), None)  # every engine here
+    view.comparison = comparison
+    view.show_comparison(comparison)
+    view.statusLabel.setText(LONG_STATUS)
+    view.loadFlag.show_loads([{"load": BUSY}] * len(comparison.labels))
+    assert view.loadFlag.isVisible() and view.loadFlag.busy
+    _a_long_verdict(window)
+    _on_stage(qtbot, window, size)
+    assert window.minimumSizeHint().height() <= size[1]
+    assert window.minimumSizeHint().width() <= size[0]
+    n = len(comparison.labels)
+    assert n >= 7
+
+    def legible():
+        window.extensions.get(Presentation).stage.fit()
+        box = view.wallPlot.getViewBox()
+        metrics = QFontMetrics(_tick_font(view.wallPlot.getAxis("left")))
+        low, high = box.viewRange()[1]
+        per_engine = box.height() / (high - low)  # px between two engines' names
+        return per_engine >= ENGINE_ROOM * metrics.height()
+
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(legible, timeout=3000)
+    box = view.wallPlot.getViewBox()
+    axis = view.wallPlot.getAxis("left")
+    metrics = QFontMetrics(_tick_font(axis))
+    low, high = box.viewRange()[1]
+    per_engine = box.height() / (high - low)
+    # each name's rect (a line of text centred on its engine) stays clear of the next one
+    tops = [box.mapViewToScene(QPointF(0, i)).y() - metrics.height() / 2 for i in range(n)]
+    for name, top, below in zip(comparison.labels, tops, tops[1:], strict=False):
+        assert top + metrics.height() <= below, f"{name!r} overlaps the next engine's name"
+    assert per_engine >= ENGINE_ROOM * metrics.height(), (
+        f"{per_engine:.0f} px per engine for {metrics.height()} px text"
+    )
+    widest = max(metrics.horizontalAdvance(label) for label in comparison.labels)
+    assert axis.width() >= widest, "engine names cut at the left"
+    # the table beside: every row and every column it shows, without scrolling
+    table = view.table
+    last = table.rowViewportPosition(n - 1) + table.rowHeight(n - 1)
+    assert 0 <= last <= table.viewport().height(), "the table hides engines"
+    assert table.horizontalHeader().length() <= table.viewport().width(), "columns cut"
+    # the notes above take a line or two; their whole text stays in the tooltip
+    line = window.verdictLabel.fontMetrics().lineSpacing()
+    assert _lines_tall(window.verdictLabel) <= 2, "the verdict took the chart's room"
+    assert "Not a reliable figure" in window.verdictLabel.accessibleDescription()
+    for label in (view.statusLabel, view.loadFlag):
+        assert _lines_tall(label) <= 2
+    assert view.loadFlag.is_cut() and view.loadFlag.cut_lines()[-1].endswith("…")
+    # the bars keep at least one whole row, and no row is cut in half
+    viewport = window.workersView.viewport().rect()
+    shown = []
+    for row in window.workersView.rows:
+        rect = row.label.geometry().united(row.bar.geometry()).united(row.state.geometry())
+        rect = rect.translated(row.bar.parentWidget().pos())
+        assert viewport.contains(rect) or not viewport.intersects(rect), "a row cut in half"
+        shown.append(viewport.contains(rect))
+    assert shown[0], "not even one worker row on the bars"
+
+    window.extensions.get(Presentation).toggle(False)
+    qtbot.waitUntil(lambda: not table.isColumnHidden(COLUMNS.index("start ms")))
+    assert not view.loadFlag.is_cut() or view.loadFlag.height() > line
+
+
+@pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
+    window = shown_window(qtbot, mode="thread", workers=4, count=40, tab="Sweep")
+    run_and_wait(qtbot, window)
+    view = window.extensions.get(SweepView)
+    view.sweep = Sweep(window.configPanel.config(), 8, 300)
+    view.draw()
+    view.statusLabel.setText(LONG_STATUS)
+    _a_long_verdict(window)
+    _on_stage(qtbot, window, size)
+    text = QFontMetrics(QApplication.font()).height()
+    plot = view.plot.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: view.chart.height() >= STAGE_CHART_LINES * text * 0.95, timeout=3000)
+    assert plot.height() >= 5 * text, "too little plot under the legend"
+    legend = view.plot.getPlotItem().legend
+    sizes = [float(label.opts["size"].removesuffix("pt")) for _, label in legend.items]
+    assert sizes and min(sizes) >= 0.75 * QApplication.font().pointSizeF(), "a tiny legend"
+    assert _lines_tall(view.statusLabel) <= 2
+    tabs = window.viewTabs
+    assert tabs.tabBar().sizeHint().width() <= tabs.width(), "the tab bar is clipped"
+    window.extensions.get(Presentation).toggle(False)
+
+
+def test_a_long_verdict_leaves_the_bars_their_room_in_normal_mode(qtbot):
+    window = shown_window(qtbot, mode="thread", workers=4, count=40)
+    lesson = window.extensions.get(ScenarioBrowser).dock
+    assert lesson is not None and lesson.isVisible(), "settings, bars and lesson side by side"
+    # (the lesson's dock kept the minimum of its long combo: 1361 px, cut by the screen)
+    assert window.minimumSizeHint().width() <= 1280, "normal mode is wider than 1280 px"
+    window.setGeometry(0, 0, 1280, 720)
+    qtbot.waitUntil(lambda: window.size() == QSize(1280, 720), timeout=5000)
+    run_and_wait(qtbot, window)
+    verdict = "A scenario's verdict quotes what it measured, sentence after sentence. " * 9
+    window.show_verdict_text(f"<b>✔ Shown</b> — {html.escape(verdict)}", f"✔ Shown — {verdict}")
+    window.verdictLabel.set_shorter(shorter_verdicts("<b>✔ Shown</b> — ", verdict))
+    window.extensions.get(Presentation).stage.fit()
+    label = window.verdictLabel
+
+    def settled():
+        rows = window.workersView.rows
+        viewport = window.workersView.viewport()
+        return all(
+            viewport.rect().contains(r.bar.geometry().translated(r.bar.parentWidget().pos()))
+            for r in rows
+        )
+
+    with contextlib.suppress(qtbot.TimeoutError):
+        qtbot.waitUntil(settled, timeout=3000)
+    assert settled(), "a bar is scrolled out of sight: the verdict squeezed the rows"
+    assert _lines_tall(label) <= VERDICT_LINES
+    assert label.is_cut(), "this verdict is longer than four lines at 1280 px"
+    shown = label.shorter_shown()
+    assert shown is not None and shown.endswith("…"), "whole sentences, then …"
+    assert verdict.strip() in label.accessibleDescription(), "the whole verdict is kept"
+    for row in window.workersView.rows:
+        assert row.state.heightForWidth(row.state.width()) <= row.state.height(), "count cut"
+        words = row.state.fontMetrics().horizontalAdvance(row.state.text())
+        assert words <= row.state.contentsRect().width(), f"{row.state.text()!r} cut"
+        state = row.state.geometry().translated(row.state.parentWidget().pos())
+        assert window.workersView.viewport().rect().contains(state), "the count is off the pane"

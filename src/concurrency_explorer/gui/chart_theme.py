@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 # theme -> (background, foreground); "system" keeps the white charts, with dark text
 CHART_COLOURS = {"dark": ("#000000", "#ffffff"), "light": ("#ffffff", "#000000")}
 SYSTEM_COLOURS = ("#ffffff", "#303030")
+LEGEND_PT = 9.0  # pyqtgraph's legend text size; with bigger text (the stage) 80 % of it
 
 _theme = "system"
 
@@ -51,5 +52,14 @@ def style(widget: QWidget) -> None:
                 item.setTextPen(foreground)
             elif isinstance(item, pg.LegendItem):
                 item.setLabelTextColor(foreground)
+                item.setLabelTextSize(legend_size())
+                for _sample, label in item.items:
+                    label.setText(label.text)  # drawn again in that colour and size
+                item.updateSize()
             elif isinstance(item, pg.LabelItem) and item.text:
                 item.setText(item.text, color=foreground)
+
+
+def legend_size() -> str:
+    """A legend's text size: pyqtgraph's 9 pt, or 80 % of the text when that is bigger."""
+    return f"{max(LEGEND_PT, QApplication.font().pointSizeF() * 0.8):.1f}pt"

@@ -39,18 +39,19 @@ def readable_ticks(
     for _ in range(40):
         if integers:
             step = max(1.0, math.ceil(step))
-        ticks = _ticks(low, high, step)
+        ticks = ticks_every(low, high, step)
         widest = max((metrics.horizontalAdvance(text) for _, text in ticks), default=0.0)
         if step * px_per_unit >= widest * GAP or len(ticks) <= 1:
             return ticks
         step = nice_step(step * 1.01, 1)  # the next coarser nice step
-    return _ticks(low, high, step)
+    return ticks_every(low, high, step)
 
 
-def _ticks(low: float, high: float, step: float) -> list[tuple[float, str]]:
+def ticks_every(low: float, high: float, step: float) -> list[tuple[float, str]]:
     tenths = step * 10 ** -math.floor(math.log10(step))  # 1, 2, 2.5 or 5
     finer = abs(tenths - round(tenths)) > 1e-9  # 2.5: one more decimal
-    decimals = 0 if step >= 1 else min(3, -math.floor(math.log10(step)) + finer)
+    # a step of 2.5 needs its half shown: "7.5", never "8" for 7.5 (nor 0.25 as "0.2")
+    decimals = max(0, min(3, -math.floor(math.log10(step)) + finer))
     first = math.ceil(low / step - 1e-9) * step
     ticks: list[tuple[float, str]] = []
     value = first

@@ -10,17 +10,17 @@ shown (``LazyPlot``); it draws from the Comparison's records, so nothing is lost
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -42,10 +42,12 @@ from ..core.config import ConfigError
 from ..core.engines import get_engine_class
 from ..core.sweep import cores
 from ..resources import teaching_text
+from .capped_label import CappedLabel
 from .chart_ticks import set_readable_x_ticks
 from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
+from .stage_page import StagePage, height_besides
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -57,9 +59,14 @@ COLUMNS = ("engine", "wall s", "speedup", "start ms", "result", "cores", "trust"
 CHART_MIN_WIDTH = 320  # both plots and the engines' names stay readable
 BAR_HEIGHT = 0.6
 COLOURS = {"baseline": "#7f8c8d", "ok": "#2471a3", "failed": "#c0392b"}
+# On stage: columns the chart or the Results also say step aside, so table and chart fit
+# side by side at 1280 px; each engine gets this many lines of text height in the chart.
+STAGE_HIDDEN_COLUMNS = ("start ms", "result", "cores")
+ENGINE_LINES = 1.35
+CHART_CHROME_LINES = 4.0  # title and the bottom axis, before the chart is built
 
 
-class CompareView(QWidget):
+class CompareView(QWidget, StagePage):
     """A button, what is left out and why, a table and the two bar charts."""
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
@@ -85,15 +92,21 @@ class CompareView(QWidget):
         self.compareButton.setAccessibleName("Compare engines")
         self.compareButton.setToolTip(COMPARE_TIP)
         self.compareButton.clicked.connect(lambda *_: self.start_comparison())
-        self.statusLabel = QLabel(
+        self.statusLabel = CappedLabel(
             "The workload (workers, counts, kind) comes from the Workers panel; every "
-            "available engine runs it in turn."
+            "available engine runs it in turn.",
+            compact_lines=2,
         )
+        self.compareButton.setToolTip(
+            COMPARE_TIP + "\n\n" + unavailable_text(unavailable_modes())
+        )  # on stage the line saying so steps aside
         self.statusLabel.setObjectName("compareStatus")
         self.statusLabel.setAccessibleName("Comparison status")
         self.statusLabel.setWordWrap(True)
         self.loadFlag = LoadFlag("compareLoad")
-        self.unavailableLabel = QLabel(unavailable_text(unavailable_modes()))
+        self.unavailableLabel = CappedLabel(
+            unavailable_text(unavailable_modes()), compact_lines=1
+        )
         self.unavailableLabel.setObjectName("compareUnavailable")
         self.unavailableLabel.setAccessibleName("Engines not available here")
         self.unavailableLabel.setWordWrap(True)
@@ -203,6 +216,8 @@ class CompareView(QWidget):
         if self.comparison is not None:
             self.show_comparison(self.comparison)
             self.loadFlag.show_loads(self.comparison.records, "these runs")
+            if self.staged:  # wider figures: the table keeps every column it shows whole
+                self._fit_table()
 
     def _on_ended(self, completed: bool) -> None:
         comparison = self.comparison
@@ -213,6 +228,39 @@ class CompareView(QWidget):
 
     def _sync(self, running: bool) -> None:
         self.compareButton.setEnabled(not self.busy and not running)
+
+    # -- on stage --------------------------------------------------------------
+
+    def set_staged(self, staged: bool) -> None:
+        super().set_staged(staged)
+        for column in STAGE_HIDDEN_COLUMNS:
+            self.table.setColumnHidden(COLUMNS.index(column), staged)
+        self.unavailableLabel.setVisible(not staged)  # in its tooltip on stage
+        QTimer.singleShot(0, self._fit_table)
+
+    def fit_stage(self) -> None:
+        if self.comparison is not None:
+            self._fit_table()
+
+    def stage_height(self) -> int:
+        """Controls and notes in a line or two each, then a chart row per engine tall
+        enough for its name at presentation size (and the table's rows beside it)."""
+        comparison = self.comparison
+        if not self.staged or comparison is None:
+            return 0
+        line = QFontMetrics(QApplication.font()).height()
+        chrome = math.ceil(line * CHART_CHROME_LINES)
+        if self.chart.widget is not None and self.wallPlot.getViewBox().height() > 0:
+            chrome = self.chart.widget.height() - int(self.wallPlot.getViewBox().height())
+        chart = len(comparison.labels) * math.ceil(line * ENGINE_LINES) + chrome
+        table = self.table
+        rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
+        bar = table.horizontalScrollBar()
+        scroll = bar.sizeHint().height() if bar.isVisible() else 0
+        table_need = table.horizontalHeader().height() + rows + 2 * table.frameWidth() + scroll
+        layout = self.layout()
+        assert layout is not None
+        return height_besides(layout, self.width(), self._charts) + max(chart, table_need)
 
     # -- showing ---------------------------------------------------------------
 

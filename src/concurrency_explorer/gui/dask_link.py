@@ -12,11 +12,12 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QLabel
+from PySide6.QtWidgets import QBoxLayout
 
 from ..core.engines import engine_for, get_engine_class
 from ..core.runner import Run
 from ..resources import teaching_text
+from .capped_label import CappedLabel
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,11 +51,12 @@ def dashboard_text(info: dict[str, Any] | None, *, running: bool) -> tuple[str, 
     return f"{link} ({where})", DASHBOARD_TIP + f"\n\n{url}"
 
 
-class DaskLink(QLabel):
-    """Hidden unless the run is a dask run; follows the controller's signals."""
+class DaskLink(CappedLabel):
+    """Hidden unless the run is a dask run; follows the controller's signals (one line
+    above the bars while a chart is on stage)."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__()
+        super().__init__(compact_lines=1)
         self.setObjectName("daskDashboardLink")
         self.setAccessibleName("Dask dashboard")
         self.setTextFormat(Qt.TextFormat.RichText)

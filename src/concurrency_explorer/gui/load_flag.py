@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..core.load import BUSY_OTHERS_CORES, load_over_runs
+from .capped_label import CappedLabel
 
 BUSY_STYLE = "color: #b03a2e; font-weight: bold;"
 TIP = (
@@ -38,15 +39,15 @@ def load_flag_text(loads: Iterable[dict[str, Any] | None], what: str = "these ru
     return f"Quiet machine: {words.text}."
 
 
-class LoadFlag(QLabel):
-    """Empty until runs finished; then the machine's load over them, red when busy."""
+class LoadFlag(CappedLabel):
+    """Empty until runs finished; then the machine's load over them, red when busy
+    (one line beside a chart on stage; the whole text in its tooltip)."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("", parent, compact_lines=1)
         self.setObjectName(name)
         self.setAccessibleName("Machine load during these runs")
         self.setToolTip(TIP)
-        self.setWordWrap(True)
         self.busy = False
         self.hide()
 

@@ -37,6 +37,7 @@ from ..core.runner import Run
 from ..core.verdict import Verdict, run_verdict
 from ..resources import resource_path, teaching_html, teaching_text
 from . import gc_guard
+from .capped_label import CappedLabel
 from .config_panel import ConfigPanel
 from .elided_label import ElidedLabel
 from .extension_registry import ExtensionRegistry
@@ -51,6 +52,9 @@ TITLE = "Concurrency Explorer"
 LATENESS_EVERY_TICKS = 10  # refresh the status-bar readout about three times a second
 LATENESS_TIP = teaching_text("window-lateness")
 CONCEPTS_HTML = teaching_html("concepts")
+# Lines of their own font the labels above the bars may take (the bars keep their room);
+# compact: on stage while a chart tab is shown. Cut text is whole in the tooltip.
+VERDICT_LINES, VERDICT_COMPACT_LINES, PHASE_COMPACT_LINES = 4, 2, 1
 
 
 class MainWindow(QMainWindow):
@@ -132,12 +136,12 @@ class MainWindow(QMainWindow):
 
     def _build_workers_pane(self) -> QWidget:
         """The bars, under the run's phase and its verdict."""
-        self.phaseLabel = QLabel()
+        self.phaseLabel = CappedLabel(compact_lines=PHASE_COMPACT_LINES)
         self.phaseLabel.setObjectName("phaseLabel")
         self.phaseLabel.setAccessibleName("Run phase")
         self.phaseLabel.setWordWrap(True)
         self.phaseLabel.setStyleSheet("font-weight: bold;")
-        self.verdictLabel = QLabel()
+        self.verdictLabel = CappedLabel(lines=VERDICT_LINES, compact_lines=VERDICT_COMPACT_LINES)
         self.verdictLabel.setObjectName("verdictLabel")
         self.verdictLabel.setAccessibleName("Verdict")
         self.verdictLabel.setWordWrap(True)
@@ -448,6 +452,8 @@ class MainWindow(QMainWindow):
         presentation = self.extensions.find(Presentation)
         brief = presentation is not None and presentation.presenting
         self.verdictLabel.setText(verdict_html(verdict, brief))
+        shorter = [] if brief else [verdict_html(verdict, True)]
+        self.verdictLabel.set_shorter([*shorter, verdict_html(verdict, compact=True)])
         self.verdictLabel.setAccessibleDescription(verdict_text(verdict))
         self.verdictLabel.setToolTip(verdict_text(verdict))
         self.verdictLabel.show()
@@ -515,14 +521,18 @@ def verdict_text(verdict: Verdict) -> str:
     return f"{verdict.sentence}\nNot a reliable figure: {verdict.note.rstrip('.')}."
 
 
-def verdict_html(verdict: Verdict, brief: bool = False) -> str:
+def verdict_html(verdict: Verdict, brief: bool = False, compact: bool = False) -> str:
     """``verdict_text`` for the label: the sentence big, the reason smaller below it.
 
     ``brief`` (on stage, where four bars and a chart share 720 px): only the first of
-    the reasons, and where the others are; the label's tooltip has them all.
+    the reasons, and where the others are; ``compact`` (a chart beside): the sentence
+    and a short mark in the same line. The label's tooltip has all the reasons.
     """
     first, _, why = verdict_text(verdict).partition("\n")
     text = html.escape(first)
+    if compact:
+        mark = " (not reliable: hover or see Results)" if why else ""
+        return text + f"<span style='font-size: 60%; font-weight: normal'>{mark}</span>"
     if why and brief and ";" in why:
         why = why.split(";", 1)[0] + "; more in Results."
     if why:

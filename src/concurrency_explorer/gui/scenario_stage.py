@@ -11,6 +11,7 @@ caption above the bars says which scenario and which of its runs is playing.
 from __future__ import annotations
 
 import html
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -163,10 +164,9 @@ class StageRunHook(QObject):
         )
         mark = "✔ Shown" if result.ok else "✘ Not shown"
         colour = state_colour("done" if result.ok else "failed")
-        self._show_verdict(
-            f"<span style='color:{colour}'>{mark}</span> — {html.escape(result.verdict)}",
-            f"{mark}: {result.verdict}",
-        )
+        head = f"<span style='color:{colour}'>{mark}</span> — "
+        self._show_verdict(head + html.escape(result.verdict), f"{mark} — {result.verdict}")
+        self.window_.verdictLabel.set_shorter(shorter_verdicts(head, result.verdict))
 
     def _on_scenario_failed(self, message: str) -> None:
         scenario = self.browser.runner.scenario
@@ -198,3 +198,17 @@ def install(window: MainWindow, browser: ScenarioBrowser) -> StageRunHook:
     hook = StageRunHook(window, browser)
     browser.runner.run_hook = hook
     return hook
+
+
+LONG_ASIDE = re.compile(r"\s*\([^()]{20,}\)")  # "(fork)" stays, "(the machine was busy: …)" goes
+
+
+def shorter_verdicts(head: str, verdict: str) -> list[str]:
+    """Shorter verdicts for a label short of room, longest first: every sentence with its
+    long asides left out ("(…)": the busy machine's details, often the bulk),
+    then its first sentences; the tooltip and the lesson keep the whole verdict."""
+    brief = LONG_ASIDE.sub(" (…)", verdict.strip())
+    versions = [brief] if brief != verdict.strip() else []
+    sentences = [s for s in re.split(r"(?<=[.:;!?])\s+(?=[A-Z])", brief) if s]
+    versions += [" ".join(sentences[:n]) + " …" for n in range(len(sentences) - 1, 0, -1)]
+    return [head + html.escape(version) for version in versions]

@@ -2,6 +2,10 @@
 
 (In normal mode too, the bars' pane is fitted to its rows until the person drags it.)
 
+While a chart tab is shown on stage, the lines above the bars and in the chart's page
+(``CappedLabel``) take a line or two each, and the page (a ``StagePage``: Compare
+engines, Sweep) gets the height it says keeps it legible, an engine's name per row.
+
 The Workers settings (``controlsPane``) and the docks (the Scenarios lesson) step
 aside while presenting; F12 brings them back (and hides them again) for a moment
 of configuration mid-talk. Leaving presentation mode puts every one of them back
@@ -14,6 +18,9 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QWidget
 
+from .capped_label import CappedLabel
+from .stage_page import StagePage
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -21,6 +28,8 @@ if TYPE_CHECKING:
 TAB_FONT_MIN = 0.7  # on stage, tab titles shrink to this share of the text size at most
 BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
 BARS_SHARE_MAX = 0.68  # of the right-hand height: the chart below always keeps 32 %
+STAGE_TAB_FRAME = 4  # px around a tab page, above and below
+ROW_MARGIN = 6  # px under the last worker row, when all are shown
 
 
 class Stage(QObject):
@@ -41,6 +50,7 @@ class Stage(QObject):
         window.installEventFilter(self)  # full screen arrives as a resize, later
         window.controller.started.connect(lambda _run: self.fit_later())
         window.controller.finished.connect(lambda _record: self.fit_later())  # the verdict
+        window.viewTabs.currentChanged.connect(lambda _index: self.fit_later())
 
     # -- the pieces ----------------------------------------------------------------
 
@@ -69,6 +79,9 @@ class Stage(QObject):
         controls = self.controls()
         self._controls_visible = controls is not None and controls.isVisibleTo(self.window_)
         self._docks = self.side_docks()
+        self.stage_pages(True)
+        # the fit decides how many whole rows show (a scroll area asks for ~70 px)
+        self.window_.workersView.setMinimumHeight(1)
         self.show_sides(False)
 
     def leave(self) -> None:
@@ -77,6 +90,9 @@ class Stage(QObject):
             return
         self.active = False
         self.fit_tabs()  # their own font again
+        self.stage_pages(False)
+        self.compact_labels()
+        self.window_.workersView.setMinimumHeight(0)  # its own minimum again
         controls = self.controls()
         if controls is not None:
             controls.setVisible(self._controls_visible)
@@ -97,6 +113,39 @@ class Stage(QObject):
         while bar.sizeHint().width() > width and size > smallest:
             size *= 0.92
             bar.setStyleSheet(f"QTabBar {{ font-size: {size:.1f}pt; }}")
+
+    def stage_pages(self, staged: bool) -> None:
+        for page in self.window_.findChildren(QWidget):
+            if isinstance(page, StagePage):
+                page.set_staged(staged)
+
+    def compact(self) -> bool:
+        """On stage with a chart tab shown: the labels above the bars take a line or two."""
+        return self.active and self.window_.viewTabs.currentWidget() is not self.window_.resultsView
+
+    def compact_labels(self) -> None:
+        """Capped labels a line or two; the phase line steps aside for a verdict (the
+        status bar says the same)."""
+        compact = self.compact()
+        for label in self.window_.findChildren(CappedLabel):
+            label.set_compact(compact)
+        w = self.window_
+        w.phaseLabel.setVisible(not (compact and w.verdictLabel.isVisibleTo(w)))
+
+    def whole_rows(self, room: int) -> int:
+        """Pixels of the first worker rows that fit whole in ``room`` (a row cut in half
+        reads as a clipped count); ``room`` itself when every row fits or none is laid out."""
+        spans = [
+            (
+                min(widget.geometry().top() for widget in (row.label, row.bar, row.state)),
+                max(widget.geometry().bottom() + 1 for widget in (row.label, row.bar, row.state)),
+            )
+            for row in self.window_.workersView.rows
+        ]
+        if not spans or spans[-1][1] <= 1 or spans[-1][1] + ROW_MARGIN <= room:
+            return room
+        shown = max(1, sum(1 for _top, bottom in spans if bottom <= room))
+        return spans[shown][0]  # up to the first row left out: not a pixel of it
 
     def restore_splitters(self) -> None:
         if self.active:
@@ -144,6 +193,7 @@ class Stage(QObject):
         if right is None or right.count() < 2 or (not self.active and self.user_sized):
             return
         w = self.window_
+        self.compact_labels()
         rows = w.workersView.widget()
         if rows is None:
             return
@@ -152,17 +202,26 @@ class Stage(QObject):
             return
         layout = pane.layout()
         spacing = layout.spacing() if layout is not None else 6
-        need = (
-            rows.sizeHint().height()
-            + 2 * w.workersView.frameWidth()
-            + sum(
-                label.heightForWidth(pane.width()) + spacing  # word-wrapped at this width
-                for label in (w.phaseLabel, w.verdictLabel)
-                if label.isVisibleTo(w)
-            )
-        )
+        labels = sum(
+            label.heightForWidth(pane.width()) + spacing  # word-wrapped at this width
+            for label in pane.findChildren(QWidget)
+            if label.parentWidget() is pane and label is not w.workersView
+            and label.isVisibleTo(w) and label.hasHeightForWidth()
+        )  # fmt: skip
+        frame = 2 * w.workersView.frameWidth()
+        need = rows.sizeHint().height() + frame + labels
         total = sum(right.sizes()) or right.height()
         self.fit_tabs()
         share = BARS_SHARE_MAX if self.active else BARS_SHARE_NORMAL
         bars = min(need, int(total * share))
+        page = w.viewTabs.currentWidget()
+        if self.active and isinstance(page, StagePage):
+            page.fit_stage()
+            claim = page.stage_height()
+            if claim > 0:  # the chart shown gets what keeps it legible
+                chrome = w.viewTabs.tabBar().sizeHint().height() + 2 * STAGE_TAB_FRAME
+                one_row = rows.sizeHint().height() // max(1, len(w.workersView.rows))
+                # ... and the bars keep the lines above them and whole rows, one at least
+                room = min(bars, total - claim - chrome) - labels - frame
+                bars = labels + frame + max(one_row, self.whole_rows(room))
         right.setSizes([bars, max(0, total - bars)])

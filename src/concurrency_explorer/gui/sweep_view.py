@@ -9,11 +9,13 @@ first shown; it draws from the Sweep's records, so nothing is lost before.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,19 +27,23 @@ from PySide6.QtWidgets import (
 from ..core.config import MAX_WORKERS, ConfigError
 from ..core.sweep import Sweep, beyond_ideal_note, cores
 from ..resources import teaching_text
+from .capped_label import CappedLabel
 from .chart_ticks import set_readable_x_ticks
 from .lazy_plot import LazyPlot
 from .load_flag import LoadFlag
 from .sequence_driver import SequenceDriver
+from .stage_page import StagePage, height_besides
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 SWEEP_TIP = teaching_text("sweep")
+LEGEND_HEADROOM = 1.4  # the y axis runs this far above the highest point: room for the legend
+STAGE_CHART_LINES = 12  # on stage: the legend's three entries, the y axis and its ticks
 
 
-class SweepView(QWidget):
+class SweepView(QWidget, StagePage):
     """Controls, the speedup plot (measured and ideal) and a one-line status."""
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
@@ -65,7 +71,9 @@ class SweepView(QWidget):
         self.sweepButton.setAccessibleName("Run sweep")
         self.sweepButton.setToolTip(SWEEP_TIP + " (Ctrl+Shift+W)")
         self.sweepButton.clicked.connect(self.start_sweep)
-        self.statusLabel = QLabel("Mode, start method and kind come from the Workers panel.")
+        self.statusLabel = CappedLabel(
+            "Mode, start method and kind come from the Workers panel.", compact_lines=2
+        )
         self.statusLabel.setObjectName("sweepStatus")
         self.statusLabel.setWordWrap(True)
         self.loadFlag = LoadFlag("sweepLoad")
@@ -93,6 +101,15 @@ class SweepView(QWidget):
         self.driver.progressed.connect(self._on_progress)
         self.driver.ended.connect(self._on_ended)
         window.controller.runningChanged.connect(self._sync)
+
+    def stage_height(self) -> int:
+        """On stage: controls and notes in a line or two, a plot of a dozen lines."""
+        if not self.staged:
+            return 0
+        chart = math.ceil(QFontMetrics(QApplication.font()).height() * STAGE_CHART_LINES)
+        layout = self.layout()
+        assert layout is not None
+        return height_besides(layout, self.width(), self.chart) + chart
 
     def _build_chart(self) -> QWidget:
         import pyqtgraph as pg
@@ -134,6 +151,8 @@ class SweepView(QWidget):
         self.unreliableCurve.setData([p["workers"] for p in shaky], [p["speedup"] for p in shaky])
         item = self.plot.getPlotItem()
         item.setXRange(0.5, n + 0.5)
+        top = max([min(n, cores()), *(p["speedup"] for p in points)])
+        item.setYRange(0, top * LEGEND_HEADROOM, padding=0)  # from 0; the legend above
         set_readable_x_ticks(item, 1, n, integers=True)  # whole workers, never crowded
 
     def start_sweep(self) -> bool:
