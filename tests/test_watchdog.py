@@ -255,3 +255,42 @@ def test_no_gaps_seen_the_person_s_limit_holds():
     run._watchdog(10.6)
     assert engine.ended == [0]
     assert "allows 0.5 s)" in run._stall_text(0)
+
+
+class _Queue:
+    def __init__(self, items: list) -> None:
+        self.items = list(items)
+
+    def empty(self) -> bool:
+        return not self.items
+
+    def get_nowait(self):
+        return self.items.pop(0)
+
+
+def test_a_backlog_is_not_silence_but_a_hang_after_it_is():
+    """Messages waiting unread may be any worker's: the watchdog does not count that
+    time as silence (it ended 19 healthy threads of 64 when the window's drain fell
+    behind on a busy machine). Once the queue is found empty, silence counts again."""
+    from concurrency_explorer.core.child.protocol import Progress
+
+    engine = _Engine()
+    engine.queue = _Queue([])
+    engine.units = lambda: []
+    engine.start_requests = lambda: {}
+    config = RunConfig.build(mode="thread", workers=2, count=100)
+    run = Run(config, stall_after_s=0.5, engine=engine)
+    run.t0 = time.perf_counter()
+    for worker in run.workers:
+        worker.state = "running"
+    stale = time.perf_counter() - 10.0  # sent 10 s ago, read only now
+    engine.queue.items = [Progress(0, 99, stale), Progress(1, 99, stale), Progress(0, 98, stale)]
+    run.poll(max_items=1)  # the drain stops with messages still waiting: blind
+    run.poll()  # the rest, and the queue found empty: silence counts from the blind time
+    assert engine.ended == [] and not any(w.stalled for w in run.workers)
+    deadline = time.monotonic() + 30
+    while engine.ended != [0, 1]:  # nothing more comes: both are hung, and are ended
+        assert time.monotonic() < deadline, engine.ended
+        run.poll()
+        time.sleep(0.01)
+    assert all(w.stalled for w in run.workers)

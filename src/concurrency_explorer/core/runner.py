@@ -53,6 +53,7 @@ OUTPUT_LIMIT = 2000  # lines of printed output kept per worker
 #: (each needs the GIL, their process gets a sliver of a core): that is slowness the
 #: run has already shown, not a hang, and the watchdog must not end healthy workers.
 STALL_GAP_FACTOR = 3.0
+BLIND_AFTER_S = 1.0  # a poll later than this after the last one: the watchdog was blind
 
 
 class Run:
@@ -85,6 +86,8 @@ class Run:
         self.watchdog_ended: dict[int, str] = {}  # ends of stalled workers: what it took
         self._silence_at_end: dict[int, float] = {}
         self._limit_at_end: dict[int, float] = {}
+        self._last_poll_at: float | None = None
+        self._blind_until = 0.0  # silence before this was not seen (backlog, late poll)
         #: the longest silence between two messages of one worker so far (sender clocks)
         self.longest_gap_s = 0.0
         self._end_requested_at: dict[int, float] = {}
@@ -190,11 +193,16 @@ class Run:
         self._update_requests()
         if queue_empty:
             self._judge_exited_units(units, now)
-        # Silence is judged against the freshest message read: when the drain stopped
-        # before the queue was empty, messages still waiting there (a backlog, not the
-        # workers' silence) are newer than anything read, so "now" would overstate it.
-        sent = [m.t for m in messages if not isinstance(m, Held)]
-        self._watchdog(now if queue_empty or not sent else max(sent))
+        # The watchdog judges only what it could see: while messages wait unread (the
+        # drain stopped before the queue was empty) or after a late poll (the caller was
+        # held up), a worker's message may be waiting for us; its silence counts again
+        # from the next poll that finds the queue empty.
+        late = self._last_poll_at is not None and now - self._last_poll_at > BLIND_AFTER_S
+        self._last_poll_at = now
+        if not queue_empty or late:
+            self._blind_until = time.perf_counter()
+        else:
+            self._watchdog(now)
         self._escalate(now, units)
         self._escalate_ends(now, units)
         if all(w.final for w in self.workers):
@@ -318,7 +326,7 @@ class Run:
         for worker in self.workers:
             if worker.state not in (RUNNING, STALLED) or worker.last_message_t is None:
                 continue
-            silence = now - worker.last_message_t
+            silence = now - max(worker.last_message_t, self._blind_until)
             worker.stalled_s = max(worker.stalled_s, silence)
             if silence >= limit:
                 worker.state = STALLED
