@@ -64,9 +64,23 @@ def interleave(sides: dict[str, Callable[[], float]], reps: int) -> dict[str, li
     return out
 
 
+def pair_ratios(app: list[float], bare: list[float]) -> list[float]:
+    """app[i] / bare[i] for each pair measured side by side."""
+    return [a / b for a, b in zip(app, bare, strict=True) if b > 0]
+
+
 def paired_ratio(app: list[float], bare: list[float]) -> float:
     """Median of app[i] / bare[i]: each pair was measured side by side."""
-    return median([a / b for a, b in zip(app, bare, strict=True) if b > 0])
+    return median(pair_ratios(app, bare))
+
+
+def pair_spread(app: list[float], bare: list[float]) -> str:
+    """How sure a paired ratio is, pyperf-style: the lowest and highest pair's ratio.
+    A wide spread says the machine moved under the figure (other programs)."""
+    ratios = pair_ratios(app, bare)
+    if not ratios:
+        return "no pairs"
+    return f"pairs {min(ratios):.2f}-{max(ratios):.2f}x"
 
 
 def timed(fn: Callable[[], Any]) -> float:

@@ -10,7 +10,7 @@ Both sides use the same start method and the same chunked countdowns.
 from __future__ import annotations
 
 from .context import BenchContext
-from .harness import Figure, interleave, median, paired_ratio, timed_python
+from .harness import Figure, interleave, median, pair_spread, paired_ratio, timed_python
 
 GOAL = "<= 1.05"
 WORKERS = 2
@@ -96,7 +96,7 @@ def run(ctx: BenchContext) -> list[Figure]:
                 GOAL,
                 f"{what}; {method}; {count} steps/worker (~{work_s:g} s); "
                 f"median app {median(data['app']):.3f} s, bare {median(data['bare']):.3f} s, "
-                f"{reps} pairs",
+                f"{reps} pairs ({pair_spread(data['app'], data['bare'])})",
                 {"method": method, "count": count, "step_iterations": its, **data},
             )
         )

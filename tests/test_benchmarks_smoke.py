@@ -98,3 +98,25 @@ def test_markdown_table_shows_each_figure_and_the_machine():
     text = markdown(doc)
     assert "2 cores" in text and "3.11.7" in text
     assert "| overhead: CLI | 1.010x | ≤ 1.05 | PASS |" in text
+
+
+def test_start_probe_parts_say_what_came_before_process_start():
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.start_probe", *PROBE_ARGS, "--parts"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**__import__("os").environ, "PYTHONPATH": f"{REPO / 'src'}:{REPO}"},
+    )
+    pairs = json.loads(out.stdout)
+    assert len(pairs) == 2
+    assert all(0 < before < latency for latency, before in pairs)
+
+
+def test_pair_spread_names_the_lowest_and_highest_pair():
+    from benchmarks.harness import pair_spread
+
+    assert pair_spread([1.0, 3.0, 2.2], [1.0, 2.0, 2.0]) == "pairs 1.00-1.50x"
+    assert pair_spread([], []) == "no pairs"

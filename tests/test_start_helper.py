@@ -133,17 +133,16 @@ def test_the_helper_is_never_a_fork_of_the_app(helped, method):
     assert run.record()["start_helper"]["start_method"] != "fork"
 
 
-def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch):
-    """Past NICE_ABOVE_PER_CORE workers per core the workers yield to the window; up to
-    it (and without the helper) they run at the window's priority, as before."""
-    monkeypatch.setattr(ProcessEngine, "NICE_ABOVE_PER_CORE", 0)
+@pytest.mark.parametrize(
+    "method", [m for m in ("fork", "spawn", "forkserver") if m in start_methods()]
+)
+def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch, method):
+    """Past NICE_ABOVE_PER_CORE workers per core the workers yield to the window (from
+    the helper, or set right after the start for forkserver's); up to it they run at the
+    window's priority, as before."""
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    method = METHODS[0]
     engine = ProcessEngine(method, 16)
-    assert engine.worker_niceness(1) == 0  # no helper for one worker on one core
-    assert engine.worker_niceness(2) == ProcessEngine.NICENESS
-    monkeypatch.setattr(ProcessEngine, "NICE_ABOVE_PER_CORE", 4)
-    assert engine.worker_niceness(4) == 0 and engine.worker_niceness(5) > 0
+    assert engine.worker_niceness(4) == 0 and engine.worker_niceness(5) == ProcessEngine.NICENESS
 
     run = Run(_config(method, workers=5, count=100_000_000))
     run.start()
@@ -153,4 +152,6 @@ def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch):
     finally:
         run.close()
     assert nice == {os.nice(0) + ProcessEngine.NICENESS}
-    assert run.record()["start_helper"]["worker_niceness"] == ProcessEngine.NICENESS
+    assert run.record()["worker_niceness"] == ProcessEngine.NICENESS
+    small = run_to_completion(_config(method, workers=2, count=10), timeout_s=60).record()
+    assert small["worker_niceness"] == 0

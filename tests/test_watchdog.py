@@ -294,3 +294,25 @@ def test_a_backlog_is_not_silence_but_a_hang_after_it_is():
         run.poll()
         time.sleep(0.01)
     assert all(w.stalled for w in run.workers)
+
+
+def test_no_stall_is_judged_while_messages_are_in_flight(closing, monkeypatch):
+    """Issue 21: with 64 processes on 2 cores the workers' messages wait seconds for the
+    queue's write lock. A silence is no evidence then: while ``qsize()`` says messages
+    were put that a read cannot see yet, the watchdog waits; once they are in, it judges."""
+    config = RunConfig.build(mode="process", workers=1, count=400, faults={0: "hang"})
+    run = closing(Run(config))
+    run.start()
+    poll_until(run, lambda: at_fault(run, 0), what="worker 0 to reach its fault")
+    queue = run.engine.queue
+    monkeypatch.setattr(queue, "qsize", lambda: 3)  # as if 3 were stuck in feeders
+    run.stall_after_s = STALL_S
+    deadline = time.monotonic() + 4 * STALL_S
+    while time.monotonic() < deadline:
+        run.poll()
+        time.sleep(0.01)
+    assert not run.workers[0].stalled and not run.watchdog_ended
+    monkeypatch.undo()  # in flight no more: now the silence counts
+    run.stall_after_s = STALL_S
+    finish(run)
+    assert run.workers[0].state == "failed" and run.workers[0].error["type"] == "Stalled"

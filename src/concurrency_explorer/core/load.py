@@ -26,6 +26,7 @@ run however many idle cores the machine has elsewhere.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -38,7 +39,21 @@ from .reliability import cores
 
 BUSY_OTHERS_CORES = 0.25
 SAMPLE_EVERY_S = 0.2
+#: Listing this process's children reads every process's ``/proc/N/stat`` (3 ms among
+#: 100 processes, 15 ms beside a browser's 500): it runs again only once that cost is
+#: at most this share of one core; the samples between read the known ones alone.
+LISTING_SHARE = 0.01
 _IDLE_FIELDS = ("idle", "iowait", "guest", "guest_nice")  # guest time is inside user already
+
+
+@functools.cache
+def _process(pid: int) -> psutil.Process:
+    return psutil.Process(pid)
+
+
+def _this_process() -> psutil.Process:
+    """This process, made once per pid (a ``psutil.Process`` reads /proc to be made)."""
+    return _process(os.getpid())
 
 
 def machine_busy_s() -> float:
@@ -61,7 +76,7 @@ class LoadMeter:
 
     def __init__(self, every_s: float = SAMPLE_EVERY_S) -> None:
         self.every_s = every_s
-        self._me = psutil.Process()
+        self._me = _this_process()
         self._own: dict[int, list[float]] = {}  # pid -> [cpu at first sight, latest cpu]
         self._known: dict[int, psutil.Process] = {}
         self._lock = threading.Lock()
@@ -72,33 +87,36 @@ class LoadMeter:
         self._busy0 = 0.0
         self._busy1 = 0.0
         self._epoch0 = 0.0
+        self._next_listing = 0.0
         self.samples = 0
+        self.listings = 0
+        self.cpu_s = 0.0  # what the sampling itself cost: the record's load.meter_cpu_s
 
     def start(self, watch: bool = True) -> None:
         """Take the cheap snapshots now (the machine's busy CPU and this process's);
         with ``watch``, list the children and sample on until ``stop`` (``watch()``).
 
-        A run passes ``watch=False`` and calls ``watch()`` once its starts are under
-        way. Listing children reads every process's ``/proc/N/stat`` (3-7 ms here, more
-        beside a browser): done before the starts it was half of a ``fork`` start's
-        latency, and a sampling thread started before them competes for the GIL with
-        the launcher thread that starts the workers.
+        A run passes ``watch=False`` and calls ``watch()`` once its workers have
+        started. Listing children reads every process's ``/proc/N/stat`` (3-7 ms here,
+        more beside a browser): done before the starts it was half of a ``fork``
+        start's latency, and done during them it took CPU the children needed.
         """
         self._epoch0 = time.time()
         self._t0 = time.perf_counter()
         self._busy0 = machine_busy_s()
-        self._sample(children=False)
+        self._sample(listing=False)
         if watch:
             self.watch()
 
     def watch(self) -> None:
         """List the children and keep sampling on a daemon thread until ``stop``.
 
-        Call it once the starts are under way (the runner queues it on the launcher
-        thread behind them). A child born before ``start`` is then first seen a little
-        late and what it used meanwhile counts as others' (in practice the app's
-        forkserver or a warm pool, close to idle while workers start); a child born
-        after ``start`` counts from zero, as always. A no-op after ``stop``.
+        A run calls it once its workers have started (``Run.poll``), so that the
+        listing does not compete with the starts it would slow down. A child born
+        before ``start`` (the app's forkserver, a warm pool) is then first seen up to
+        a sampling interval late, and what it used meanwhile counts as others' (a pool's
+        workers report their CPU, see ``own_cpu_s``); a child born after ``start``
+        counts from zero, as always. A no-op after ``stop``.
         """
         with self._lock:
             if self._t0 is None or self._stop.is_set() or self._thread is not None:
@@ -109,28 +127,42 @@ class LoadMeter:
             self._thread.start()
 
     def _loop(self) -> None:
-        self._sample()
+        self._sample(listing=True)
         while not self._stop.wait(self.every_s):
             self._sample()
 
-    def _sample(self, children: bool = True) -> None:
-        found: list[psutil.Process] = []
-        if children:
+    def _sample(self, listing: bool | None = None) -> None:
+        """Read the CPU of this process and its children. ``listing``: list the children
+        first (True), read only those already known (False), or list when it is due."""
+        now, cpu0 = time.perf_counter(), time.thread_time()
+        if listing is None:
+            listing = now >= self._next_listing
+        if listing:
             with contextlib.suppress(psutil.Error):
-                found = self._me.children(recursive=True)
+                for child in self._me.children(recursive=True):
+                    self._known.setdefault(child.pid, child)
+            self.listings += 1
+            cost = time.perf_counter() - now
+            self._next_listing = now + cost / LISTING_SHARE
+        own_cpu = sum(os.times()[:2])  # this process, every thread: a syscall, no file
         with self._lock:
-            for process in [self._me, *found]:
-                process = self._known.setdefault(process.pid, process)
+            self._note(self._me.pid, own_cpu, born_before=True)
+            for pid, process in list(self._known.items()):
                 try:
                     cpu = _cpu_s(process)
                     born_before = process.create_time() < self._epoch0 - 0.01
                 except psutil.Error:
-                    continue  # gone between the listing and the read: keep its last value
-                if process.pid not in self._own:
-                    self._own[process.pid] = [cpu if born_before else 0.0, cpu]
-                else:
-                    self._own[process.pid][1] = cpu
+                    del self._known[pid]  # gone: its last value stays
+                    continue
+                self._note(pid, cpu, born_before)
             self.samples += 1
+            self.cpu_s += time.thread_time() - cpu0
+
+    def _note(self, pid: int, cpu: float, born_before: bool) -> None:
+        if pid not in self._own:
+            self._own[pid] = [cpu if born_before else 0.0, cpu]
+        else:
+            self._own[pid][1] = cpu
 
     def stop(self) -> None:
         """Last snapshot and join the thread. Safe to call twice."""
@@ -141,7 +173,7 @@ class LoadMeter:
             thread = self._thread
         if thread is not None:
             thread.join(5)
-        self._sample()
+        self._sample(listing=True)
         self._busy1 = machine_busy_s()
         self._t1 = time.perf_counter()
 
@@ -156,7 +188,9 @@ class LoadMeter:
         return sum(own.values())
 
     def result(self, reported: Mapping[int, float] | None = None) -> dict[str, Any]:
-        """``{"others_cores", "busy", "cores", "own_cores", "seconds", "busy_threshold_cores"}``."""
+        """``{"others_cores", "busy", "cores", "own_cores", "seconds", "busy_threshold_cores",
+        "meter_cpu_s"}``: ``meter_cpu_s`` is the CPU this meter's sampling took (it is in
+        ``own_cores``, not in others'): what the instrument weighed, said, not hidden."""
         if self._t0 is None:
             return empty_load()
         t1 = self._t1 if self._t1 is not None else time.perf_counter()
@@ -171,13 +205,15 @@ class LoadMeter:
             "own_cores": round(own / seconds, 3),
             "seconds": round(seconds, 3),
             "busy_threshold_cores": BUSY_OTHERS_CORES,
+            "meter_cpu_s": round(self.cpu_s, 4),
         }
 
 
 def empty_load() -> dict[str, Any]:
     """A run that never started used no time: nothing to say about the machine."""
     return {"others_cores": 0.0, "busy": False, "cores": cores(), "own_cores": 0.0,
-            "seconds": 0.0, "busy_threshold_cores": BUSY_OTHERS_CORES}  # fmt: skip
+            "seconds": 0.0, "busy_threshold_cores": BUSY_OTHERS_CORES,
+            "meter_cpu_s": 0.0}  # fmt: skip
 
 
 def reported_cpu_by_pid(workers: Iterable[Mapping[str, Any]]) -> dict[int, float]:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import launcher
 from .child.iftry import drain
 from .child.protocol import Done, Error, Held, Output, Progress, Started
 from .config import RunConfig
@@ -103,6 +102,7 @@ class Run:
         )
         self._gil_summary: dict[str, Any] | None = None
         self.load_meter = LoadMeter()  # what other programs used meanwhile (core/load.py)
+        self._load_watched = False
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -111,7 +111,7 @@ class Run:
             raise RuntimeError("a Run starts once; make a new Run to run again")
         self.t0 = time.perf_counter()
         self.epoch0 = time.time()
-        self.load_meter.start(watch=False)  # the costly part waits for the starts:
+        self.load_meter.start(watch=False)  # the costly part waits for the starts (poll)
         try:
             self.engine.open()
             for worker in self.workers:
@@ -120,7 +120,6 @@ class Run:
             if self.gil is not None:
                 specs = [spec._replace(gil=True) for spec in specs]
             self.engine.start(specs)
-            launcher.submit(self.load_meter.watch)  # behind the starts queued there
         except BaseException:
             self.load_meter.stop()
             raise
@@ -185,6 +184,7 @@ class Run:
             self.empty_polls += 1
         for message in messages:
             self._apply(message)
+        self._watch_load(now)
         # Empty only when a read found nothing: a drain cut short by the deadline proves
         # nothing (before the deadline, a short drain ended on an empty read)
         queue_empty = len(messages) < max_items and (
@@ -194,12 +194,13 @@ class Run:
         if queue_empty:
             self._judge_exited_units(units, now)
         # The watchdog judges only what it could see: while messages wait unread (the
-        # drain stopped before the queue was empty) or after a late poll (the caller was
-        # held up), a worker's message may be waiting for us; its silence counts again
-        # from the next poll that finds the queue empty.
+        # drain stopped before the queue was empty, or they were put and still sit in
+        # a worker's feeder thread) or after a late poll (the caller was held up), a
+        # worker's words may be on their way; its silence counts again from the next
+        # poll that finds nothing waiting.
         late = self._last_poll_at is not None and now - self._last_poll_at > BLIND_AFTER_S
         self._last_poll_at = now
-        if not queue_empty or late:
+        if not queue_empty or late or messages_in_flight(self.engine.queue):
             self._blind_until = time.perf_counter()
         else:
             self._watchdog(now)
@@ -213,6 +214,17 @@ class Run:
             elif now - self._all_final_at > EXIT_GRACE_S:
                 self.engine.kill()
         return messages
+
+    def _watch_load(self, now: float) -> None:
+        """Let the load meter list and sample the processes once every worker has
+        started (or a sampling interval has passed): its listing costs 3-15 ms of CPU,
+        which during the starts went to the measured start latency (core/load.py)."""
+        if self._load_watched or self.t0 is None:
+            return
+        started = all(w.t_started is not None or w.final for w in self.workers)
+        if started or now - self.t0 >= self.load_meter.every_s:
+            self._load_watched = True
+            self.load_meter.watch()
 
     def _update_requests(self) -> None:
         for wid, t in self.engine.start_requests().items():
@@ -495,6 +507,23 @@ class Run:
             entry.update(extras.get(worker.worker_id, {}))
             records.append(entry)
         return records
+
+
+def messages_in_flight(q: Any) -> bool:
+    """Messages were put that cannot be read yet: ``qsize()`` (what was put and not yet
+    got) says some, though a read just found the queue empty.
+
+    They sit in the workers' feeder threads, waiting for the queue's shared write
+    lock. With 64 worker processes on 2 cores each handover of that lock waits for
+    its next holder's own GIL and a turn on a core: deliveries fell to ~40 a second,
+    and a silence then says nothing about a worker (the watchdog ended healthy
+    workers, and a SIGTERM mid-write takes the lock with it, silencing all the rest).
+    False where ``qsize()`` is missing (macOS) or the queue has no feeder.
+    """
+    try:
+        return q.qsize() > 0
+    except (NotImplementedError, AttributeError):
+        return False
 
 
 def _exit_text(exitcode: int | None) -> str:

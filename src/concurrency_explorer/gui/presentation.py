@@ -140,8 +140,14 @@ class Presentation(QObject):
         self._normal_rect = QRect()
         self.stage = Stage(window)
         font, palette, sheet = self.base_font, self.base_palette, self.base_stylesheet
+        self._applied: list[str] = []  # the stylesheet apply() set last, if it ran
+        applied = self._applied
 
         def restore() -> None:  # the looks are application-wide: undo them with the window
+            if not applied or app.styleSheet() != applied[-1]:
+                # Nothing set, or another window's looks since (the next test's window,
+                # presenting already when this one's deletion came through): keep them.
+                return
             # Only what was changed: each of these re-polishes every widget of the app.
             if app.styleSheet() != sheet:
                 app.setStyleSheet(sheet)
@@ -285,6 +291,7 @@ class Presentation(QObject):
             self.theme, self.presenting, self.font_point_size() if scaled else None
         )
         self.app.setStyleSheet("\n".join(s for s in (self.base_stylesheet, sheet) if s))
+        self._applied[:] = [self.app.styleSheet()]
         browser = self.window_.extensions.find(ScenarioBrowser)
         if browser is not None:
             browser.refresh_fonts()

@@ -10,6 +10,7 @@ created the child exits, so the runner starts processes from one long-lived thre
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -134,3 +135,12 @@ def die_with_parent(expected_ppid: int | None = None) -> None:
     if creator is not None and not descends_from(ppid, creator):
         os._exit(70)  # the app died before the guard was armed
     start_parent_watch(ppid)
+
+
+def renice(pid: int, niceness: int) -> None:
+    """Make process ``pid`` ``niceness`` nicer than this one (a child just started: it
+    must not wait for this before its first message). Quietly nothing where priorities
+    cannot be set (Windows) or where it is refused."""
+    if niceness and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + niceness)

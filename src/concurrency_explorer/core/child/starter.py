@@ -10,9 +10,9 @@ froze the window for 6-9 s (py-spy: window thread in ``malloc``/GIL waits, the
 launcher thread in ``_Fork``). The helper does that work in a process of its own,
 so the window only reads what it reports. The helper itself is a forkserver (or
 spawn) child, never a fork of the window: for ``fork`` its workers are forks of
-the small helper. With many workers per core it also runs them nicer than the
-window (``niceness``): beside 64 busy workers at its own priority, the window got
-a 30th of a core, too little to repaint at 30 ms.
+the small helper. With many workers per core it also makes each worker nicer than
+the window (``niceness``): beside 64 busy workers at its own priority, the window
+got a 30th of a core, too little to repaint at 30 ms.
 
 Protocol on one duplex pipe (the helper is the parent of the workers, so only it
 can reap them and read their exit codes):
@@ -32,12 +32,11 @@ die with the helper. Standard library only: it runs in a lean child process.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
 import time
 from multiprocessing.connection import wait
 
+from .lifecycle import renice
 from .workers import WorkerSpec, process_main
 
 TYPE_CHECKING = False
@@ -50,25 +49,25 @@ def starter_main(
 ) -> None:
     """Start ``specs`` with ``method``, report each start and exit through ``conn``.
 
-    ``niceness``: added to this helper's nice value first, so every worker it starts
-    inherits it (``ProcessEngine.worker_niceness`` says when and why)."""
+    ``niceness``: how much nicer than this helper each worker runs, set right after
+    its start (``ProcessEngine.worker_niceness`` says when and why). The helper itself
+    keeps the app's priority: a nicer helper started its workers late, seconds late
+    beside other programs' busy loops."""
     from .lifecycle import die_with_parent
 
     die_with_parent()
-    if niceness and hasattr(os, "nice"):
-        with contextlib.suppress(OSError):  # not allowed: workers run at the app's priority
-            os.nice(niceness)
     # The app made this helper daemonic (ended with the app, never joined at its exit),
     # and multiprocessing refuses children to daemonic processes: its workers end with
     # it through PDEATHSIG instead, so the flag is lifted here. (The public setter: in
     # the child its own Process object was never started, so it allows the change.)
     multiprocessing.current_process().daemon = False
-    _Starter(multiprocessing.get_context(method), q, stop, conn).run(specs)
+    _Starter(multiprocessing.get_context(method), q, stop, conn, niceness).run(specs)
 
 
 class _Starter:
-    def __init__(self, ctx: Any, q: Any, stop: Any, conn: Any) -> None:
+    def __init__(self, ctx: Any, q: Any, stop: Any, conn: Any, niceness: int = 0) -> None:
         self.ctx = ctx
+        self.niceness = niceness
         self.q = q
         self.stop = stop
         self.conn: Any = conn  # None once the app's end is closed
@@ -100,6 +99,7 @@ class _Starter:
         except Exception as exc:
             self._send("error", spec.worker_id, t_request, f"{type(exc).__name__}: {exc}")
             return
+        renice(process.pid, self.niceness)
         self.running[process.sentinel] = (spec.worker_id, process)
         self._send("started", spec.worker_id, t_request, process.pid)
 

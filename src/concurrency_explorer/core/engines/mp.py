@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher
+from ..child.lifecycle import renice
 from ..child.workers import StopFlag, WorkerSpec, host_main, process_main
 from ..environment import default_start_method, start_methods
 from .base import Engine, UnitStatus
@@ -106,6 +107,7 @@ class MultiprocessingEngine(Engine):
         worker_ids: tuple[int, ...],
         name: str,
         record_request: bool,
+        niceness: int = 0,
     ) -> None:
         process = self._ctx.Process(target=target, args=args, name=name, daemon=True)
         unit = _Unit(process, worker_ids)
@@ -116,10 +118,16 @@ class MultiprocessingEngine(Engine):
                 for wid in worker_ids:
                     self._requests[wid] = now
             process.start()
+            renice(process.pid, niceness)  # after the start: never delays its first message
             return process.pid
 
         unit.future = launcher.submit(start)
         self._units.append(unit)
+
+    def _hand_over(self) -> None:
+        """Let the launcher thread begin the first start now (``launcher.hand_over``)."""
+        if self._units and self._units[0].future is not None:
+            launcher.hand_over(self._units[0].future)
 
     def start_requests(self) -> dict[int, float]:
         return dict(self._requests)
@@ -216,7 +224,9 @@ def run_all():
             "side by side at full speed. Watch the 'start ms' column: spawn pays for a "
             "fresh interpreter per worker."
         )
-        if hasattr(os, "nice") and config.workers > cls.NICE_ABOVE_PER_CORE * (os.cpu_count() or 1):
+        if hasattr(os, "setpriority") and config.workers > cls.NICE_ABOVE_PER_CORE * (
+            os.cpu_count() or 1
+        ):
             text += (
                 f" More than {cls.NICE_ABOVE_PER_CORE} per core: they run at a lower priority "
                 f"(nice +{cls.NICENESS}) than this window, so it keeps ticking while they "
@@ -278,8 +288,10 @@ def run_all():
         workers only yield to the window (and to other programs: a run on a busy
         machine is flagged as such already); among themselves nothing changes. Up to
         4 per core the window's share suffices, and such runs stay as they were.
+        Set on each worker right after its start, by whoever started it (the helper, or
+        the launcher thread for ``forkserver``'s).
         """
-        if not hasattr(os, "nice") or not self.uses_helper(workers):
+        if not hasattr(os, "setpriority"):
             return 0
         return self.NICENESS if workers > self.NICE_ABOVE_PER_CORE * (os.cpu_count() or 1) else 0
 
@@ -308,6 +320,7 @@ def run_all():
                 helper_ctx, method, specs, self.queue, self.stop_event, self._niceness
             )
             return
+        self._niceness = self.worker_niceness(len(specs))
         for spec in specs:
             self._launch(
                 process_main,
@@ -315,7 +328,9 @@ def run_all():
                 (spec.worker_id,),
                 f"worker-{spec.worker_id}",
                 record_request=True,
+                niceness=self._niceness,
             )
+        self._hand_over()
 
     def start_requests(self) -> dict[int, float]:
         if self._helper is not None:
@@ -343,14 +358,10 @@ def run_all():
         super().close()
 
     def record_extras(self) -> dict[str, Any]:
-        if self._helper is None:
-            return {}
-        return {
-            "start_helper": {
-                "start_method": self._helper_method,
-                "worker_niceness": self._niceness,
-            }
-        }
+        extras: dict[str, Any] = {"worker_niceness": self._niceness}
+        if self._helper is not None:
+            extras["start_helper"] = {"start_method": self._helper_method}
+        return extras
 
 
 def host_start_method() -> str:
@@ -407,6 +418,7 @@ class HostEngine(MultiprocessingEngine):
             f"{self.mode}-host",
             record_request=False,
         )
+        self._hand_over()
 
 
 class ThreadEngine(HostEngine):
