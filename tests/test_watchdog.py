@@ -205,6 +205,97 @@ def test_cli_stall_after_ends_the_run_and_fails(capsys):
     assert "0" in record["watchdog"]["ended_workers"]
 
 
+class _Engine:
+    """Just enough engine for the watchdog: it records whom it was asked to end."""
+
+    gil_stamps = False
+    gil_shared = False
+
+    def __init__(self) -> None:
+        self.ended: list[int] = []
+
+    def terminate(self, worker_id: int | None = None) -> list[int]:
+        self.ended.append(worker_id)
+        return []
+
+
+def test_a_run_that_was_slow_before_is_not_hung_when_slow_again():
+    """64 threads on a busy machine each wait seconds for the GIL: the watchdog's limit
+    grows with the longest gap the run has shown, so it does not end healthy workers
+    (it did, in the window's 64-thread stress test under busy loops)."""
+    from concurrency_explorer.core.child.protocol import Progress
+    from concurrency_explorer.core.runner import STALL_GAP_FACTOR
+
+    config = RunConfig.build(mode="thread", workers=2, count=100)
+    engine = _Engine()
+    run = Run(config, stall_after_s=1.0, engine=engine)
+    for worker in run.workers:
+        worker.state = "running"
+    t = 1000.0
+    for wid in (0, 1):
+        run._apply(Progress(wid, 99, t))
+    assert run.stall_limit_s() == 1.0
+    run._apply(Progress(0, 98, t + 2.0))  # worker 0 waited 2 s for its turn, and came back
+    assert run.stall_limit_s() == pytest.approx(STALL_GAP_FACTOR * 2.0)
+    run._watchdog(t + 5.5)  # worker 1 silent 5.5 s, worker 0 3.5 s: within 3x 2 s
+    assert engine.ended == [] and not run.workers[1].stalled
+    run._watchdog(t + 6.5)  # worker 1 silent 6.5 s: past the limit
+    assert engine.ended == [1] and run.workers[1].stalled and not run.workers[0].stalled
+    assert "6.0 s on this run" in run._stall_text(1)
+
+
+def test_no_gaps_seen_the_person_s_limit_holds():
+    from concurrency_explorer.core.child.protocol import Progress
+
+    engine = _Engine()
+    config = RunConfig.build(mode="thread", workers=1, count=100)
+    run = Run(config, stall_after_s=0.5, engine=engine)
+    run.workers[0].state = "running"
+    run._apply(Progress(0, 99, 10.0))
+    run._watchdog(10.6)
+    assert engine.ended == [0]
+    assert "allows 0.5 s)" in run._stall_text(0)
+
+
+class _Queue:
+    def __init__(self, items: list) -> None:
+        self.items = list(items)
+
+    def empty(self) -> bool:
+        return not self.items
+
+    def get_nowait(self):
+        return self.items.pop(0)
+
+
+def test_a_backlog_is_not_silence_but_a_hang_after_it_is():
+    """Messages waiting unread may be any worker's: the watchdog does not count that
+    time as silence (it ended 19 healthy threads of 64 when the window's drain fell
+    behind on a busy machine). Once the queue is found empty, silence counts again."""
+    from concurrency_explorer.core.child.protocol import Progress
+
+    engine = _Engine()
+    engine.queue = _Queue([])
+    engine.units = lambda: []
+    engine.start_requests = lambda: {}
+    config = RunConfig.build(mode="thread", workers=2, count=100)
+    run = Run(config, stall_after_s=0.5, engine=engine)
+    run.t0 = time.perf_counter()
+    for worker in run.workers:
+        worker.state = "running"
+    stale = time.perf_counter() - 10.0  # sent 10 s ago, read only now
+    engine.queue.items = [Progress(0, 99, stale), Progress(1, 99, stale), Progress(0, 98, stale)]
+    run.poll(max_items=1)  # the drain stops with messages still waiting: blind
+    run.poll()  # the rest, and the queue found empty: silence counts from the blind time
+    assert engine.ended == [] and not any(w.stalled for w in run.workers)
+    deadline = time.monotonic() + 30
+    while engine.ended != [0, 1]:  # nothing more comes: both are hung, and are ended
+        assert time.monotonic() < deadline, engine.ended
+        run.poll()
+        time.sleep(0.01)
+    assert all(w.stalled for w in run.workers)
+
+
 def test_no_stall_is_judged_while_messages_are_in_flight(closing, monkeypatch):
     """Issue 21: with 64 processes on 2 cores the workers' messages wait seconds for the
     queue's write lock. A silence is no evidence then: while ``qsize()`` says messages

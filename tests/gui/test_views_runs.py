@@ -170,3 +170,33 @@ def test_my_actions_share_no_shortcut_with_any_other_action(qtbot):
             owners.setdefault(key.toString(), set()).add(action.objectName())
     clashes = {k: v for k, v in owners.items() if len(v) > 1 and v & mine}
     assert not clashes
+
+
+class _Sweep:
+    def __init__(self, points: list[dict]) -> None:
+        self._points = points
+        self.records = points
+
+    def points(self) -> list[dict]:
+        return self._points
+
+
+def _point(workers: int, speedup: float, reliable: bool) -> dict:
+    return {
+        "workers": workers, "speedup": speedup, "ideal": min(workers, 2),
+        "speedup_reliable": reliable, "speedup_note": "" if reliable else "busy machine",
+    }  # fmt: skip
+
+
+def test_the_sweep_s_best_is_a_figure_that_can_be_trusted(qtbot):
+    """A busy machine made 1 worker "4.43x" (the baseline ran slow): that is no best."""
+    window = shown_window(qtbot)
+    view = window.extensions.get(SweepView)
+    view.sweep = _Sweep([_point(1, 4.43, False), _point(2, 1.8, True), _point(3, 1.7, True)])
+    view._on_ended(True)
+    text = view.statusLabel.text()
+    assert "best 1.80x with 2 workers (ideal 2x)" in text, text
+    view.sweep = _Sweep([_point(1, 4.43, False), _point(2, 0.7, False)])
+    view._on_ended(True)
+    text = view.statusLabel.text()
+    assert "best 4.43x with 1 worker (ideal 1x; not reliable)" in text, text

@@ -46,6 +46,13 @@ END_KILL_AFTER_S = KILL_AFTER_S - TERMINATE_AFTER_S  # one-click end: SIGTERM, t
 EXIT_GRACE_S = 3.0  # a unit that sent its finals but does not exit is ended after this
 LAG_GRACE_S = 1.0  # a unit whose messages may lag its end: wait this long for its finals
 OUTPUT_LIMIT = 2000  # lines of printed output kept per worker
+#: A worker is stalled when silent for ``stall_after_s``, or for this many times the
+#: longest gap between two messages of any worker of the run so far, whichever is
+#: longer. On a busy machine 64 threads under the GIL can each wait seconds for a turn
+#: (each needs the GIL, their process gets a sliver of a core): that is slowness the
+#: run has already shown, not a hang, and the watchdog must not end healthy workers.
+STALL_GAP_FACTOR = 3.0
+BLIND_AFTER_S = 1.0  # a poll later than this after the last one: the watchdog was blind
 
 
 class Run:
@@ -77,6 +84,11 @@ class Run:
         self.ended_workers: dict[int, str] = {}  # one-click ends: what it took
         self.watchdog_ended: dict[int, str] = {}  # ends of stalled workers: what it took
         self._silence_at_end: dict[int, float] = {}
+        self._limit_at_end: dict[int, float] = {}
+        self._last_poll_at: float | None = None
+        self._blind_until = 0.0  # silence before this was not seen (backlog, late poll)
+        #: the longest silence between two messages of one worker so far (sender clocks)
+        self.longest_gap_s = 0.0
         self._end_requested_at: dict[int, float] = {}
         self.polls = 0
         self.empty_polls = 0
@@ -144,6 +156,7 @@ class Run:
             return
         self.watchdog_ended[wid] = "terminate"
         self._silence_at_end[wid] = silence
+        self._limit_at_end[wid] = self.stall_limit_s() or 0.0
         self._end_requested_at[wid] = time.perf_counter()
         self.engine.terminate(wid)
 
@@ -180,10 +193,17 @@ class Run:
         self._update_requests()
         if queue_empty:
             self._judge_exited_units(units, now)
-            # A silence is judged only once all that was sent is read: a worker's last
-            # words may wait in the queue (a tick cut short) or in its feeder thread
-            if not messages_in_flight(self.engine.queue):
-                self._watchdog(now)
+        # The watchdog judges only what it could see: while messages wait unread (the
+        # drain stopped before the queue was empty, or they were put and still sit in
+        # a worker's feeder thread) or after a late poll (the caller was held up), a
+        # worker's words may be on their way; its silence counts again from the next
+        # poll that finds nothing waiting.
+        late = self._last_poll_at is not None and now - self._last_poll_at > BLIND_AFTER_S
+        self._last_poll_at = now
+        if not queue_empty or late or messages_in_flight(self.engine.queue):
+            self._blind_until = time.perf_counter()
+        else:
+            self._watchdog(now)
         self._escalate(now, units)
         self._escalate_ends(now, units)
         if all(w.final for w in self.workers):
@@ -220,6 +240,8 @@ class Run:
             return
         worker = self.workers[message.worker_id]
         worker.messages += 1
+        if worker.last_message_t is not None and not worker.final:
+            self.longest_gap_s = max(self.longest_gap_s, message.t - worker.last_message_t)
         worker.last_message_t = message.t
         if isinstance(message, Progress):
             if not worker.final:
@@ -303,15 +325,22 @@ class Run:
                         "traceback": "",
                     }
 
-    def _watchdog(self, now: float) -> None:
+    def stall_limit_s(self) -> float | None:
+        """The silence after which the watchdog ends a worker, on this run so far."""
         if self.stall_after_s is None:
+            return None
+        return max(self.stall_after_s, STALL_GAP_FACTOR * self.longest_gap_s)
+
+    def _watchdog(self, now: float) -> None:
+        limit = self.stall_limit_s()
+        if limit is None:
             return
         for worker in self.workers:
             if worker.state not in (RUNNING, STALLED) or worker.last_message_t is None:
                 continue
-            silence = now - worker.last_message_t
+            silence = now - max(worker.last_message_t, self._blind_until)
             worker.stalled_s = max(worker.stalled_s, silence)
-            if silence >= self.stall_after_s:
+            if silence >= limit:
                 worker.state = STALLED
                 worker.stalled = True
                 self._end_stalled(worker, silence)
@@ -342,10 +371,14 @@ class Run:
     def _stall_text(self, wid: int) -> str:
         how = "SIGKILL" if self.watchdog_ended.get(wid) == "kill" else "SIGTERM"
         silence = self._silence_at_end.get(wid, self.stall_after_s or 0.0)
-        return (
-            f"no message for {silence:.1f} s (the watchdog allows {self.stall_after_s:g} s); "
-            f"ended with {how}"
-        )
+        limit = self._limit_at_end.get(wid, self.stall_after_s or 0.0)
+        allows = f"the watchdog allows {self.stall_after_s:g} s"
+        if self.stall_after_s is not None and limit > self.stall_after_s:
+            allows += (
+                f", {limit:.1f} s on this run: {STALL_GAP_FACTOR:g}x its workers' longest "
+                "gap between two messages"
+            )
+        return f"no message for {silence:.1f} s ({allows}); ended with {how}"
 
     def _finish(self) -> None:
         ends = [w.t_end for w in self.workers if w.t_end is not None]

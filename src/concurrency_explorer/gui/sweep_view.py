@@ -196,11 +196,16 @@ class SweepView(QWidget, StagePage):
             return
         points = sweep.points()
         if completed and points:
-            best = max(points, key=lambda p: p["speedup"] or 0)
+            # the best of the figures that can be trusted; only if none can, the best
+            # of all, said to be unreliable (a busy machine can make 1 worker "4x")
+            sure = [p for p in points if p["speedup_reliable"]]
+            best = max(sure or points, key=lambda p: p["speedup"] or 0)
+            n = best["workers"]
             note = beyond_ideal_note(points)
             self.statusLabel.setText(
-                f"Sweep done: best {best['speedup'] or 0:.2f}x with {best['workers']} workers "
-                f"(ideal {best['ideal']}x). Dashed: the ideal; red: measured."
+                f"Sweep done: best {best['speedup'] or 0:.2f}x with {n} worker{'s' * (n != 1)} "
+                f"(ideal {best['ideal']}x{'' if sure else '; not reliable'}). "
+                "Dashed: the ideal; red: measured."
                 + (f" {note}" if note else "")
             )
             shaky = [p for p in points if p["speedup"] is not None and not p["speedup_reliable"]]

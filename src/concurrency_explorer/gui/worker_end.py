@@ -96,7 +96,9 @@ class WorkerEndControls:
                 mark.setText(text)
                 mark.setToolTip(
                     "The watchdog saw no message from this worker for longer than "
-                    f"{run.stall_after_s} s, so it ended the worker: a run with a hung "
+                    f"{run.stall_limit_s() or 0:.1f} s (at least {run.stall_after_s} s, "
+                    "more when this run's workers already had long gaps: a busy machine "
+                    "is slow, not hung), so it ended the worker: a run with a hung "
                     "worker ends, and says it failed."
                     if worker.stalled
                     else ""

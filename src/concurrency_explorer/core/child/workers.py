@@ -178,7 +178,7 @@ def progress_limit(q: Any) -> int | None:
     return max(1, size // 2)
 
 
-MAX_PROGRESS_GAP_S = 0.25  # a backed-off bar still moves four times a second
+MAX_PROGRESS_GAP_S = 1.0  # a backed-off bar still moves once a second
 
 
 def progress_gap(gap: float, depth: int, limit: int, base: float) -> float:
