@@ -11,23 +11,16 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from typing import Any
 
 THREAD_NAME = "concurrency-explorer-launcher"
 
-HAND_OVER_S = 0.05  # the most a caller waits for the launcher to begin its job
+HAND_OVER_S = 0.05  # the most a caller waits for the launcher to do its job
 
-
-class _Job(Future[Any]):
-    """A Future that also says when the launcher thread began it (``begun``)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.begun = threading.Event()
-
-
-_jobs: queue.SimpleQueue[tuple[_Job, Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
+_jobs: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = (
+    queue.SimpleQueue()
+)
 _thread: threading.Thread | None = None
 _lock = threading.Lock()
 
@@ -37,7 +30,6 @@ def _loop() -> None:
         future, fn, args = _jobs.get()
         if not future.set_running_or_notify_cancel():
             continue
-        future.begun.set()
         try:
             result = fn(*args)
         except BaseException as exc:
@@ -54,24 +46,24 @@ def submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
         if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_loop, name=THREAD_NAME, daemon=True)
             _thread.start()
-    future = _Job()
+    future: Future[Any] = Future()
     _jobs.put((future, fn, args))
     return future
 
 
 def hand_over(future: Future[Any], timeout: float = HAND_OVER_S) -> None:
-    """Step aside until the launcher thread has begun ``future``'s job (a start).
+    """Step aside until the launcher thread has done ``future``'s job (a start).
 
     Queuing a job only wakes the launcher thread; it still needs the GIL, and a
     caller that goes on running Python (the window after Start, the CLI's first
     poll) keeps it for up to the switch interval (5 ms): measured, a job queued
-    while the caller computed began 1.8 ms later instead of 0.02 ms. Waiting here
-    hands the GIL over at once; the caller gets it back when the job next releases
-    it (a fork: once the child exists). Bounded by ``timeout``: behind a long queue
-    of starts the caller does not wait its turn.
+    while the caller computed began 1.8 ms later instead of 0.02 ms. It waits until
+    the job is done, not only begun: the caller would take the GIL back at the job's
+    first release of it (``Popen`` makes its pipes before it forks) and could hold
+    the fork up while it polls. Bounded by ``timeout``: a start takes 1-5 ms, and
+    behind a long queue of starts the caller does not wait its turn.
     """
-    if isinstance(future, _Job):
-        future.begun.wait(timeout)
+    wait([future], timeout)
 
 
 def call(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
