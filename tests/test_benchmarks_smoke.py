@@ -73,9 +73,10 @@ def test_quick_queue_figure_runs_end_to_end(tmp_path):
     assert "figures" in out.stdout.splitlines()[-1]
 
 
-def test_start_probe_reports_latencies_as_json():
+def start_probe(*extra: str):
+    """The start probe's JSON, from a child as the benchmark runs it."""
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.start_probe", *PROBE_ARGS],
+        [sys.executable, "-m", "benchmarks.start_probe", *PROBE_ARGS, *extra],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -83,7 +84,11 @@ def test_start_probe_reports_latencies_as_json():
         check=True,
         env={**__import__("os").environ, "PYTHONPATH": f"{REPO / 'src'}:{REPO}"},
     )
-    values = json.loads(out.stdout)
+    return json.loads(out.stdout)
+
+
+def test_start_probe_reports_latencies_as_json():
+    values = start_probe()
     assert len(values) == 2 and all(v > 0 for v in values)
 
 
@@ -101,16 +106,7 @@ def test_markdown_table_shows_each_figure_and_the_machine():
 
 
 def test_start_probe_parts_say_what_came_before_process_start():
-    out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.start_probe", *PROBE_ARGS, "--parts"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env={**__import__("os").environ, "PYTHONPATH": f"{REPO / 'src'}:{REPO}"},
-    )
-    pairs = json.loads(out.stdout)
+    pairs = start_probe("--parts")
     assert len(pairs) == 2
     assert all(0 < before < latency for latency, before in pairs)
 

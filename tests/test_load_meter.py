@@ -66,35 +66,29 @@ def test_a_child_born_before_start_counts_as_own_once_watched():
     assert meter.own_cpu_s() >= 0.9 * used
 
 
+def sampled_meter(samples: int) -> LoadMeter:
+    """A meter stopped once it has taken ``samples`` samples (a condition, not a delay)."""
+    meter = LoadMeter(every_s=0.01)
+    meter.start()
+    deadline = time.monotonic() + 30
+    while meter.samples < samples:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    meter.stop()
+    return meter
+
+
 def test_children_are_listed_again_only_when_that_costs_little(monkeypatch):
     # a listing whose cost would take more than LISTING_SHARE of a core is not repeated
     # at every sample: between listings the meter reads the children it knows
     monkeypatch.setattr(load, "LISTING_SHARE", 1e-9)
-    meter = LoadMeter(every_s=0.01)
-    meter.start()
-    deadline = time.monotonic() + 30
-    while meter.samples < 6:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    meter.stop()
+    meter = sampled_meter(6)
     assert meter.listings == 2  # the first sample and the last one
     monkeypatch.setattr(load, "LISTING_SHARE", 1.0)
-    meter = LoadMeter(every_s=0.01)
-    meter.start()
-    while meter.samples < 6:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    meter.stop()
+    meter = sampled_meter(6)
     assert meter.listings == meter.samples - 1  # all but start()'s own snapshot
 
 
 def test_the_record_says_what_the_meter_itself_cost():
-    meter = LoadMeter(every_s=0.01)
-    meter.start()
-    deadline = time.monotonic() + 30
-    while meter.samples < 5:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    meter.stop()
-    load = meter.result()
+    load = sampled_meter(5).result()
     assert 0 < load["meter_cpu_s"] <= load["own_cores"] * load["seconds"] + 0.01
