@@ -200,3 +200,21 @@ def test_the_sweep_s_best_is_a_figure_that_can_be_trusted(qtbot):
     view._on_ended(True)
     text = view.statusLabel.text()
     assert "best 4.43x with 1 worker (ideal 1x; not reliable)" in text, text
+
+
+def test_results_never_say_press_run_while_a_run_is_under_way(qtbot):
+    """Seen on stage: a second run's Results read "Press Run (Ctrl+R)…" mid-run."""
+    from concurrency_explorer.gui.results_view import IDLE_TEXT, RUNNING_TEXT, ResultsView
+
+    window = shown_window(qtbot, mode="thread", count=10_000_000)
+    results: ResultsView = window.resultsView
+    assert results.placeholderText() == IDLE_TEXT
+    with qtbot.waitSignal(window.controller.started, timeout=30_000):
+        assert window.start_run() is not None
+    qtbot.waitUntil(lambda: results.placeholderText() == RUNNING_TEXT, timeout=30_000)
+    assert results.toPlainText() == ""
+    with qtbot.waitSignal(window.controller.finished, timeout=30_000):
+        window.stop_run()
+    assert results.toPlainText()  # the record
+    window.reset()
+    assert results.toPlainText() == "" and results.placeholderText() == IDLE_TEXT

@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def _on_started(self, run: Run) -> None:
         self.workersView.show_run(run)
-        self.resultsView.clear()
+        self.resultsView.clear(running=True)
         self.verdictLabel.clear()
         self.verdictLabel.hide()
         self._verdict = None

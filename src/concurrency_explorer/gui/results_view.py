@@ -264,6 +264,10 @@ def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
     return "".join(parts)
 
 
+IDLE_TEXT = "Press Run (Ctrl+R) to start the workers; results appear here."
+RUNNING_TEXT = "Running: the results appear here when the run ends (Esc stops it)."
+
+
 class ResultsView(QTextBrowser):
     """Read-only results; its plain text always includes the wall time."""
 
@@ -275,8 +279,14 @@ class ResultsView(QTextBrowser):
         self.anchorClicked.connect(self._on_link)
         self.setObjectName("resultsView")
         self.setAccessibleName("Results")
-        self.setPlaceholderText("Press Run (Ctrl+R) to start the workers; results appear here.")
+        self.setPlaceholderText(IDLE_TEXT)
         self.record: dict[str, Any] | None = None
+
+    def clear(self, running: bool = False) -> None:
+        """Empty, with a hint that says whether a run is under way (no "Press Run" then)."""
+        super().clear()
+        self.record = None
+        self.setPlaceholderText(RUNNING_TEXT if running else IDLE_TEXT)
 
     def show_record(self, record: dict[str, Any], notes: list[str] | None = None) -> None:
         self.record = record
