@@ -327,23 +327,13 @@ def let_combos_shrink(window: MainWindow, chars: int = 12) -> None:
     # The rows holding them cached the long items' widths, and a dock keeps the widest
     # minimum its layout ever set (the lesson's dock: 618 px for 412 of content, so
     # normal mode needed 1361 px, wider than a 1280 px screen): measure again.
-    for widget in window.findChildren(QWidget):
-        layout = widget.layout()
-        if isinstance(layout, QLayout):
-            invalidate_nested(layout)
+    # Every layout, nested ones too (a nested layout is its parent layout's QObject
+    # child): found as QObjects, never by walking QLayoutItems from Python, whose
+    # wrappers crashed the 3.14 suite once (segfault under PySide6 6.12 in this loop).
+    for layout in window.findChildren(QLayout):
+        layout.invalidate()
     for dock in window.findChildren(QDockWidget):
         dock.setMinimumSize(0, 0)  # its layout sets the content's minimum again
-
-
-def invalidate_nested(layout: QLayout) -> None:
-    """``layout`` and the layouts inside it forget their cached sizes."""
-    layout.invalidate()
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        inner = item.layout() if item is not None else None
-        if isinstance(inner, QLayout):
-            invalidate_nested(inner)
-
 
 
 def install(window: MainWindow) -> None:
