@@ -4,10 +4,10 @@ Each probe is a fresh process (``benchmarks.start_probe``) doing a warm-up start
 then several timed ones; app and bare probes alternate, and the figure is the
 median over pairs of (app median / bare median). The detail says how much of each
 side's latency came before ``Process.start()``: what the app adds is there, in
-plain sight, not subtracted. With ``fork`` the app's queue and stop flag were made
-ahead, after the probe's previous start (``core/spare.py``), as they are in the window
-from the second fork run of the same queue size on; the bare side makes its queue in
-the timed part.
+plain sight, not subtracted. The app's queue and stop flag were made ahead, after
+the probe's previous start (``core/spare.py``), as they are in the window from the
+second run of the same start method and queue size on; the bare side makes its queue
+in the timed part.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ class MultiprocessingEngine(Engine):
     def open(self) -> None:
         self._ctx = get_context(self.context_name())
         shared = self._shared_context()
-        # made ahead, after the previous fork run of this size, if any (core/spare.py)
+        # made ahead, after the previous run of this shape, if any (core/spare.py)
         self.queue, self.stop_event = spare.take(shared, self.queue_size)
         self._spare_shape = (shared, self.queue_size)
 
