@@ -9,13 +9,13 @@ never called (it is global, and raises once it has been set).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher, spare
@@ -42,17 +42,26 @@ def _make_package_importable_by_forkserver() -> None:
     the package's root goes on its ``PYTHONPATH``."""
     if getattr(sys, "frozen", False):
         return  # the frozen bundle finds its own modules
-    import concurrency_explorer
-
-    root = str(Path(concurrency_explorer.__file__).resolve().parent.parent)
+    root = package_root()
     current = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if root not in current:
         os.environ["PYTHONPATH"] = os.pathsep.join([root, *current])
 
 
+@functools.cache
+def package_root() -> str:
+    """The folder the ``concurrency_explorer`` package is in (resolved once: a start
+    request paid 0.1-0.2 ms for it, with ``pathlib`` imported for nothing else)."""
+    import concurrency_explorer
+
+    return os.path.dirname(os.path.dirname(os.path.realpath(concurrency_explorer.__file__)))
+
+
 def prepare_forkserver(ctx: Any) -> None:
     """Preload the worker module in the forkserver and tie its life to the app's."""
-    os.environ[APP_PID_ENV] = str(os.getpid())
+    pid = str(os.getpid())
+    if os.environ.get(APP_PID_ENV) != pid:
+        os.environ[APP_PID_ENV] = pid
     _make_package_importable_by_forkserver()
     ctx.set_forkserver_preload([FORKSERVER_PRELOAD])
 
