@@ -227,10 +227,19 @@ class Run:
             self.load_meter.watch()
 
     def _update_requests(self) -> None:
-        for wid, t in self.engine.start_requests().items():
+        requests = self.engine.start_requests()
+        for wid, t in requests.items():
             worker = self.workers[wid]
             if worker.t_request is None:
                 worker.t_request = t
+        ends = self.engine.start_ends()
+        if not ends or self.t0 is None:
+            return
+        for wid, t in requests.items():
+            worker = self.workers[wid]
+            if worker.t_turn is None and wid in ends:
+                # its turn: the run's start, or the latest start that ended before it
+                worker.t_turn = max([self.t0, *(end for end in ends.values() if end <= t)])
 
     def _apply(self, message: Any) -> None:
         self.messages += 1  # everything the queue carried, the GIL log's batches too

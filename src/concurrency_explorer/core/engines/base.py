@@ -156,6 +156,12 @@ class Engine(ABC):
         """perf_counter of each worker's start request, where the parent knows it."""
         return {}
 
+    def start_ends(self) -> dict[int, float]:
+        """perf_counter when each worker's ``Process.start()`` returned, where this
+        process made that call: with ``start_requests`` it shows what the app itself
+        did before each start (``app_start_s`` in the record)."""
+        return {}
+
     def request_stop(self) -> None:
         """Step one of Stop: the cooperative signal workers check at each report."""
         if self.stop_event is not None:

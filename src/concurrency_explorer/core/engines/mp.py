@@ -95,6 +95,7 @@ class MultiprocessingEngine(Engine):
         self._ctx: Any = None
         self._units: list[_Unit] = []
         self._requests: dict[int, float] = {}
+        self._ends: dict[int, float] = {}
         self._spare_shape: tuple[Any, int] | None = None
 
     def context_name(self) -> str:
@@ -129,6 +130,10 @@ class MultiprocessingEngine(Engine):
                 for wid in worker_ids:
                     self._requests[wid] = now
             process.start()
+            if record_request:
+                now = time.perf_counter()
+                for wid in worker_ids:
+                    self._ends[wid] = now
             renice(process.pid, niceness)  # after the start: never delays its first message
             return process.pid
 
@@ -142,6 +147,9 @@ class MultiprocessingEngine(Engine):
 
     def start_requests(self) -> dict[int, float]:
         return dict(self._requests)
+
+    def start_ends(self) -> dict[int, float]:
+        return dict(self._ends)
 
     def units(self) -> list[UnitStatus]:
         statuses = []
@@ -350,6 +358,11 @@ def run_all():
         if self._helper is not None:
             return self._helper.start_requests()
         return super().start_requests()
+
+    def start_ends(self) -> dict[int, float]:
+        if self._helper is not None:
+            return {}  # the helper's own starts: its requests say when they began
+        return super().start_ends()
 
     def units(self) -> list[UnitStatus]:
         if self._helper is not None:
