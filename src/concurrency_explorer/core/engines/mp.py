@@ -233,7 +233,7 @@ def run_all():
             os.cpu_count() or 1
         ):
             text += (
-                f" More than {cls.NICE_ABOVE_PER_CORE} per core: they run at a lower priority "
+                " More processes than cores: they run at a lower priority "
                 f"(nice +{cls.NICENESS}) than this window, so it keeps ticking while they "
                 "queue for the cores."
             )
@@ -255,9 +255,9 @@ def run_all():
     #: Above this many workers a start helper process starts them (None: the number
     #: of cores), with ``fork`` and ``spawn``; ``forkserver`` forks in its server already.
     helper_above: int | None = None
-    #: Above this many workers per core, the helper's workers run this much nicer
-    #: than the window (``worker_niceness``).
-    NICE_ABOVE_PER_CORE = 4
+    #: Above this many workers per core, the workers run ``NICENESS`` nicer than the
+    #: window (``worker_niceness``).
+    NICE_ABOVE_PER_CORE = 1
     NICENESS = 10
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
@@ -284,17 +284,21 @@ def run_all():
         return self._ctx
 
     def worker_niceness(self, workers: int) -> int:
-        """How much nicer than the window the workers run: ``NICENESS`` past
-        ``NICE_ABOVE_PER_CORE`` workers per core, else 0.
+        """How much nicer than the window the workers run: ``NICENESS`` once they
+        outnumber the cores (``NICE_ABOVE_PER_CORE`` per core), else 0.
 
-        Why: CPU-bound workers at the window's priority leave the window its fair share,
-        cores / (workers + 1): a 30th of a core for 64 workers on 2 cores, while its
-        repaints need 5-15 %; its 30 ms timer then fired 3-5 times a second. Nicer
+        Why: a busy worker at the window's priority gets the same turns on a core as the
+        window's thread. The window needs 2-4 ms of CPU per 30 ms tick (drain, repaint);
+        sliced between the busy workers that share its core, every ms of it waited 5-8 ms
+        in the run queue (measured with ``/proc/thread-self/schedstat``: 8 workers on 2
+        cores, 3.2 s queued for 0.43 s of CPU in 5 s; the 30 ms timer p99 60-110 ms, with
+        the workers at nice +10: 8 ms). 64 workers left it a 30th of a core. Nicer
         workers only yield to the window (and to other programs: a run on a busy
-        machine is flagged as such already); among themselves nothing changes. Up to
-        4 per core the window's share suffices, and such runs stay as they were.
+        machine is flagged as such already); among themselves nothing changes, and with
+        no more workers than cores each still has a core of its own: such runs stay as
+        they were.
         Set on each worker right after its start, by whoever started it (the helper, or
-        the launcher thread for ``forkserver``'s).
+        the launcher thread for ``forkserver``'s and for runs too small for a helper).
         """
         if not hasattr(os, "setpriority"):
             return 0
