@@ -201,6 +201,9 @@ class StageRunHook(QObject):
         caption = f"{self.main_run_text(part, label)} {result.main_run_note()}".strip()
         window.resultsView.show_record(record, caption=caption)
         window.phaseLabel.setText(f"{window.phaseLabel.text()} The bars show run {part}, {label}.")
+        window.statusLabel.setText(
+            f"{self.scenario_name()}: finished. The bars and Results show run {part}, {label}."
+        )
 
     def main_run_text(self, part: int, label: str) -> str:
         """Results' first line after a scenario: which of its runs these numbers are."""
