@@ -403,3 +403,30 @@ def test_bars_quote_the_same_numbers_as_the_verdict():
     fork = get_scenario("fork-held-lock").bars_for(FORK_LOCK)
     assert [b.good for b in fork] == [False, True, True]
     assert get_scenario("gil-cpu").bars_for({}) == []  # missing numbers: no bars, no crash
+
+
+def test_the_main_run_is_the_last_that_is_not_a_baseline():
+    """What a window keeps on screen after a verdict: never the re-timed baseline."""
+    from concurrency_explorer.core.scenarios.base import last_measured_run
+
+    def runs(*modes: str) -> list[dict]:
+        return [{"config": {"mode": mode}} for mode in modes]
+
+    gil_cpu = get_scenario("gil-cpu")
+    assert gil_cpu.main_run(runs("sequential", "thread", "process", "sequential")) == 2
+    assert last_measured_run(runs("sequential", "thread", "sequential")) == 1
+    assert last_measured_run(runs("thread")) == 0
+    assert last_measured_run(runs("sequential")) is None
+    assert last_measured_run([]) is None
+
+
+def test_the_main_run_says_when_the_verdict_used_another_baseline():
+    from concurrency_explorer.core.scenarios import ScenarioResult
+
+    runs = [{"config": {"mode": "process"}, "wall_s": 0.78, "speedup": 1.64}]
+    result = ScenarioResult("gil-cpu", True, "v", runs, {"sequential_wall_s": 0.997}, 4, 0)
+    note = result.main_run_note()
+    assert "faster of the scenario's one-after-another runs (997 ms)" in note
+    assert "the first (1.28 s)" in note
+    same = ScenarioResult("gil-cpu", True, "v", runs, {"sequential_wall_s": 1.2792}, 4, 0)
+    assert same.main_run_note() == ""

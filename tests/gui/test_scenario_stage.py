@@ -69,6 +69,41 @@ def test_a_scenario_moves_the_main_bars_run_after_run(qtbot):
     assert window.runButton.isEnabled()
 
 
+def test_after_a_scenario_the_bars_show_the_run_its_verdict_is_about(qtbot):
+    """gil-cpu times its baseline again after threads and processes: the window must
+    not keep that baseline beside "processes 1.9x faster" (the lead saw it, session 4)."""
+    window = make_window(qtbot)
+    window.show()
+    qtbot.waitExposed(window)
+    browser = window.extensions.get(ScenarioBrowser)
+    browser.select("gil-cpu")
+    started = []
+    window.controller.started.connect(started.append)
+    assert browser.run_current()
+    qtbot.waitUntil(lambda: browser.runner.is_running, timeout=RUN_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not browser.runner.is_running, timeout=RUN_TIMEOUT_MS)
+    result = browser.results.get("gil-cpu")
+    assert result is not None, browser.statusLabel.text()
+    modes = [run.config.mode for run in started]
+    assert modes == ["sequential", "thread", "process", "sequential"], modes
+    assert result.main_run == 2 and result.to_dict()["main_run"] == 2
+    shown = started[2]  # the processes: the run the verdict ends on
+    labels = [row.label.text() for row in window.workersView.rows]
+    assert labels == [f"worker {w.worker_id}\npid {w.pid}" for w in shown.workers], labels
+    assert [row.bar.value() for row in window.workersView.rows] == [w.count for w in shown.workers]
+    assert window.configPanel.config().mode == "process", "the panel agrees with the bars"
+    record = window.resultsView.record
+    assert record is not None and record["started_at"] == shown.epoch0
+    text = window.resultsView.toPlainText()
+    assert text.startswith("Scenario "), text[:200]
+    assert "run 3 of 4, 2 workers as processes: the run the verdict is about" in text
+    assert "run 4, baseline again" in text, "the other runs are named"
+    assert window.phaseLabel.text().endswith("The bars show run 3, 2 workers as processes.")
+    assert window.statusLabel.text().endswith("show run 3, 2 workers as processes."), (
+        "the status bar speaks of the same run, not of the re-timed baseline"
+    )
+
+
 def test_stop_ends_a_playing_scenario(qtbot):
     window = make_window(qtbot)
     window.show()

@@ -15,6 +15,7 @@ from concurrency_explorer.core.compare import Comparison
 from concurrency_explorer.core.sweep import Sweep
 from concurrency_explorer.core.verdict import Verdict, run_verdict
 from concurrency_explorer.gui.compare_view import COLUMNS, CompareView
+from concurrency_explorer.gui.cpu_view import CpuView
 from concurrency_explorer.gui.main_window import VERDICT_LINES, verdict_text
 from concurrency_explorer.gui.presentation import Presentation
 from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
@@ -280,6 +281,32 @@ def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
     assert _lines_tall(view.statusLabel) <= 2
     tabs = window.viewTabs
     assert tabs.tabBar().sizeHint().width() <= tabs.width(), "the tab bar is clipped"
+    window.extensions.get(Presentation).toggle(False)
+
+
+@pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_cpu_legend_on_stage_stays_off_the_data(qtbot, size):
+    """Every core of a busy machine runs along the 100 % line, where the legend sat."""
+    import pyqtgraph as pg
+
+    window = shown_window(qtbot, mode="thread", workers=2, count=40, tab="CPU cores")
+    run_and_wait(qtbot, window)
+    view = window.extensions.get(CpuView)
+    _on_stage(qtbot, window, size)
+    qtbot.waitUntil(lambda: view.workersCurve is not None, timeout=5000)
+    qtbot.wait(100)
+    plot = view.plot
+    data = plot.getPlotItem().getViewBox().sceneBoundingRect()
+    legends = [item for item in plot.scene().items() if isinstance(item, pg.LegendItem)]
+    assert len(legends) == 1
+    legend = legends[0].sceneBoundingRect()
+    assert not legend.intersects(data), f"the legend {legend} lies over the data {data}"
+    shown = plot.mapToScene(plot.viewport().rect()).boundingRect()
+    assert shown.contains(legend), f"the legend {legend} is cut off ({shown})"
+    names = [label.text for _, label in legends[0].items]
+    assert names == [f"core {i}" for i in range(view.monitor.cores)]
+    sizes = [float(label.opts["size"].removesuffix("pt")) for _, label in legends[0].items]
+    assert min(sizes) >= 0.75 * QApplication.font().pointSizeF(), "a tiny legend"
     window.extensions.get(Presentation).toggle(False)
 
 

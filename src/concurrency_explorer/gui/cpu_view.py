@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .cpu_monitor import CpuMonitor, monitor_for
 from .lazy_plot import LazyPlot
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 CORE_COLOURS = ["#2471a3", "#c0392b", "#1e8449", "#d68910", "#8e44ad", "#17a589", "#7f8c8d"]
 WINDOW_S = 30.0  # seconds shown
 SIDE_BY_SIDE_RATIO = 2.5  # wider than this many times its height: charts side by side
+LEGEND_ROW = 4  # of a PlotItem's grid: under the bottom axis (row 3) and its label
+LEGEND_COLUMNS = 4  # cores named side by side; more cores take more rows
 
 
 class CpuView(QWidget):
@@ -36,6 +38,7 @@ class CpuView(QWidget):
         self.monitor = monitor
         self.curves: list[Any] = []
         self.workersCurve: Any = None
+        self.legend: Any = None  # under the core chart's x axis, once built
         self._time_label = "time"
         self.summary = QLabel()
         self.summary.setObjectName("cpuSummary")
@@ -69,15 +72,13 @@ class CpuView(QWidget):
         item.setYRange(0, 105, padding=0)
         item.setMouseEnabled(x=False, y=False)
         item.showGrid(x=True, y=True, alpha=0.2)
-        item.addLegend(offset=(10, 5))
         self.curves = [
-            item.plot(
-                [], [],
-                pen=pg.mkPen(CORE_COLOURS[i % len(CORE_COLOURS)], width=2),
-                name=f"core {i}",
-            )
+            item.plot([], [], pen=pg.mkPen(CORE_COLOURS[i % len(CORE_COLOURS)], width=2))
             for i in range(monitor.cores)
-        ]  # fmt: skip
+        ]
+        self.legend = legend_below(
+            item, [(curve, f"core {i}") for i, curve in enumerate(self.curves)]
+        )
         self.workersPlot = pg.PlotWidget()
         self.workersPlot.setObjectName("workersCpuPlot")
         self.workersPlot.setAccessibleName("Cores used by this run's workers")
@@ -96,7 +97,10 @@ class CpuView(QWidget):
         wp.setXLink(item)
         self.cores_line = pg.InfiniteLine(
             pos=monitor.cores, angle=0, pen=pg.mkPen("#7f8c8d", style=Qt.PenStyle.DashLine),
-            label=f"all {monitor.cores} cores", labelOpts={"position": 0.05, "color": "#555"},
+            label=f"all {monitor.cores} cores",
+            # its left end at 5 % of the width, under the line: centred there, a narrow
+            # chart (the stage's side by side) cut "all" off at the axis
+            labelOpts={"position": 0.05, "color": "#555", "anchors": [(0, 0), (0, 0)]},
         )  # fmt: skip
         wp.addItem(self.cores_line)
         self.workersCurve = wp.plot(
@@ -195,6 +199,21 @@ class CpuView(QWidget):
             f"{average:.2f} cores on average, at most {peak:.2f} · per core, all programs: "
             f"{cores}"
         )
+
+
+def legend_below(item: Any, entries: list[tuple[Any, str]]) -> Any:
+    """A legend in a row of its own under the x axis, not over the data: every core of
+    a busy machine runs along the 100 % line, where a legend inside the plot sat."""
+    import pyqtgraph as pg
+
+    legend = pg.LegendItem(colCount=min(LEGEND_COLUMNS, max(1, len(entries))), frame=False)
+    for curve, name in entries:
+        legend.addItem(curve, name)
+    legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # names close
+    item.layout.addItem(legend, LEGEND_ROW, 1)
+    item.layout.setAlignment(legend, Qt.AlignmentFlag.AlignHCenter)
+    return legend
+
 
 def install(window: MainWindow) -> None:
     view = CpuView(monitor_for(window))

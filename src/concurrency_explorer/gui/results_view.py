@@ -209,8 +209,9 @@ def responsiveness_text(
     return text
 
 
-def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
-    """Headline, explanations, a per-worker table and any tracebacks, as simple HTML."""
+def record_html(record: dict[str, Any], notes: list[str] | None = None, caption: str = "") -> str:
+    """Headline, explanations, a per-worker table and any tracebacks, as simple HTML;
+    ``caption`` first: which run this is, when that is not plain (a scenario's)."""
     rows = []
     for w in record["workers"]:
         cells = (
@@ -251,7 +252,8 @@ def record_html(record: dict[str, Any], notes: list[str] | None = None) -> str:
             "Stop: " + ESCALATION_WORDS.get(stop.get("escalation", ""), "requested") + "."
         )
     paragraphs.extend(notes or [])
-    parts = [f"<p><b>{html.escape(summary.headline(record))}</b></p>", trust_html(record)]
+    parts = [f"<p><i>{html.escape(caption)}</i></p>"] if caption else []
+    parts += [f"<p><b>{html.escape(summary.headline(record))}</b></p>", trust_html(record)]
     parts.extend(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
     parts.append(
         f"<table cellspacing='0' cellpadding='3' border='1'><tr>{header}</tr>{''.join(rows)}"
@@ -288,9 +290,11 @@ class ResultsView(QTextBrowser):
         self.record = None
         self.setPlaceholderText(RUNNING_TEXT if running else IDLE_TEXT)
 
-    def show_record(self, record: dict[str, Any], notes: list[str] | None = None) -> None:
+    def show_record(
+        self, record: dict[str, Any], notes: list[str] | None = None, caption: str = ""
+    ) -> None:
         self.record = record
-        self.setHtml(record_html(record, notes))
+        self.setHtml(record_html(record, notes, caption))
 
     def _on_link(self, url: QUrl) -> None:
         if url.toString() == REMEASURE_LINK:

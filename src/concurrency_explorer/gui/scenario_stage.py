@@ -55,6 +55,7 @@ class StageRunHook(QObject):
         self.window_ = window
         self.browser = browser
         self.part = 0  # runs of the current scenario so far
+        self.played: list[tuple[str, Run]] = []  # (label, finished run) per part, in order
         self._current: _Request | None = None
         self._requested.connect(self._start, Qt.ConnectionType.QueuedConnection)
         controller = window.controller
@@ -130,15 +131,21 @@ class StageRunHook(QObject):
             return
         request.on_poll(run)  # the last lines printed
         self._current = None
+        self.played.append((request.label, run))
         request.run = run
         request.done.set()
 
     def caption(self, label: str) -> str:
+        if self.browser.runner.scenario is None:
+            return ""
+        return f"{self.scenario_name()}: run {self.part}, {label}."
+
+    def scenario_name(self) -> str:
+        """How the captions name the playing scenario: "Scenario 3, <title>"."""
         scenario = self.browser.runner.scenario
         if scenario is None:
-            return ""
-        index = self.browser.scenarios.index(scenario) + 1
-        return f"Scenario {index}, {scenario.title}: run {self.part}, {label}."
+            return "The scenario"
+        return f"Scenario {self.browser.scenarios.index(scenario) + 1}, {scenario.title}"
 
     def _caption(self, request: _Request) -> None:
         text = f"{self.caption(request.label)} {self.window_.phaseLabel.text()}"
@@ -159,14 +166,55 @@ class StageRunHook(QObject):
             return
         runs = f"{self.part} run{'s' if self.part != 1 else ''} on the bars, " if self.part else ""
         self.window_.phaseLabel.setText(
-            f"Scenario {self.browser.scenarios.index(scenario) + 1}, {scenario.title}: "
-            f"finished ({runs}{result.wall_s:.1f} s in all)."
+            f"{self.scenario_name()}: finished ({runs}{result.wall_s:.1f} s in all)."
         )
         mark = "✔ Shown" if result.ok else "✘ Not shown"
         colour = state_colour("done" if result.ok else "failed")
         head = f"<span style='color:{colour}'>{mark}</span> — "
         self._show_verdict(head + html.escape(result.verdict), f"{mark} — {result.verdict}")
         self.window_.verdictLabel.set_shorter(shorter_verdicts(head, result.verdict))
+        self._show_main_run(result)
+
+    def _show_main_run(self, result: ScenarioResult) -> None:
+        """The bars, the Workers panel and Results show the run the verdict is about
+        (the scenario's ``main_run``), not whichever ran last: gil-cpu times its
+        baseline again at the end, and its bars must not stay beside "processes 1.9x"."""
+        index = result.main_run
+        if index is None or not self.played:
+            return
+        started_at = result.runs[index].get("started_at")
+        found = [
+            (part, label, run)
+            for part, (label, run) in enumerate(self.played, 1)
+            if run.epoch0 == started_at
+        ]
+        if not found:
+            return
+        part, label, run = found[0]
+        window = self.window_
+        window.workersView.show_run(run)
+        window.configPanel.set_config(run.config)
+        record = next(
+            (r for r in reversed(window.controller.history) if r.get("started_at") == started_at),
+            result.runs[index],
+        )
+        caption = f"{self.main_run_text(part, label)} {result.main_run_note()}".strip()
+        window.resultsView.show_record(record, caption=caption)
+        window.phaseLabel.setText(f"{window.phaseLabel.text()} The bars show run {part}, {label}.")
+        window.statusLabel.setText(
+            f"{self.scenario_name()}: finished. The bars and Results show run {part}, {label}."
+        )
+
+    def main_run_text(self, part: int, label: str) -> str:
+        """Results' first line after a scenario: which of its runs these numbers are."""
+        others = [f"run {n}, {other}" for n, (other, _) in enumerate(self.played, 1) if n != part]
+        text = (
+            f"{self.scenario_name()}: these are the numbers of run {part} of "
+            f"{len(self.played)}, {label}: the run the verdict is about."
+        )
+        if others:
+            text += f" The other runs ({'; '.join(others)}) are in the History tab."
+        return text
 
     def _on_scenario_failed(self, message: str) -> None:
         scenario = self.browser.runner.scenario
@@ -179,8 +227,9 @@ class StageRunHook(QObject):
     def _on_scenario_running(self, running: bool) -> None:
         if running:
             self.part = 0
+            self.played = []
         elif self.part:
-            self.browser.remember_panel()  # it shows the last run played, as the bars do
+            self.browser.remember_panel()  # it shows the run the bars show
         self._keep_run_disabled(self.window_.controller.is_running)
 
     def _keep_run_disabled(self, _running: bool) -> None:

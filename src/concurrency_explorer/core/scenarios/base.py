@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any, Protocol
 
 from ..config import RunConfig
+from ..engines import is_baseline_mode
 
 SCHEMA = "concurrency-explorer/scenario/1"
 TIME_BUDGET_S = 30.0  # every scenario must finish within this on a 2-core machine
@@ -87,6 +88,25 @@ class ScenarioResult:
     runs: list[dict[str, Any]]
     measurements: dict[str, Any]
     wall_s: float
+    main_run: int | None = None  # index into ``runs``: the run the verdict is about
+
+    def main_run_note(self) -> str:
+        """Said beside the main run's record when the verdict timed its speedups against
+        another baseline than that record did (gil-cpu: the faster of its two)."""
+        if self.main_run is None:
+            return ""
+        judged = self.measurements.get("sequential_wall_s")
+        record = self.runs[self.main_run]
+        own = (record.get("baseline") or {}).get("wall_s")
+        if own is None and record.get("speedup") and record.get("wall_s"):
+            own = record["speedup"] * record["wall_s"]
+        if not judged or not own or abs(judged - own) < 0.001:
+            return ""
+        return (
+            f"The verdict compares with the faster of the scenario's one-after-another runs "
+            f"({fmt_s(judged)}), this record with the first ({fmt_s(own)}): so their "
+            "speedups differ."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The ``scenario run --json`` object (keys are only ever added)."""
@@ -98,6 +118,7 @@ class ScenarioResult:
             "wall_s": round(self.wall_s, 3),
             "measurements": self.measurements,
             "runs": self.runs,
+            "main_run": self.main_run,
         }
 
 
@@ -111,6 +132,18 @@ class Bar:
     good: bool | None = None  # colour hint: the lesson's fix / its hazard / neutral
 
 
+def last_measured_run(runs: list[dict[str, Any]]) -> int | None:
+    """The last run that is not a one-after-another baseline: the run a verdict ends on.
+
+    A baseline is only the yardstick (gil-cpu times it again after threads and
+    processes): it is never what a window should keep on screen after the verdict.
+    """
+    for index in range(len(runs) - 1, -1, -1):
+        if not is_baseline_mode(runs[index]["config"]["mode"]):
+            return index
+    return None
+
+
 @dataclass(frozen=True)
 class Scenario:
     id: str
@@ -122,6 +155,8 @@ class Scenario:
     config: RunConfig | None = None  # what the window's panel shows for this lesson
     hazard: bool = False  # shows something going wrong on purpose (and rescued)
     bars: Callable[[dict[str, Any]], list[Bar]] | None = None  # big bars for the room
+    # which of its runs the verdict is about (an index into the records; None: none)
+    main_run: Callable[[list[dict[str, Any]]], int | None] = last_measured_run
 
     def bars_for(self, measurements: dict[str, Any]) -> list[Bar]:
         """The scenario's numbers as bars; [] when it has none or they are missing."""
@@ -151,6 +186,7 @@ class Scenario:
             measured.runs,
             measured.measurements,
             time.perf_counter() - t0,
+            self.main_run(measured.runs),
         )
 
 
