@@ -214,3 +214,15 @@ def test_the_record_shows_the_apps_own_part_of_each_start(method):
 def test_the_apps_own_part_is_unknown_where_this_process_did_not_start_the_worker():
     run = run_to_completion(RunConfig.build(mode="thread", workers=2, counts=[3, 3]))
     assert [w["app_start_s"] for w in run.record()["workers"]] == [None, None]
+
+
+@pytest.mark.parametrize(("mode", "method"), [("process", None), ("thread", None)])
+def test_run_to_completion_wakes_when_the_run_ends_not_a_tick_later(mode, method):
+    """Polling on a tick noticed a run's end up to a tick late, added to every CLI
+    command. With a 5 s tick, a run of a few steps that slept its ticks out took
+    5 s at least; waiting on the processes' sentinels ends it when they do."""
+    config = RunConfig.build(mode=mode, start_method=method, workers=2, counts=[3, 3])
+    t0 = time.perf_counter()
+    run = run_to_completion(config, tick_s=5.0)
+    assert run.ok
+    assert time.perf_counter() - t0 < 4.5

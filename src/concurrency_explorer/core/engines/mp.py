@@ -15,7 +15,9 @@ import os
 import sys
 import time
 from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as connection_wait
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher, spare
@@ -84,6 +86,7 @@ class _Unit:
     worker_ids: tuple[int, ...]
     future: Future[Any] | None = None
     reaped: bool = field(default=False)
+    end_seen: bool = False  # wait_for_end has returned once for its end
 
 
 class MultiprocessingEngine(Engine):
@@ -150,6 +153,33 @@ class MultiprocessingEngine(Engine):
 
     def start_ends(self) -> dict[int, float]:
         return dict(self._ends)
+
+    def wait_for_end(self, timeout: float) -> None:
+        deadline = time.perf_counter() + timeout
+        pending = [u.future for u in self._units if u.future is not None and not u.future.done()]
+        if pending:  # a start under way: its process has no sentinel yet
+            futures_wait(pending, timeout)
+        live, ended_since = [], False
+        for unit in self._units:
+            if unit.future is None or not unit.future.done() or unit.future.exception():
+                continue
+            if unit.process.exitcode is None:
+                live.append(unit.process)
+            elif not unit.end_seen:
+                unit.end_seen = ended_since = True
+        if ended_since:
+            return  # ended since the last wait: the caller's next poll is to see it now
+        remaining = deadline - time.perf_counter()
+        if not live:
+            time.sleep(max(0.0, remaining))  # nothing to wait on (lagging messages)
+            return
+        ready = connection_wait([p.sentinel for p in live], max(0.0, remaining))
+        for process in live:
+            if process.sentinel in ready:
+                # its fds are closed, but waitpid may say "running" for a few ms more
+                # (its threads still exiting): waiting for it here, as join() does,
+                # keeps the caller from polling in a loop meanwhile
+                process.join(max(0.0, deadline - time.perf_counter()))
 
     def units(self) -> list[UnitStatus]:
         statuses = []
@@ -388,6 +418,12 @@ def run_all():
         if self._helper is not None:
             return {}  # the helper's own starts: its requests say when they began
         return super().start_ends()
+
+    def wait_for_end(self, timeout: float) -> None:
+        if self._helper is not None:  # the workers are the helper's children, not ours
+            time.sleep(timeout)
+            return
+        super().wait_for_end(timeout)
 
     def units(self) -> list[UnitStatus]:
         if self._helper is not None:
