@@ -7,7 +7,9 @@ worker, what arrived must be exactly what was sent: started + progress_sent + do
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import time
 
 import pytest
@@ -223,3 +225,58 @@ def test_a_worker_facing_a_backlog_reports_less_often():
     assert done and done[0].stopped
     attempts = done[0].progress_sent + done[0].dropped
     assert 2 <= attempts <= 15, attempts  # a report interval of 1 ms: ~1000 without backoff
+
+
+def test_a_crowded_run_backs_off_at_a_small_backlog():
+    """In a crowded run (``backlog``) progress backs off once a few messages are on their
+    way, not only once the queue is a quarter full: they wait for the write lock, stale."""
+    from concurrency_explorer.core.child.workers import PROGRESS_BACKLOG, progress_gap
+
+    base, limit = 0.02, 512
+    depth = PROGRESS_BACKLOG + 1
+    assert progress_gap(base, depth=depth, limit=limit, base=base) == base
+    assert progress_gap(base, depth=depth, limit=limit, base=base, backlog=PROGRESS_BACKLOG) == (
+        2 * base
+    )
+    # a least gap above the cap's own 2 s: backed off, it doubles once more at most
+    assert progress_gap(3.0, depth=depth, limit=limit, base=3.0, backlog=16) == 6.0
+
+
+def test_a_worker_with_a_least_progress_gap_reports_that_often_at_most():
+    """``progress_gap_s``: a worker reports progress at most once per that gap, while it
+    still looks at Stop every report interval (it stops at once)."""
+    import multiprocessing
+    import threading
+
+    from concurrency_explorer.core.child.protocol import Done, Progress
+    from concurrency_explorer.core.child.workers import StopFlag, WorkerSpec, run_worker
+
+    ctx = multiprocessing.get_context("spawn")
+    q = ctx.Queue(4096)
+    spec = WorkerSpec(
+        0, 1_000_000, "io", step_sleep_s=0.0005, report_interval_s=0.001, progress_gap_s=0.25
+    )
+    stop = StopFlag(ctx)
+    worker = threading.Thread(target=run_worker, args=(spec, q, stop))
+    started = time.perf_counter()
+    worker.start()
+    items = []
+    while time.perf_counter() - started < 1.0:  # read as the window does, so no backlog
+        with contextlib.suppress(queue.Empty):
+            items.append(q.get(timeout=0.05))
+    stop.set()
+    worker.join(10)
+    while True:
+        try:
+            items.append(q.get(timeout=1))
+        except Exception:
+            break
+    q.close()
+    q.join_thread()
+    assert not worker.is_alive()
+    elapsed = time.perf_counter() - started
+    progress = [m for m in items if isinstance(m, Progress)]
+    done = [m for m in items if isinstance(m, Done)]
+    assert done and done[0].stopped
+    # one per 0.25 s at most (a report interval of 1 ms: ~1000 without the gap)
+    assert 1 <= len(progress) <= elapsed / 0.25 + 1, (len(progress), elapsed)
