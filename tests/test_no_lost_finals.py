@@ -122,7 +122,6 @@ def test_finals_never_wait_behind_a_queue_full_of_progress(unit):
     finish (a blocking put into a queue full of progress would hold them for ever) and
     their finals are in the queue, behind at most half a queue of progress."""
     import multiprocessing
-    import queue
     import threading
 
     from concurrency_explorer.core.child.iftry import drain
@@ -161,13 +160,7 @@ def test_finals_never_wait_behind_a_queue_full_of_progress(unit):
             time.sleep(0.01)
         for u in units:
             u.join(5)
-        while True:  # everything, also what a feeder thread still holds
-            try:
-                items.append(q.get(timeout=1))
-            except queue.Empty:
-                break
-        q.close()
-        q.join_thread()
+        items += _read_all_and_close(q)  # everything, also what a feeder thread still holds
     assert finished, "a final put waited behind a queue full of progress"
     kinds = [type(m) for m in items]
     assert kinds.count(Started) == workers and kinds.count(Done) == workers, kinds
@@ -192,6 +185,28 @@ def test_progress_backs_off_while_the_reader_is_behind():
     assert progress_gap(base, depth=limit // 4, limit=limit, base=base) == base
 
 
+def _stop_and_read_the_rest(worker, stop, q) -> list:
+    """Stop a worker thread, read what it left in ``q`` and close the queue."""
+    stop.set()
+    worker.join(10)
+    items = _read_all_and_close(q)
+    assert not worker.is_alive()
+    return items
+
+
+def _read_all_and_close(q) -> list:
+    """Everything in ``q`` (also what a feeder thread still holds), then close it."""
+    items = []
+    while True:
+        try:
+            items.append(q.get(timeout=1))
+        except queue.Empty:
+            break
+    q.close()
+    q.join_thread()
+    return items
+
+
 def test_a_worker_facing_a_backlog_reports_less_often():
     """A queue already a quarter full and not read: the worker's reports thin out to one
     per MAX_PROGRESS_GAP_S instead of one per report interval (and its finals arrive)."""
@@ -210,17 +225,7 @@ def test_a_worker_facing_a_backlog_reports_less_often():
     worker = threading.Thread(target=run_worker, args=(spec, q, stop))
     worker.start()
     time.sleep(1.0)
-    stop.set()
-    worker.join(10)
-    items = []
-    while True:
-        try:
-            items.append(q.get(timeout=1))
-        except Exception:
-            break
-    q.close()
-    q.join_thread()
-    assert not worker.is_alive()
+    items = _stop_and_read_the_rest(worker, stop, q)
     done = [m for m in items if isinstance(m, Done)]
     assert done and done[0].stopped
     attempts = done[0].progress_sent + done[0].dropped
@@ -264,16 +269,7 @@ def test_a_worker_with_a_least_progress_gap_reports_that_often_at_most():
     while time.perf_counter() - started < 1.0:  # read as the window does, so no backlog
         with contextlib.suppress(queue.Empty):
             items.append(q.get(timeout=0.05))
-    stop.set()
-    worker.join(10)
-    while True:
-        try:
-            items.append(q.get(timeout=1))
-        except Exception:
-            break
-    q.close()
-    q.join_thread()
-    assert not worker.is_alive()
+    items += _stop_and_read_the_rest(worker, stop, q)
     elapsed = time.perf_counter() - started
     progress = [m for m in items if isinstance(m, Progress)]
     done = [m for m in items if isinstance(m, Done)]
