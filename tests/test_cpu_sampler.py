@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -11,6 +13,7 @@ import pytest
 from concurrency_explorer.core.config import RunConfig
 from concurrency_explorer.core.cpu_sampler import (
     CpuSampler,
+    process_cpu,
     split_shared,
     steps_between,
     thread_core,
@@ -127,3 +130,23 @@ def test_workers_on_one_thread_get_the_cpu_of_their_own_turns():
     run.workers[1].samples.append((time.perf_counter(), 95))  # now worker 1's turn
     second = {w.worker_id: w.percent for w in sampler.workers(run)}
     assert _near(second[1], cpu_s, wall_s) and second[0] == 0.0, (second, cpu_s, wall_s)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_process_cpu_reads_what_psutil_reads_in_one_go():
+    me = psutil.Process()
+    end = time.thread_time() + 0.05
+    while time.thread_time() < end:  # some CPU of our own, so the figures are not 0
+        pass
+    before = sum(me.cpu_times()[:2])
+    cpu_s, core = process_cpu(me.pid)
+    after = sum(me.cpu_times()[:2])
+    assert before - 0.011 <= cpu_s <= after + 0.011  # clock ticks: 10 ms
+    assert cpu_s > 0
+    assert core is not None and 0 <= core < psutil.cpu_count()
+
+
+def test_process_cpu_of_a_process_that_is_gone_is_none():
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    assert process_cpu(proc.pid) is None

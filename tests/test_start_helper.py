@@ -137,12 +137,20 @@ def test_the_helper_is_never_a_fork_of_the_app(helped, method):
     "method", [m for m in ("fork", "spawn", "forkserver") if m in start_methods()]
 )
 def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch, method):
-    """Past NICE_ABOVE_PER_CORE workers per core the workers yield to the window (from
-    the helper, or set right after the start for forkserver's); up to it they run at the
-    window's priority, as before."""
+    """More workers than cores yield to the window (from the helper, or set right after
+    the start for forkserver's); up to one per core they run at the window's priority."""
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     engine = ProcessEngine(method, 16)
-    assert engine.worker_niceness(4) == 0 and engine.worker_niceness(5) == ProcessEngine.NICENESS
+    assert engine.worker_niceness(1) == 0 and engine.worker_niceness(2) == ProcessEngine.NICENESS
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert engine.worker_niceness(2) == 0 and engine.worker_niceness(3) == ProcessEngine.NICENESS
+    # more per core: nicer still, until the busy ones on a core weigh half the window
+    by_count = {n: engine.worker_niceness(n) for n in (8, 9, 16, 32, 64)}
+    assert by_count == {8: 10, 9: 11, 16: 13, 32: 16, 64: 19}
+    for n, niceness in by_count.items():
+        per_core = -(-n // 2)
+        assert per_core * ProcessEngine.NICE_WEIGHTS[niceness] <= ProcessEngine.WINDOW_WEIGHT // 2
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
 
     run = Run(_config(method, workers=5, count=100_000_000))
     run.start()
@@ -151,7 +159,9 @@ def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch, method):
         nice = {psutil.Process(w.pid).nice() for w in run.workers}
     finally:
         run.close()
-    assert nice == {os.nice(0) + ProcessEngine.NICENESS}
-    assert run.record()["worker_niceness"] == ProcessEngine.NICENESS
-    small = run_to_completion(_config(method, workers=2, count=10), timeout_s=60).record()
+    expected = engine.worker_niceness(5)  # 5 on one core: nicer than the least
+    assert expected > ProcessEngine.NICENESS
+    assert nice == {min(19, os.nice(0) + expected)}  # 19: the kernel's cap
+    assert run.record()["worker_niceness"] == expected
+    small = run_to_completion(_config(method, workers=1, count=10), timeout_s=60).record()
     assert small["worker_niceness"] == 0

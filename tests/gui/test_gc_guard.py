@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from concurrency_explorer.gui import gc_guard
 
+from .helpers import configure, make_window, run_and_wait
+
 
 class _Cycle(QWidget):
     def __init__(self) -> None:
@@ -50,3 +52,44 @@ def test_uninstall_collects_now_and_gives_collection_back(qtbot):
         assert gc.isenabled()
     finally:
         gc_guard.install()  # the fixture uninstalls at teardown
+
+
+def test_during_a_run_only_young_objects_are_collected(qtbot):
+    """What lived before a run is frozen while it runs (a full collection stalls the
+    window beside busy workers); what the run makes is still collected; at its end
+    everything is collectable again."""
+    guard = gc_guard.install()  # the fixture's
+    old = _Cycle()
+    old_freed: list[bool] = []
+    old.destroyed.connect(lambda: old_freed.append(True))
+    del old
+    owner = object()
+    gc_guard.during_run(owner, True)
+    try:
+        assert gc.get_freeze_count() > 0
+        young = _Cycle()
+        young_freed: list[bool] = []
+        young.destroyed.connect(lambda: young_freed.append(True))
+        del young
+        guard.check()
+        gc.collect()  # even a full collection leaves the frozen ones alone
+        assert young_freed == [True]
+        assert old_freed == []
+    finally:
+        gc_guard.during_run(owner, False)
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert old_freed == [True]
+
+
+def test_the_window_freezes_for_its_run_and_thaws_after(qtbot):
+    window = make_window(qtbot)
+    configure(window, mode="thread", workers=2, count=10)
+    frozen: list[tuple[bool, int]] = []
+    window.controller.runningChanged.connect(
+        lambda running: frozen.append((running, gc.get_freeze_count()))
+    )
+    run_and_wait(qtbot, window)
+    assert frozen[0][0] and frozen[0][1] > 0
+    assert frozen[-1] == (False, 0)
+    assert gc.get_freeze_count() == 0

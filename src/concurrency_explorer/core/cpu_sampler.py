@@ -19,6 +19,7 @@ carry the worker's own ``perf_counter`` stamps), so each coroutine's lane shows 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from typing import Any
 
 import psutil
 
-from .child.lifecycle import proc_stat_field
+from .child.lifecycle import proc_stat_field, proc_stat_fields
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,29 @@ class WorkerCpu:
     core: int | None
 
 
+_LINUX = sys.platform.startswith("linux")
+
+
 def thread_core(pid: int, tid: int) -> int | None:
     """The core a thread last ran on (Linux: field 39 of /proc/PID/task/TID/stat)."""
     if not sys.platform.startswith("linux"):
         return None
     # field 39 overall = index 36 after "pid (comm)"
     return proc_stat_field(f"/proc/{pid}/task/{tid}/stat", 36)
+
+
+def process_cpu(pid: int) -> tuple[float, int | None] | None:
+    """CPU seconds (user + system) of process ``pid`` and the core it last ran on, from
+    one read of ``/proc/PID/stat`` (Linux); None when it is gone or unreadable.
+
+    psutil reads that file twice for the same two figures, plus its own bookkeeping:
+    3 ms for 64 workers against 1.2 ms, on the window's thread (issue 21)."""
+    # after "pid (comm)": utime 11, stime 12 (clock ticks), processor 36
+    fields = proc_stat_fields(f"/proc/{pid}/stat", 11, 12, 36)
+    if fields is None:
+        return None
+    utime, stime, core = fields
+    return (utime + stime) / _CLOCK_TICKS, core
 
 
 def steps_between(samples: Any, count: int, t_from: float, t_to: float) -> int:
@@ -114,6 +134,15 @@ class CpuSampler:
         for worker in run.workers:
             pid = worker.pid
             if pid is None or worker.final:
+                continue
+            if run.config.mode == "process" and _LINUX:
+                key = (pid, 0)
+                if key not in measured:
+                    found_cpu = process_cpu(pid)
+                    if found_cpu is None:
+                        continue  # gone: its final message says what it used
+                    measured[key] = (*found_cpu, [])
+                measured[key][2].append(worker)
                 continue
             proc = self._process(pid)
             if proc is None:

@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         self.controller.updated.connect(self._on_updated)
         self.controller.finished.connect(self._on_finished)
         self.controller.runningChanged.connect(self._sync_buttons)
+        self.controller.runningChanged.connect(self._hold_old_objects)
 
     # -- building blocks -------------------------------------------------------
 
@@ -358,6 +359,10 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
+
+    def _hold_old_objects(self, running: bool) -> None:
+        """The window's older objects stay out of collections while a run runs."""
+        gc_guard.during_run(self.controller, running)
 
     def _sync_buttons(self, running: bool) -> None:
         self.runButton.setEnabled(not running)
@@ -499,6 +504,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.controller.shutdown()
+        self._hold_old_objects(False)  # a run ended by shutdown() said nothing
         # A closed main window does no more work: extensions' samplers and animations
         # (QTimers anywhere below the window) stop with it, even if nobody deletes it.
         for timer in self.findChildren(QTimer):

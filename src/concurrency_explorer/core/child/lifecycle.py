@@ -75,6 +75,12 @@ def proc_stat_field(path: str, index: int) -> int | None:
     """Field ``index`` of a ``/proc/.../stat`` file (Linux), counted after "pid (comm)"
     (0 is the state); None where unreadable. The one parser of that format: children
     use it (stdlib only), and so does the parent's CPU sampler."""
+    fields = proc_stat_fields(path, index)
+    return None if fields is None else fields[0]
+
+
+def proc_stat_fields(path: str, *indexes: int) -> tuple[int, ...] | None:
+    """Several fields of one ``/proc/.../stat`` file, from one read (``proc_stat_field``)."""
     try:
         with open(path, "rb") as stat:
             data = stat.read()
@@ -83,7 +89,7 @@ def proc_stat_field(path: str, index: int) -> int | None:
     # "pid (command) state ppid ...": the command may hold spaces and parentheses
     fields = data[data.rfind(b")") + 2 :].split()
     try:
-        return int(fields[index])
+        return tuple(int(fields[index]) for index in indexes)
     except (IndexError, ValueError):
         return None
 

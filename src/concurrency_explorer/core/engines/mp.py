@@ -229,12 +229,11 @@ def run_all():
             "side by side at full speed. Watch the 'start ms' column: spawn pays for a "
             "fresh interpreter per worker."
         )
-        if hasattr(os, "setpriority") and config.workers > cls.NICE_ABOVE_PER_CORE * (
-            os.cpu_count() or 1
-        ):
+        niceness = cls.niceness_for(config.workers)
+        if niceness:
             text += (
-                f" More than {cls.NICE_ABOVE_PER_CORE} per core: they run at a lower priority "
-                f"(nice +{cls.NICENESS}) than this window, so it keeps ticking while they "
+                " More processes than cores: they run at a lower priority "
+                f"(nice +{niceness}) than this window, so it keeps ticking while they "
                 "queue for the cores."
             )
         return text
@@ -255,10 +254,16 @@ def run_all():
     #: Above this many workers a start helper process starts them (None: the number
     #: of cores), with ``fork`` and ``spawn``; ``forkserver`` forks in its server already.
     helper_above: int | None = None
-    #: Above this many workers per core, the helper's workers run this much nicer
-    #: than the window (``worker_niceness``).
-    NICE_ABOVE_PER_CORE = 4
-    NICENESS = 10
+    #: Above this many workers per core, the workers run ``NICENESS`` nicer than the
+    #: window (``worker_niceness``).
+    NICE_ABOVE_PER_CORE = 1
+    NICENESS = 10  # the least; more workers per core run nicer still (``niceness_for``)
+    #: The kernel's weight of a task at nice 10..19 (``sched_prio_to_weight``; nice 0 is
+    #: 1024): a core's time is shared in proportion to the weights of who wants it.
+    NICE_WEIGHTS: ClassVar[dict[int, int]] = {
+        10: 110, 11: 87, 12: 70, 13: 56, 14: 45, 15: 36, 16: 29, 17: 23, 18: 18, 19: 15,
+    }  # fmt: skip
+    WINDOW_WEIGHT = 1024
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -284,21 +289,41 @@ def run_all():
         return self._ctx
 
     def worker_niceness(self, workers: int) -> int:
-        """How much nicer than the window the workers run: ``NICENESS`` past
-        ``NICE_ABOVE_PER_CORE`` workers per core, else 0.
+        """How much nicer than the window this run's workers are (``niceness_for``)."""
+        return self.niceness_for(workers)
 
-        Why: CPU-bound workers at the window's priority leave the window its fair share,
-        cores / (workers + 1): a 30th of a core for 64 workers on 2 cores, while its
-        repaints need 5-15 %; its 30 ms timer then fired 3-5 times a second. Nicer
-        workers only yield to the window (and to other programs: a run on a busy
-        machine is flagged as such already); among themselves nothing changes. Up to
-        4 per core the window's share suffices, and such runs stay as they were.
+    @classmethod
+    def niceness_for(cls, workers: int) -> int:
+        """How much nicer than the window ``workers`` worker processes run: 0 up to
+        ``NICE_ABOVE_PER_CORE`` per core; past it at least ``NICENESS``, and as much more
+        (up to 19) as it takes for the busy workers sharing one core to weigh at most
+        half the window's thread (``NICE_WEIGHTS``): 3-8 workers on 2 cores +10, 16 +13,
+        32 +16, 64 +19.
+
+        Why: the scheduler gives each task that wants a core a share in proportion to
+        its weight, and a thread that ran longer than its share waits until the others
+        caught up. The window needs 2-10 ms of CPU at a time (a drain, a repaint); at
+        the workers' own priority it got a fifth of a core beside 8 workers on 2 cores
+        and waited 5-8 ms in the run queue per ms of work (``/proc/thread-self/schedstat``:
+        3.2 s queued for 0.43 s of CPU in 5 s; its 30 ms timer p99 60-110 ms). At +10
+        beside 64 workers it still got only a fifth (timer p99 33-38 ms on the shared
+        machine); at +19 two thirds (8-13 ms). Nicer workers only yield to the window
+        (and to other programs: a run on a busy machine is flagged as such already);
+        among themselves nothing changes, and with no more workers than cores each has
+        a core of its own: such runs stay as they were.
         Set on each worker right after its start, by whoever started it (the helper, or
-        the launcher thread for ``forkserver``'s).
+        the launcher thread for ``forkserver``'s and for runs too small for a helper).
         """
         if not hasattr(os, "setpriority"):
             return 0
-        return self.NICENESS if workers > self.NICE_ABOVE_PER_CORE * (os.cpu_count() or 1) else 0
+        cores = os.cpu_count() or 1
+        if workers <= cls.NICE_ABOVE_PER_CORE * cores:
+            return 0
+        per_core = -(-workers // cores)  # the busiest core's share of them
+        for niceness, weight in sorted(cls.NICE_WEIGHTS.items()):
+            if niceness >= cls.NICENESS and per_core * weight <= cls.WINDOW_WEIGHT // 2:
+                return niceness
+        return max(cls.NICE_WEIGHTS)
 
     def uses_helper(self, workers: int) -> bool:
         """Start from a helper: once workers outnumber cores, the first ones take every
