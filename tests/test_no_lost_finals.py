@@ -7,7 +7,9 @@ worker, what arrived must be exactly what was sent: started + progress_sent + do
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import time
 
 import pytest
@@ -120,7 +122,6 @@ def test_finals_never_wait_behind_a_queue_full_of_progress(unit):
     finish (a blocking put into a queue full of progress would hold them for ever) and
     their finals are in the queue, behind at most half a queue of progress."""
     import multiprocessing
-    import queue
     import threading
 
     from concurrency_explorer.core.child.iftry import drain
@@ -159,13 +160,7 @@ def test_finals_never_wait_behind_a_queue_full_of_progress(unit):
             time.sleep(0.01)
         for u in units:
             u.join(5)
-        while True:  # everything, also what a feeder thread still holds
-            try:
-                items.append(q.get(timeout=1))
-            except queue.Empty:
-                break
-        q.close()
-        q.join_thread()
+        items += _read_all_and_close(q)  # everything, also what a feeder thread still holds
     assert finished, "a final put waited behind a queue full of progress"
     kinds = [type(m) for m in items]
     assert kinds.count(Started) == workers and kinds.count(Done) == workers, kinds
@@ -190,6 +185,28 @@ def test_progress_backs_off_while_the_reader_is_behind():
     assert progress_gap(base, depth=limit // 4, limit=limit, base=base) == base
 
 
+def _stop_and_read_the_rest(worker, stop, q) -> list:
+    """Stop a worker thread, read what it left in ``q`` and close the queue."""
+    stop.set()
+    worker.join(10)
+    items = _read_all_and_close(q)
+    assert not worker.is_alive()
+    return items
+
+
+def _read_all_and_close(q) -> list:
+    """Everything in ``q`` (also what a feeder thread still holds), then close it."""
+    items = []
+    while True:
+        try:
+            items.append(q.get(timeout=1))
+        except queue.Empty:
+            break
+    q.close()
+    q.join_thread()
+    return items
+
+
 def test_a_worker_facing_a_backlog_reports_less_often():
     """A queue already a quarter full and not read: the worker's reports thin out to one
     per MAX_PROGRESS_GAP_S instead of one per report interval (and its finals arrive)."""
@@ -208,18 +225,54 @@ def test_a_worker_facing_a_backlog_reports_less_often():
     worker = threading.Thread(target=run_worker, args=(spec, q, stop))
     worker.start()
     time.sleep(1.0)
-    stop.set()
-    worker.join(10)
-    items = []
-    while True:
-        try:
-            items.append(q.get(timeout=1))
-        except Exception:
-            break
-    q.close()
-    q.join_thread()
-    assert not worker.is_alive()
+    items = _stop_and_read_the_rest(worker, stop, q)
     done = [m for m in items if isinstance(m, Done)]
     assert done and done[0].stopped
     attempts = done[0].progress_sent + done[0].dropped
     assert 2 <= attempts <= 15, attempts  # a report interval of 1 ms: ~1000 without backoff
+
+
+def test_a_crowded_run_backs_off_at_a_small_backlog():
+    """In a crowded run (``backlog``) progress backs off once a few messages are on their
+    way, not only once the queue is a quarter full: they wait for the write lock, stale."""
+    from concurrency_explorer.core.child.workers import PROGRESS_BACKLOG, progress_gap
+
+    base, limit = 0.02, 512
+    depth = PROGRESS_BACKLOG + 1
+    assert progress_gap(base, depth=depth, limit=limit, base=base) == base
+    assert progress_gap(base, depth=depth, limit=limit, base=base, backlog=PROGRESS_BACKLOG) == (
+        2 * base
+    )
+    # a least gap above the cap's own 2 s: backed off, it doubles once more at most
+    assert progress_gap(3.0, depth=depth, limit=limit, base=3.0, backlog=16) == 6.0
+
+
+def test_a_worker_with_a_least_progress_gap_reports_that_often_at_most():
+    """``progress_gap_s``: a worker reports progress at most once per that gap, while it
+    still looks at Stop every report interval (it stops at once)."""
+    import multiprocessing
+    import threading
+
+    from concurrency_explorer.core.child.protocol import Done, Progress
+    from concurrency_explorer.core.child.workers import StopFlag, WorkerSpec, run_worker
+
+    ctx = multiprocessing.get_context("spawn")
+    q = ctx.Queue(4096)
+    spec = WorkerSpec(
+        0, 1_000_000, "io", step_sleep_s=0.0005, report_interval_s=0.001, progress_gap_s=0.25
+    )
+    stop = StopFlag(ctx)
+    worker = threading.Thread(target=run_worker, args=(spec, q, stop))
+    started = time.perf_counter()
+    worker.start()
+    items = []
+    while time.perf_counter() - started < 1.0:  # read as the window does, so no backlog
+        with contextlib.suppress(queue.Empty):
+            items.append(q.get(timeout=0.05))
+    items += _stop_and_read_the_rest(worker, stop, q)
+    elapsed = time.perf_counter() - started
+    progress = [m for m in items if isinstance(m, Progress)]
+    done = [m for m in items if isinstance(m, Done)]
+    assert done and done[0].stopped
+    # one per 0.25 s at most (a report interval of 1 ms: ~1000 without the gap)
+    assert 1 <= len(progress) <= elapsed / 0.25 + 1, (len(progress), elapsed)

@@ -165,3 +165,19 @@ def test_many_workers_per_core_run_nicer_than_the_window(monkeypatch, method):
     assert run.record()["worker_niceness"] == expected
     small = run_to_completion(_config(method, workers=1, count=10), timeout_s=60).record()
     assert small["worker_niceness"] == 0
+
+
+def test_crowded_runs_report_progress_less_often(monkeypatch):
+    """Past REPORT_FREELY_PER_CORE busy workers per core each reports progress less
+    often, by the square of workers per core (the queue delivers fewer per second the
+    more share a core); the record says how often, and the workers were told."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    gaps = {n: ProcessEngine.progress_gap_for(n, 0.02) for n in (2, 8, 16, 32, 64)}
+    assert gaps == pytest.approx({2: 0.0, 8: 0.0, 16: 0.08, 32: 0.32, 64: 1.28})
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    method = "fork" if "fork" in start_methods() else "spawn"
+    record = run_to_completion(_config(method, workers=5, count=20), timeout_s=60).record()
+    assert record["progress_gap_s"] == pytest.approx(0.02 * (5 / 4) ** 2, abs=1e-4)
+    small = run_to_completion(_config(method, workers=2, count=10), timeout_s=60).record()
+    assert small["progress_gap_s"] == 0.0

@@ -81,3 +81,23 @@ def test_thin_lanes_share_their_labels():
     assert tv.label_step(64, 256) == 4  # 4 px a lane: every 4th, 16 px apart
     assert tv.label_step(64, 0) == 1  # not laid out yet
     assert tv.label_step(1, 10) == 1
+
+
+def test_all_lanes_outlined_in_one_go_as_separate_closed_shapes():
+    """lane_outlines: every lane's steps at its own height, down to its floor at both
+    ends, not joined to the next lane; a lane without samples is left out."""
+    one, empty, two = tv.LaneCpu(), tv.LaneCpu(), tv.LaneCpu()
+    one.update(deque([(0.1, 50.0), (0.2, 100.0)]))
+    two.update(deque([(0.3, 0.0)]))
+    two.first_width = 0.1
+    xs, ys, connect = tv.lane_outlines([(one, 0.0), (empty, -1.0), (two, -2.0)])
+    assert list(xs) == pytest.approx([0.0, 0.0, 0.1, 0.1, 0.2, 0.2, 0.2, 0.2, 0.3, 0.3])
+    span = tv.CPU_HI - tv.CPU_LO
+    floor0, floor2 = tv.CPU_LO, -2.0 + tv.CPU_LO
+    half, full = floor0 + span / 2, floor0 + span
+    lane0 = [floor0, half, half, full, full, floor0]
+    assert list(ys) == pytest.approx([*lane0, floor2, floor2, floor2, floor2])
+    assert list(connect) == [True] * 5 + [False] + [True] * 3 + [False]
+    # the same shape as the lane's own outline
+    x1, y1 = one.outline(0.0)
+    assert list(x1) == pytest.approx(list(xs[:6])) and list(y1) == pytest.approx(list(ys[:6]))
