@@ -20,7 +20,7 @@ from typing import Any
 from .child.iftry import drain
 from .child.protocol import Done, Error, Held, Output, Progress, Started
 from .config import RunConfig
-from .engines import Engine, get_engine_class
+from .engines import Engine, get_engine_class, is_baseline_mode
 from .environment import environment
 from .gil import GilLog
 from .load import LoadMeter, reported_cpu_by_pid
@@ -444,7 +444,7 @@ class Run:
         return any(w.state == FAILED for w in self.workers)
 
     def speedup(self) -> tuple[float | None, str]:
-        if self.config.mode == "sequential":
+        if is_baseline_mode(self.config.mode):  # the mode's engine, not this run's host
             return None, "none"  # the baseline itself claims no speedup
         return speedup(
             self.wall_s,

@@ -68,6 +68,9 @@ class Engine(ABC):
     is_baseline: ClassVar[bool] = False
     #: True when every worker is a process of its own, started by this run
     process_per_worker: ClassVar[bool] = False
+    #: True when every worker is a thread of its own, started by this run (each has its
+    #: own thread id; one after another and coroutines share one thread)
+    thread_per_worker: ClassVar[bool] = False
     #: True when the run has a dashboard to link to (``record_extras`` says where)
     has_dashboard: ClassVar[bool] = False
     #: True when a second run of the same shape starts warm (kept processes): a

@@ -560,6 +560,7 @@ class ThreadEngine(HostEngine):
     unit = "thread"
     noun = "threads"
     ran_as = "as threads"
+    thread_per_worker = True
     script_imports = ("import threading",)
     script_run_all = """
 
