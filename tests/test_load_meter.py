@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 
 import psutil
+import pytest
 
 from concurrency_explorer.core import load
 from concurrency_explorer.core.load import LoadMeter
@@ -18,13 +20,13 @@ def _meter_threads() -> list[threading.Thread]:
 
 def test_start_without_watch_lists_no_children_and_starts_no_thread(monkeypatch):
     listed = []
-    real = psutil.Process.children
+    real = LoadMeter._descendants
 
-    def children(self, *args, **kwargs):
+    def descendants(self):
         listed.append(threading.current_thread().name)
-        return real(self, *args, **kwargs)
+        return real(self)
 
-    monkeypatch.setattr(psutil.Process, "children", children)
+    monkeypatch.setattr(LoadMeter, "_descendants", descendants)
     meter = LoadMeter(every_s=0.05)
     meter.start(watch=False)
     assert listed == [] and _meter_threads() == []
@@ -44,7 +46,8 @@ def test_watch_after_stop_starts_nothing():
     meter.stop()
     meter.watch()
     assert _meter_threads() == []
-    assert meter.result()["seconds"] > 0
+    assert meter.samples == 2  # start's snapshot and stop's last one
+    assert meter.result()["seconds"] >= 0  # under a millisecond: it lists little now
 
 
 def test_a_child_born_before_start_counts_as_own_once_watched():
@@ -92,3 +95,39 @@ def test_children_are_listed_again_only_when_that_costs_little(monkeypatch):
 def test_the_record_says_what_the_meter_itself_cost():
     load = sampled_meter(5).result()
     assert 0 < load["meter_cpu_s"] <= load["own_cores"] * load["seconds"] + 0.01
+
+
+def test_the_process_tree_is_walked_down_not_read_from_every_process(monkeypatch):
+    """Children and grandchildren, as listing by parent pid finds them, without reading
+    every process's /proc/N/stat (the cost the meter put on the workers' cores)."""
+    code = (
+        "import subprocess, sys, time; "
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(60)"
+    )
+    parent = psutil.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 30
+        while len(psutil.Process().children(recursive=True)) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        expected = {p.pid for p in psutil.Process().children(recursive=True)}
+        if load.descendant_pids(os.getpid()) is None:
+            pytest.skip("this kernel lists no children per thread")
+        reads = []
+        real_open = open
+
+        def counting_open(path, *args, **kwargs):
+            reads.append(str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr("builtins.open", counting_open)
+        found = set(load.descendant_pids(os.getpid()))
+        monkeypatch.undo()
+        assert found >= expected
+        assert all(path.endswith("/children") for path in reads)
+        assert len(reads) < 50  # this tree's threads, not the machine's processes
+    finally:
+        for child in psutil.Process(parent.pid).children(recursive=True):
+            child.kill()
+        parent.kill()
+        parent.wait(10)
