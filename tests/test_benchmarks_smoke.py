@@ -116,3 +116,12 @@ def test_pair_spread_names_the_lowest_and_highest_pair():
 
     assert pair_spread([1.0, 3.0, 2.2], [1.0, 2.0, 2.0]) == "pairs 1.00-1.50x"
     assert pair_spread([], []) == "no pairs"
+
+
+def test_start_probe_pauses_before_every_start_warm_ups_included():
+    """Both sides start from an idle machine (benchmarks/start_probe.py says why)."""
+    import time
+
+    t0 = time.perf_counter()
+    start_probe("--pause", "0.25")  # 2 warm-ups + 2 counted starts
+    assert time.perf_counter() - t0 >= 4 * 0.25

@@ -133,6 +133,9 @@ def stop_helpers() -> dict[str, int]:
     """
     from multiprocessing import forkserver, resource_tracker
 
+    from . import spare
+
+    spare.close()  # the pairs made ahead: their semaphores are the tracker's too
     gc.collect()  # queues' semaphores unregister from the tracker when collected
     stopped = helper_pids()
     if "forkserver" in stopped:
