@@ -4,10 +4,12 @@ Each probe is a fresh process (``benchmarks.start_probe``) doing a warm-up start
 then several timed ones; app and bare probes alternate, and the figure is the
 median over pairs of (app median / bare median). The detail says how much of each
 side's latency came before ``Process.start()``: what the app adds is there, in
-plain sight, not subtracted. With ``fork`` the app's queue and stop flag were made
-ahead, after the probe's previous start (``core/spare.py``), as they are in the window
-from the second fork run of the same queue size on; the bare side makes its queue in
-the timed part.
+plain sight, not subtracted. The app's queue and stop flag were made ahead, after
+the probe's previous start (``core/spare.py``), as they are in the window from the
+second run of the same start method and queue size on; the bare side makes its queue
+in the timed part. Both sides pause ``start_probe.PAUSE_S`` before every start: each
+start begins on an idle machine (a bare start right after the previous one is faster
+on cores still awake, and the app side's 20 ms polling gave it no such streak).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 
 from .context import BenchContext
 from .harness import Figure, interleave, median, pair_spread, paired_ratio, run_python
+from .start_probe import PAUSE_S
 
 GOAL = "<= 1.25"  # issue 15, item 6: start latency within 25 % of a bare start
 
@@ -60,12 +63,14 @@ def run(ctx: BenchContext) -> list[Figure]:
                 f"Run.start() vs Queue()+Process.start(), to the child's first message; "
                 f"app {app_ms:.1f} ms ({before['app']:.1f} of them before Process.start()), "
                 f"bare {bare_ms:.1f} ms ({before['bare']:.1f}) (medians; {reps} probe pairs "
-                f"x {starts} starts; {pair_spread(data['app'], data['bare'])})",
+                f"x {starts} starts, each after {PAUSE_S * 1e3:.0f} ms idle on both sides; "
+                f"{pair_spread(data['app'], data['bare'])})",
                 {
                     "method": method,
                     "app_s": data["app"],
                     "bare_s": data["bare"],
                     "before_start_ms": before,
+                    "pause_s": PAUSE_S,
                     "raw": raw,
                 },
             )

@@ -9,6 +9,15 @@ import the app's runner first, so a ``fork`` copies a parent of the same size (f
 time grows with the parent's memory). The first start of each probe warms up
 (forkserver, resource tracker) and is not counted, nor is the next. Prints one JSON list.
 
+Both sides pause ``PAUSE_S`` before every start, so that each begins from the same
+state: an idle machine. Without it they did not. The app side polls its Run every
+20 ms, so each of its starts came after ~15 ms of idle, while each bare start came
+right after the previous one, on cores still awake. On this 2-core VM a bare ``fork``
+start took 2.2-2.7 ms back to back and 2.9-4.3 ms after a 50 ms pause, while the
+app's stayed at 3.3-5.2 ms either way (medians of 8-12 alternated probe pairs, 5
+batches each, load 2-4): the fork figure went from 1.37-1.87x to 1.03-1.38x with
+nothing changed in the app. A user's start comes after idle too (a click, a command).
+
 Top-level imports stay minimal: spawn children import this module as ``__mp_main__``.
 """
 
@@ -19,6 +28,8 @@ WARM_UP = 2  # starts per probe that are not counted (the first few are slower o
 #: the window's timer is slower still). The figure is the child's own stamp, so polling
 #: faster would not show the first message sooner, only take CPU beside the child.
 POLL_S = 0.02
+#: Both sides' pause before each start (see the module docstring).
+PAUSE_S = 0.05
 
 
 def bare_target(q) -> None:
@@ -78,6 +89,9 @@ def main() -> None:
     parser.add_argument("--method", required=True)
     parser.add_argument("--starts", type=int, default=6)
     parser.add_argument(
+        "--pause", type=float, default=PAUSE_S, help="seconds of idle before every start"
+    )
+    parser.add_argument(
         "--parts",
         action="store_true",
         help="print [latency, request-to-Process.start()] pairs instead of latencies",
@@ -85,7 +99,12 @@ def main() -> None:
     args = parser.parse_args()
     import concurrency_explorer.core.runner  # noqa: F401  (same parent size both sides)
 
-    start = app_start if args.side == "app" else bare_start
+    side = app_start if args.side == "app" else bare_start
+
+    def start(method: str) -> tuple[float, float]:
+        time.sleep(args.pause)  # both sides start from an idle machine
+        return side(method)
+
     for _ in range(WARM_UP):  # not counted: forkserver, resource tracker, first imports
         start(args.method)
     results = [start(args.method) for _ in range(args.starts)]

@@ -131,3 +131,12 @@ def test_longest_still_is_per_worker_and_only_while_it_runs():
     ]
     assert longest_still(samples) == [5.0, 2.0]
     assert longest_still([]) == []
+
+
+def test_start_probe_pauses_before_every_start_warm_ups_included():
+    """Both sides start from an idle machine (benchmarks/start_probe.py says why)."""
+    import time
+
+    t0 = time.perf_counter()
+    start_probe("--pause", "0.25")  # 2 warm-ups + 2 counted starts
+    assert time.perf_counter() - t0 >= 4 * 0.25

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+
+import pytest
 
 from concurrency_explorer.core import RunConfig, launcher, run_to_completion, spare
 from concurrency_explorer.core.engines import mp
@@ -47,10 +51,47 @@ def test_a_run_on_a_pair_made_ahead_is_whole():
     assert second.record()["workers"][0]["start_latency_s"] is not None
 
 
-def test_no_pair_waits_for_other_start_methods():
-    # their semaphores are the resource tracker's to clean up at exit: none made ahead
-    engine = mp.ProcessEngine("forkserver", 781)
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_other_start_methods_get_a_pair_made_ahead_too(method):
+    config = RunConfig.build(
+        mode="process", start_method=method, workers=1, count=3, queue_size=781
+    )
+    first = run_to_completion(config)
+    _wait_for((method, 781))
+    waiting = spare._spares[(method, 781)]
+    engine = mp.ProcessEngine(method, 781)
+    engine.open()
+    assert (engine.queue, engine.stop_event) == waiting
+    engine.close()
+    second = run_to_completion(config)
+    assert first.ok and second.ok
+    assert second.record()["workers"][0]["start_latency_s"] is not None
+
+
+def test_pairs_made_while_the_app_exits_leave_no_leaked_semaphore():
+    """The launcher thread is still making pairs when the interpreter exits: each one
+    made is unlinked by multiprocessing's exit handler, none is made after it ran (the
+    resource tracker would report it leaked)."""
+    code = (
+        "from concurrency_explorer.core import spare\n"
+        "from concurrency_explorer.core.engines import mp\n"
+        "ctx = mp.get_context('spawn')\n"
+        "for size in range(1, 60):\n"
+        "    spare.prepare_next(ctx, size)\n"
+        "spare.take(ctx, 1)\n"  # the first one is made: exit while the others are
+    )
+    for _ in range(3):
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "leaked" not in result.stderr, result.stderr[-2000:]
+
+
+def test_no_pair_is_made_once_the_app_exits(monkeypatch):
+    monkeypatch.setattr(spare, "_closed", True)
+    engine = mp.ProcessEngine("forkserver", 783)
     engine.open()
     engine.close()
     launcher.call(lambda: None, timeout=30)
-    assert ("forkserver", 781) not in spare.waiting()
+    assert ("forkserver", 783) not in spare.waiting()

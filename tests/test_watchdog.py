@@ -278,6 +278,7 @@ def test_a_backlog_is_not_silence_but_a_hang_after_it_is():
     engine.queue = _Queue([])
     engine.units = lambda: []
     engine.start_requests = lambda: {}
+    engine.start_ends = lambda: {}
     config = RunConfig.build(mode="thread", workers=2, count=100)
     run = Run(config, stall_after_s=0.5, engine=engine)
     run.t0 = time.perf_counter()

@@ -98,6 +98,7 @@ def test_after_a_scenario_the_bars_show_the_run_its_verdict_is_about(qtbot):
     assert text.startswith("Scenario "), text[:200]
     assert "run 3 of 4, 2 workers as processes: the run the verdict is about" in text
     assert "run 4, baseline again" in text, "the other runs are named"
+    assert "charts show the last one, run 4, baseline again." in text, "and what the charts show"
     assert window.phaseLabel.text().endswith("The bars show run 3, 2 workers as processes.")
     assert window.statusLabel.text().endswith("show run 3, 2 workers as processes."), (
         "the status bar speaks of the same run, not of the re-timed baseline"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QSplitter, QWidget
 from concurrency_explorer.core.compare import Comparison
 from concurrency_explorer.core.sweep import Sweep
 from concurrency_explorer.core.verdict import Verdict, run_verdict
-from concurrency_explorer.gui.compare_view import COLUMNS, CompareView
+from concurrency_explorer.gui.compare_view import COLUMNS, TABLE_ROW_PADDING, CompareView
 from concurrency_explorer.gui.cpu_view import CpuView
 from concurrency_explorer.gui.main_window import VERDICT_LINES, verdict_text
 from concurrency_explorer.gui.presentation import Presentation
@@ -27,6 +27,7 @@ from .helpers import run_and_wait, shown_window
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 PROJECTORS = [(1280, 720), (1920, 1080)]
 ENGINE_ROOM = 1.2  # an engine's row in the chart: at least this many lines of its name
+STAGE_ROWS_BESIDE_COMPARE = 3  # of 4 worker rows, above 8 engines on stage
 
 
 def _on_stage(qtbot, window, size):
@@ -255,10 +256,43 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
         assert viewport.contains(rect) or not viewport.intersects(rect), "a row cut in half"
         shown.append(viewport.contains(rect))
     assert shown[0], "not even one worker row on the bars"
+    # session 4 left one of the four rows above eight engines at 1280x720: the engines'
+    # names get smaller (down to a floor) until the bars keep most of their rows
+    assert sum(shown) >= STAGE_ROWS_BESIDE_COMPARE, f"{sum(shown)} of 4 worker rows shown"
+    names = _tick_font(axis).pointSizeF()
+    assert names >= 0.6 * QApplication.font().pointSizeF() - 0.05, "engine names too small"
 
     window.extensions.get(Presentation).toggle(False)
     qtbot.waitUntil(lambda: not table.isColumnHidden(COLUMNS.index("start ms")))
+    assert view.table.font().pointSizeF() == QApplication.font().pointSizeF(), "own font again"
+    assert view.wallPlot.getAxis("left").style["tickFont"] is None
     assert not view.loadFlag.is_cut() or view.loadFlag.height() > line
+
+
+def test_compare_in_normal_mode_at_1280x720_shows_every_engine_in_the_table(qtbot):
+    """Rows a line of text tall: the style's half-again-taller rows hid two of eight."""
+    window = shown_window(qtbot, mode="thread", workers=4, count=40, tab="Compare engines")
+    window.setGeometry(0, 0, 1280, 720)
+    qtbot.waitUntil(lambda: window.size() == QSize(1280, 720), timeout=5000)
+    run_and_wait(qtbot, window)
+    view = window.extensions.get(CompareView)
+    comparison = Comparison(window.configPanel.config(), None)
+    view.comparison = comparison
+    view.show_comparison(comparison)
+    view.statusLabel.setText(LONG_STATUS)
+    view.loadFlag.show_loads([{"load": BUSY}] * len(comparison.labels))
+    _a_long_verdict(window)
+    qtbot.wait(100)
+    table, n = view.table, len(comparison.labels)
+    assert n >= 7
+    last = table.rowViewportPosition(n - 1) + table.rowHeight(n - 1)
+    assert 0 <= last <= table.viewport().height(), (
+        f"{last} px of rows in {table.viewport().height()}"
+    )
+    line = table.fontMetrics().height()
+    # a line of text and a little (the style's rows, half as tall again, hid two
+    # engines at 1280x720 beside the lesson dock, seen under Xvfb)
+    assert line <= table.rowHeight(0) <= line + TABLE_ROW_PADDING, table.rowHeight(0)
 
 
 @pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -78,6 +78,7 @@ def test_the_watchdog_ends_a_stalled_worker_and_the_run_fails(
     assert f"ended by the watchdog ({signal_name}): failed" in mark.text()
     assert "stalled, silent" in mark.text()
     assert "The watchdog ended worker 0" in window.statusLabel.text()
+    assert mark.toolTip().startswith("The watchdog saw no message from this worker")
     assert not button.isEnabled()
 
 
@@ -104,3 +105,28 @@ def test_autorun_starts_an_experiment_file(qtbot, tmp_path):
     bad.write_text("[]")
     assert not autorun.start(window, str(bad))
     assert "Autorun:" in window.statusLabel.text() and "JSON object" in window.statusLabel.text()
+
+
+def test_the_watchdog_tip_is_teaching_text_from_resources_in_the_same_words():
+    """Teaching text lives in resources/text (RULES), not in widget code."""
+    from pathlib import Path
+
+    from concurrency_explorer.gui import worker_end
+
+    source = Path(worker_end.__file__).read_text(encoding="utf-8")
+    for words in ("The watchdog saw no message", "Threads cannot be ended", "keep running"):
+        assert words not in source, f"inline teaching text in worker_end.py: {words!r}"
+
+    class Limits:  # what the tip reads off a run
+        stall_after_s = 5.0
+
+        def stall_limit_s(self):
+            return 12.34
+
+    assert worker_end.stalled_tip(Limits()) == (
+        "The watchdog saw no message from this worker for longer than 12.3 s (at least "
+        "5.0 s, more when this run's workers already had long gaps: a busy machine is slow, "
+        "not hung), so it ended the worker: a run with a hung worker ends, and says it failed."
+    )
+    assert worker_end.END_TIP_PROCESS.startswith("End this worker now: SIGTERM to its process")
+    assert worker_end.END_TIP_HOST.endswith("ends the host process and every thread in it.")

@@ -126,6 +126,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 def parse_stall_after(text: str | None) -> float | None:
     """``--stall-after``: above zero, and no longer than an experiment file allows."""
+    if text is None:
+        return None  # the experiment module (pathlib, the schemas) is not imported
     from ..core.experiment import MAX_STALL_AFTER_S
 
     value = parse_float("--stall-after", text)
@@ -296,6 +298,8 @@ def run_measured(
 
 def export(record: dict[str, Any], run: Run, args: argparse.Namespace) -> None:
     """Write the files asked for with --csv / --trace / --record (atomically)."""
+    if not any(getattr(args, flag, None) for flag in ("csv", "trace", "record")):
+        return  # nothing to write: the exports module (csv, pathlib) is not imported
     from ..core import exports
 
     wanted = (

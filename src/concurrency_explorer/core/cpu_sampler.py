@@ -28,6 +28,7 @@ from typing import Any
 import psutil
 
 from .child.lifecycle import proc_stat_field, proc_stat_fields
+from .engines import get_engine_class
 
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -131,11 +132,13 @@ class CpuSampler:
         threads_by_pid: dict[int, dict[int, float]] = {}
         # per (pid, tid): its CPU seconds, core and the workers on it (usually one)
         measured: dict[tuple[int, int], tuple[float, int | None, list[Any]]] = {}
+        # a process per worker: its process's CPU is the worker's; else a thread's
+        per_process = get_engine_class(run.config.mode).process_per_worker
         for worker in run.workers:
             pid = worker.pid
             if pid is None or worker.final:
                 continue
-            if run.config.mode == "process" and _LINUX:
+            if per_process and _LINUX:
                 key = (pid, 0)
                 if key not in measured:
                     found_cpu = process_cpu(pid)
@@ -148,7 +151,7 @@ class CpuSampler:
             if proc is None:
                 continue
             try:
-                if run.config.mode == "process":
+                if per_process:
                     key = (pid, 0)
                     if key not in measured:
                         times = proc.cpu_times()

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write_text, check_target
+from .engines import engine_for
 
 #: Per-worker CSV columns, in order (the record's worker keys, flattened).
 CSV_COLUMNS = (
@@ -124,10 +125,12 @@ def chrome_trace(record: Mapping[str, Any], samples: Samples | None = None) -> d
          "args": {"sort_index": 0}},
     ]  # fmt: skip
     samples = samples or {}
+    engine = engine_for(str(mode))  # None: a mode this version does not know
+    own_process = engine is not None and engine.process_per_worker
     for w in record["workers"]:
         wid = w["id"]
         tid = wid + 1
-        who = f"pid {w['pid']}" if mode == "process" else f"tid {w.get('thread_id')}"
+        who = f"pid {w['pid']}" if own_process else f"tid {w.get('thread_id')}"
         events += _track(tid, f"worker {wid} ({who})", wid)
         requested = w.get("requested_at_s")
         started = w.get("started_at_s")

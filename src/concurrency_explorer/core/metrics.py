@@ -28,6 +28,9 @@ class WorkerState:
     pid: int | None = None
     thread_id: int | None = None
     t_request: float | None = None
+    #: when this worker's start could begin (the run's start, or the end of the
+    #: previous ``Process.start()``); known where this process made the starts
+    t_turn: float | None = None
     t_started: float | None = None
     t_end: float | None = None
     epoch_started: float | None = None
@@ -55,6 +58,15 @@ class WorkerState:
         return max(0.0, self.t_started - self.t_request)
 
     @property
+    def app_start_s(self) -> float | None:
+        """The app's own part of this worker's start, before its ``Process.start()``:
+        from its turn (``t_turn``) to its start request. Not in ``start_latency_s``,
+        which runs from that request to the first message; shown, not subtracted."""
+        if self.t_turn is None or self.t_request is None:
+            return None
+        return max(0.0, self.t_request - self.t_turn)
+
+    @property
     def done_steps(self) -> int:
         return self.count - self.remaining
 
@@ -71,6 +83,7 @@ class WorkerState:
             "pid": self.pid,
             "thread_id": self.thread_id,
             "start_latency_s": _round(self.start_latency_s),
+            "app_start_s": _round(self.app_start_s),
             "wall_s": _round(self.wall_s),
             "cpu_s": _round(self.cpu_s),
             "messages": self.messages,

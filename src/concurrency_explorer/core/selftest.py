@@ -133,6 +133,9 @@ def stop_helpers() -> dict[str, int]:
     """
     from multiprocessing import forkserver, resource_tracker
 
+    from . import spare
+
+    spare.close()  # the pairs made ahead: their semaphores are the tracker's too
     gc.collect()  # queues' semaphores unregister from the tracker when collected
     stopped = helper_pids()
     if "forkserver" in stopped:
@@ -180,6 +183,9 @@ def check_run(name: str, config: Any, timeout_s: float = RUN_TIMEOUT_S) -> Check
     except Exception as exc:
         return Check(name, False, f"could not run: {type(exc).__name__}: {exc}")
     seconds = time.perf_counter() - t0
+    from .engines import get_engine_class  # here: --self-test imports only what it runs
+
+    engine = get_engine_class(config.mode)
     workers = record["workers"]
     pids = [w["pid"] for w in workers if w["pid"] is not None]
     problems = []
@@ -192,9 +198,9 @@ def check_run(name: str, config: Any, timeout_s: float = RUN_TIMEOUT_S) -> Check
         problems.append("a worker never reported its pid")
     elif os.getpid() in pids:
         problems.append("a worker ran inside this process")
-    elif config.mode == "process" and len(set(pids)) != len(pids):
+    elif engine.process_per_worker and len(set(pids)) != len(pids):
         problems.append(f"process workers share a pid: {pids}")
-    elif config.mode == "thread" and len({w["thread_id"] for w in workers}) != len(workers):
+    elif engine.thread_per_worker and len({w["thread_id"] for w in workers}) != len(workers):
         problems.append("thread workers share a thread id")
     if record["stop"]["requested"]:
         problems.append(f"did not finish within {timeout_s:.0f} s")
@@ -204,7 +210,7 @@ def check_run(name: str, config: Any, timeout_s: float = RUN_TIMEOUT_S) -> Check
     if problems:
         return Check(name, False, "; ".join(problems), seconds, pids)
     reached = ", ".join(str(c) for c in config.counts)
-    where = "pids" if config.mode == "process" else "host pid"
+    where = "pids" if engine.process_per_worker else "host pid"
     shown = ", ".join(str(p) for p in sorted(set(pids)))
     return Check(
         name,

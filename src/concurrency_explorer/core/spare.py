@@ -1,22 +1,27 @@
-"""A queue and stop flag made ahead, so that a ``fork`` run's start does not wait for them.
+"""A queue and stop flag made ahead, so that a run's start does not wait for them.
 
 Making a ``multiprocessing.Queue`` (a pipe and three semaphores) and the stop flag
-(one more) took 0.35-0.5 ms between a start request and ``Process.start()``, where a
-bare ``fork`` start takes 2.4 ms to its first message. So when a ``fork`` run ends,
-the launcher thread (the one that forks, so nothing is forked half made) makes the
-pair for the next run of the same queue size, and that run's ``open()`` takes it.
-The first run of each size makes its own. At most one pair per size waits: a pipe
-and four semaphores that a fork context unlinks at once, so nothing is left to clean
-up at exit.
+(one more) took 0.35-0.5 ms between a start request and ``Process.start()`` with
+``fork``, where a bare ``fork`` start takes 2.4 ms to its first message; in a
+``forkserver`` or ``spawn`` context more (0.5 ms on a busy machine), as each semaphore
+is also registered with the resource tracker. So when a run ends, the launcher thread
+makes the pair for the next run of the same start method and queue size, and that
+run's ``open()`` takes it. The first run of each shape makes its own. At most one
+pair per shape waits.
 
-Only ``fork``: in the other contexts each semaphore is registered with the resource
-tracker and unlinked by a finalizer at exit, and a pair made by the launcher thread
-while the app exits was reported as leaked (the self-test's clean stderr caught it);
-their starts (9 ms forkserver, 60+ ms spawn) hardly notice 0.35 ms anyway.
+Nothing is left behind at exit. A ``fork`` context unlinks its semaphores at once.
+In the other contexts multiprocessing's own exit handler unlinks each semaphore (and
+tells the resource tracker) for every pair that exists when it runs; a pair made
+*after* it ran would be reported as leaked (the self-test's clean stderr caught
+that once). So an exit hook, registered after multiprocessing's and therefore run
+before it, waits for a pair being made, then lets no more be made and drops those
+that wait (``close``).
 """
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing.util  # noqa: F401  (its exit handler first: atexit runs ours before)
 import threading
 from typing import Any
 
@@ -24,10 +29,11 @@ from . import launcher
 from .child.workers import StopFlag
 
 _spares: dict[tuple[str, int], tuple[Any, StopFlag]] = {}
-_lock = threading.Lock()
+_lock = threading.Lock()  # the dict
+_making = threading.Lock()  # held while the launcher thread makes a pair
+_closed = False  # set at exit: no pair is made any more
 
-
-SPARE_METHODS = ("fork",)
+SPARE_METHODS = ("fork", "forkserver", "spawn")
 
 
 def _key(ctx: Any, queue_size: int) -> tuple[str, int]:
@@ -48,18 +54,42 @@ def make(ctx: Any, queue_size: int) -> tuple[Any, StopFlag]:
 
 def _prepare(ctx: Any, queue_size: int) -> None:
     key = _key(ctx, queue_size)
-    with _lock:
-        if key in _spares:
+    with _making:
+        if _closed:
             return
-    pair = make(ctx, queue_size)
-    with _lock:
-        _spares.setdefault(key, pair)
+        with _lock:
+            if key in _spares:
+                return
+        pair = make(ctx, queue_size)
+        with _lock:
+            _spares.setdefault(key, pair)
 
 
 def prepare_next(ctx: Any, queue_size: int) -> None:
-    """Have the launcher thread make the next run's pair of this shape (``fork`` only)."""
-    if ctx.get_start_method() in SPARE_METHODS:
+    """Have the launcher thread make the next run's pair of this shape."""
+    if ctx.get_start_method() in SPARE_METHODS and not _closed:
         launcher.submit(_prepare, ctx, queue_size)
+
+
+def close() -> None:
+    """No pair is made from now on, and the waiting ones are dropped now: their
+    semaphores are unlinked (and the resource tracker told) as they are collected.
+
+    Called at exit, before multiprocessing's own handler, and by whoever stops the
+    resource tracker first (the self-test): a pair it still tracked would be
+    reported as leaked, and unlinked twice.
+    """
+    global _closed
+    with _making:  # a pair being made is finished first
+        _closed = True
+        with _lock:
+            pairs = list(_spares.values())
+            _spares.clear()
+    for queue, _flag in pairs:
+        queue.close()
+
+
+atexit.register(close)
 
 
 def waiting() -> list[tuple[str, int]]:

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -62,7 +62,13 @@ COLOURS = {"baseline": "#7f8c8d", "ok": "#2471a3", "failed": "#c0392b"}
 # On stage: columns the chart or the Results also say step aside, so table and chart fit
 # side by side at 1280 px; each engine gets this many lines of text height in the chart.
 STAGE_HIDDEN_COLUMNS = ("start ms", "result", "cores")
-ENGINE_LINES = 1.35
+ENGINE_LINES = 1.25
+# On stage the engines' names and the table at this share of the (big) text size: at
+# full size 8 engines left a 1280x720 projector one worker row above them.
+STAGE_NAME_SCALE = 0.8
+STAGE_NAME_MIN_SCALE = 0.6  # smaller still when the room asks, never below this share
+STAGE_NAME_STEP = 0.05
+TABLE_ROW_PADDING = 6  # px of a table row beside its line of text
 CHART_CHROME_LINES = 4.0  # title and the bottom axis, before the chart is built
 
 
@@ -86,33 +92,47 @@ class CompareView(QWidget, StagePage):
         self.wallPlot: Any = None
         self.speedupPlot: Any = None
         self._x_tops = (1.0, 1.0)  # right ends of the wall time and speedup axes
+        self._name_scale = STAGE_NAME_SCALE  # of the text size, for engines' names on stage
+        self._build_controls()
+        self._build_notes()
+        self._build_table()
+        self._lay_out()
+        self.driver.progressed.connect(self._on_progress)
+        self.driver.ended.connect(self._on_ended)
+        window.controller.started.connect(self._on_run_started)
+        window.controller.runningChanged.connect(self._sync)
 
+    def _build_controls(self) -> None:
+        """The button and the status line beside it."""
         self.compareButton = QPushButton("Compare &engines")
         self.compareButton.setObjectName("compareButton")
         self.compareButton.setAccessibleName("Compare engines")
-        self.compareButton.setToolTip(COMPARE_TIP)
         self.compareButton.clicked.connect(lambda *_: self.start_comparison())
-        self.statusLabel = CappedLabel(
-            "The workload (workers, counts, kind) comes from the Workers panel; every "
-            "available engine runs it in turn.",
-            compact_lines=2,
-        )
         self.compareButton.setToolTip(
             COMPARE_TIP + "\n\n" + unavailable_text(unavailable_modes())
         )  # on stage the line saying so steps aside
+        self.statusLabel = CappedLabel(
+            "The workload (workers, counts, kind) comes from the Workers panel; every "
+            "available engine runs it in turn.",
+            compact_lines=1,  # on stage: its first sentence (the fastest engine) stays
+        )
         self.statusLabel.setObjectName("compareStatus")
         self.statusLabel.setAccessibleName("Comparison status")
         self.statusLabel.setWordWrap(True)
+
+    def _build_notes(self) -> None:
+        """The busy flag and the engines this machine cannot run."""
         self.loadFlag = LoadFlag("compareLoad")
-        self.unavailableLabel = CappedLabel(
-            unavailable_text(unavailable_modes()), compact_lines=1
-        )
+        self.unavailableLabel = CappedLabel(unavailable_text(unavailable_modes()), compact_lines=1)
         self.unavailableLabel.setObjectName("compareUnavailable")
         self.unavailableLabel.setAccessibleName("Engines not available here")
         self.unavailableLabel.setWordWrap(True)
         self.unavailableLabel.setToolTip(
             "Engines this Python or this machine cannot run, with what they need."
         )
+
+    def _build_table(self) -> None:
+        """A row per planned run: the figures the chart draws, and how far to trust them."""
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("compareTable")
         self.table.setAccessibleName("Wall time and speedup per engine")
@@ -127,6 +147,9 @@ class CompareView(QWidget, StagePage):
             "the working wall time (threads under the GIL stay near 1). trust: 'reliable', "
             "or why the speedup may not be believed (a busy machine, beyond the ideal)."
         )
+
+    def _lay_out(self) -> None:
+        """Controls, notes, then the table beside the (lazily built) chart."""
         self.chart = LazyPlot(self._build_chart, "comparePlot")
         self.chart.setMinimumWidth(CHART_MIN_WIDTH)
         self.chart.ready.connect(self._on_chart_ready)
@@ -147,10 +170,6 @@ class CompareView(QWidget, StagePage):
         layout.addWidget(self.loadFlag)
         layout.addWidget(self.unavailableLabel)
         layout.addWidget(charts, 1)
-        self.driver.progressed.connect(self._on_progress)
-        self.driver.ended.connect(self._on_ended)
-        window.controller.started.connect(self._on_run_started)
-        window.controller.runningChanged.connect(self._sync)
 
     # -- driving ---------------------------------------------------------------
 
@@ -236,28 +255,82 @@ class CompareView(QWidget, StagePage):
         for column in STAGE_HIDDEN_COLUMNS:
             self.table.setColumnHidden(COLUMNS.index(column), staged)
         self.unavailableLabel.setVisible(not staged)  # in its tooltip on stage
+        if not staged:  # on stage: in fit_stage, once the stage's text size is set (a
+            self._fit_fonts()  # font set before that comes back when the stage ends)
         QTimer.singleShot(0, self._fit_table)
 
-    def fit_stage(self) -> None:
+    def fit_stage(self, room: int | None = None) -> None:
+        """The engines' names as large as ``room`` allows (see ``STAGE_NAME_SCALE``)."""
+        self._name_scale = self._scale_for(room)
+        self._fit_fonts()
         if self.comparison is not None:
             self._fit_table()
+
+    def _scale_for(self, room: int | None) -> float:
+        scale = STAGE_NAME_SCALE
+        if room is None or self.comparison is None:
+            return scale
+        while scale > STAGE_NAME_MIN_SCALE and self._claim(scale) > room:
+            scale = round(max(STAGE_NAME_MIN_SCALE, scale - STAGE_NAME_STEP), 3)
+        return scale
+
+    def engine_font(self, scale: float | None = None) -> QFont:
+        """The engines' names (chart and table): on stage a share of the big text, so
+        eight engines and the worker rows fit a 720 px projector together."""
+        font = QFont(QApplication.font())
+        if self.staged:
+            font.setPointSizeF(font.pointSizeF() * (scale or self._name_scale))
+        return font
+
+    def _fit_fonts(self) -> None:
+        """Table and engine names at ``engine_font`` on stage, the window's font off it."""
+        font = self.engine_font()
+        self.table.setFont(font if self.staged else QFont())  # QFont(): inherit again
+        # rows a line of text tall (the style's are half as tall again): all 8 engines
+        # fit beside the chart at 1280x720, on stage and off it
+        height = QFontMetrics(font).height() + TABLE_ROW_PADDING
+        rows = self.table.verticalHeader()
+        rows.setMinimumSectionSize(height)
+        rows.setDefaultSectionSize(height)  # rows made later
+        for row in range(self.table.rowCount()):
+            self.table.setRowHeight(row, height)
+        if self.wallPlot is None:
+            return
+        wanted = font if self.staged else None  # names, ticks and titles alike
+        axes = [self.wallPlot.getAxis("left")]
+        axes += [plot.getAxis("bottom") for plot in (self.wallPlot, self.speedupPlot)]
+        changed = False
+        for axis in axes:
+            if axis.style.get("tickFont") != wanted:
+                axis.setStyle(tickFont=wanted)
+                changed = True
+        if changed:
+            self._retick()
 
     def stage_height(self) -> int:
         """Controls and notes in a line or two each, then a chart row per engine tall
         enough for its name at presentation size (and the table's rows beside it)."""
-        comparison = self.comparison
-        if not self.staged or comparison is None:
+        if not self.staged or self.comparison is None:
             return 0
+        return self._claim(self._name_scale)
+
+    def _claim(self, scale: float) -> int:
+        """``stage_height`` with the engines' names at ``scale`` of the text size."""
+        comparison = self.comparison
+        assert comparison is not None
         line = QFontMetrics(QApplication.font()).height()
         chrome = math.ceil(line * CHART_CHROME_LINES)
         if self.chart.widget is not None and self.wallPlot.getViewBox().height() > 0:
             chrome = self.chart.widget.height() - int(self.wallPlot.getViewBox().height())
-        chart = len(comparison.labels) * math.ceil(line * ENGINE_LINES) + chrome
+        name = QFontMetrics(self.engine_font(scale)).height()
+        chart = len(comparison.labels) * math.ceil(name * ENGINE_LINES) + chrome
         table = self.table
-        rows = sum(table.rowHeight(i) for i in range(table.rowCount()))
+        shown = QFontMetrics(table.font()).height()  # the header grows with its font
+        header = math.ceil(table.horizontalHeader().height() * name / max(1, shown))
+        rows = len(comparison.labels) * (name + TABLE_ROW_PADDING)
         bar = table.horizontalScrollBar()
         scroll = bar.sizeHint().height() if bar.isVisible() else 0
-        table_need = table.horizontalHeader().height() + rows + 2 * table.frameWidth() + scroll
+        table_need = header + rows + 2 * table.frameWidth() + scroll
         layout = self.layout()
         assert layout is not None
         return height_besides(layout, self.width(), self._charts) + max(chart, table_need)
@@ -267,6 +340,7 @@ class CompareView(QWidget, StagePage):
     def show_comparison(self, comparison: Comparison) -> None:
         """The table and the chart: one row / bar per run planned (empty until it ran)."""
         rows = comparison.rows()
+        self._fit_fonts()  # rows a line tall at the text size of now
         self.table.setRowCount(len(comparison.labels))
         for i, label in enumerate(comparison.labels):
             record = comparison.records[i] if i < len(rows) else None
@@ -281,6 +355,7 @@ class CompareView(QWidget, StagePage):
         self.draw()
 
     def _on_chart_ready(self, _chart: QWidget) -> None:
+        self._fit_fonts()
         self._fit_table()
         self.draw()
 
@@ -369,9 +444,8 @@ class CompareView(QWidget, StagePage):
             set_readable_x_ticks(plot, 0.0, top)
             plot.setTitle(plot.titleLabel.text, color="#222", size=f"{self._title_pt():.0f}pt")
 
-    @staticmethod
-    def _title_pt() -> float:
-        return max(9.0, QApplication.font().pointSizeF())
+    def _title_pt(self) -> float:
+        return max(9.0, self.engine_font().pointSizeF())
 
 
 def bar_kind(row: dict[str, Any]) -> str:

@@ -214,6 +214,9 @@ class StageRunHook(QObject):
         )
         if others:
             text += f" The other runs ({'; '.join(others)}) are in the History tab."
+        if part != len(self.played):  # the charts keep only the latest run's samples
+            n, last = len(self.played), self.played[-1][0]
+            text += f" The Timeline and CPU charts show the last one, run {n}, {last}."
         return text
 
     def _on_scenario_failed(self, message: str) -> None:

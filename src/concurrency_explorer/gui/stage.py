@@ -30,6 +30,7 @@ BARS_SHARE_NORMAL = 0.5  # in normal mode, until the person drags the divider
 BARS_SHARE_MAX = 0.68  # of the right-hand height: the chart below always keeps 32 %
 STAGE_TAB_FRAME = 4  # px around a tab page, above and below
 ROW_MARGIN = 6  # px under the last worker row, when all are shown
+STAGE_KEEP_ROWS = 4  # a chart page on stage shrinks what it can to leave this many rows
 
 
 class Stage(QObject):
@@ -145,6 +146,8 @@ class Stage(QObject):
         if not spans or spans[-1][1] <= 1 or spans[-1][1] + ROW_MARGIN <= room:
             return room
         shown = max(1, sum(1 for _top, bottom in spans if bottom <= room))
+        if shown >= len(spans):  # all fit, only the margin under the last one does not
+            return room
         return spans[shown][0]  # up to the first row left out: not a pixel of it
 
     def restore_splitters(self) -> None:
@@ -216,11 +219,12 @@ class Stage(QObject):
         bars = min(need, int(total * share))
         page = w.viewTabs.currentWidget()
         if self.active and isinstance(page, StagePage):
-            page.fit_stage()
+            chrome = w.viewTabs.tabBar().sizeHint().height() + 2 * STAGE_TAB_FRAME
+            one_row = rows.sizeHint().height() // max(1, len(w.workersView.rows))
+            keep = one_row * min(len(w.workersView.rows), STAGE_KEEP_ROWS)
+            page.fit_stage(total - chrome - labels - frame - keep)
             claim = page.stage_height()
             if claim > 0:  # the chart shown gets what keeps it legible
-                chrome = w.viewTabs.tabBar().sizeHint().height() + 2 * STAGE_TAB_FRAME
-                one_row = rows.sizeHint().height() // max(1, len(w.workersView.rows))
                 # ... and the bars keep the lines above them and whole rows, one at least
                 room = min(bars, total - claim - chrome) - labels - frame
                 bars = labels + frame + max(one_row, self.whole_rows(room))

@@ -21,8 +21,11 @@ class StagePage:
         """Presentation mode entered (True) or left (False)."""
         self.staged = staged
 
-    def fit_stage(self) -> None:
-        """Lay out for the stage now (shown, at the stage's font), before ``stage_height``."""
+    def fit_stage(self, room: int | None = None) -> None:
+        """Lay out for the stage now (shown, at the stage's font), before ``stage_height``.
+
+        ``room``: the pixels that leave the bars their first rows; a page that can get
+        smaller (its names in a smaller font, down to a floor) fits itself into it."""
 
     def stage_height(self) -> int:
         """Pixels the page needs on stage to stay legible at this width (0: no claim)."""

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QToolButton
 
 from ..core.runner import Run
+from ..resources import teaching_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,14 +29,10 @@ ESCALATION_TEXT = {
     "terminate": "Stop: some workers ignored the Event; they got SIGTERM.",
     "kill": "Stop: some workers ignored the Event and SIGTERM; they got SIGKILL.",
 }
-END_TIP_PROCESS = (
-    "End this worker now: SIGTERM to its process, SIGKILL 0.6 s later if it ignores "
-    "that. The other workers keep running."
-)
-END_TIP_HOST = (
-    "End this worker now. Threads cannot be ended from outside, so this ends the "
-    "host process and every thread in it."
-)
+END_TIP_PROCESS = teaching_text("end-worker-process")
+END_TIP_HOST = teaching_text("end-worker-host")
+# {limit_s}: the limit this run's watchdog used; {minimum_s}: the least it may be
+STALLED_TIP = teaching_text("watchdog-stalled")
 
 
 class WorkerEndControls:
@@ -94,15 +91,7 @@ class WorkerEndControls:
                 text = f"{silence}; {text}" if text else silence
             if mark.text() != text:
                 mark.setText(text)
-                mark.setToolTip(
-                    "The watchdog saw no message from this worker for longer than "
-                    f"{run.stall_limit_s() or 0:.1f} s (at least {run.stall_after_s} s, "
-                    "more when this run's workers already had long gaps: a busy machine "
-                    "is slow, not hung), so it ended the worker: a run with a hung "
-                    "worker ends, and says it failed."
-                    if worker.stalled
-                    else ""
-                )
+                mark.setToolTip(stalled_tip(run) if worker.stalled else "")
 
     def on_finished(self, record: dict[str, Any]) -> None:
         stop = record.get("stop", {})
@@ -121,6 +110,11 @@ class WorkerEndControls:
         if text:
             label = self.window.statusLabel
             label.setText(f"{label.text()} {text}".strip())
+
+
+def stalled_tip(run: Run) -> str:
+    """Why the watchdog ended a worker, with the limits this run used."""
+    return STALLED_TIP.format(limit_s=run.stall_limit_s() or 0, minimum_s=run.stall_after_s)
 
 
 def install(window: MainWindow) -> None:

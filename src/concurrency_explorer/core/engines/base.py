@@ -8,6 +8,7 @@ that speak the same protocol (``core.child.protocol``) and so fill the same run 
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -67,6 +68,9 @@ class Engine(ABC):
     is_baseline: ClassVar[bool] = False
     #: True when every worker is a process of its own, started by this run
     process_per_worker: ClassVar[bool] = False
+    #: True when every worker is a thread of its own, started by this run (each has its
+    #: own thread id; one after another and coroutines share one thread)
+    thread_per_worker: ClassVar[bool] = False
     #: True when the run has a dashboard to link to (``record_extras`` says where)
     has_dashboard: ClassVar[bool] = False
     #: True when a second run of the same shape starts warm (kept processes): a
@@ -154,6 +158,17 @@ class Engine(ABC):
 
     def start_requests(self) -> dict[int, float]:
         """perf_counter of each worker's start request, where the parent knows it."""
+        return {}
+
+    def wait_for_end(self, timeout: float) -> None:
+        """Block up to ``timeout``, returning early when one of this run's units ends
+        where the engine can see that (its processes' sentinels); else a sleep."""
+        time.sleep(timeout)
+
+    def start_ends(self) -> dict[int, float]:
+        """perf_counter when each worker's ``Process.start()`` returned, where this
+        process made that call: with ``start_requests`` it shows what the app itself
+        did before each start (``app_start_s`` in the record)."""
         return {}
 
     def request_stop(self) -> None:

@@ -9,13 +9,15 @@ never called (it is global, and raises once it has been set).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
 import time
 from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
-from pathlib import Path
+from multiprocessing.connection import wait as connection_wait
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import launcher, spare
@@ -42,17 +44,26 @@ def _make_package_importable_by_forkserver() -> None:
     the package's root goes on its ``PYTHONPATH``."""
     if getattr(sys, "frozen", False):
         return  # the frozen bundle finds its own modules
-    import concurrency_explorer
-
-    root = str(Path(concurrency_explorer.__file__).resolve().parent.parent)
+    root = package_root()
     current = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if root not in current:
         os.environ["PYTHONPATH"] = os.pathsep.join([root, *current])
 
 
+@functools.cache
+def package_root() -> str:
+    """The folder the ``concurrency_explorer`` package is in (resolved once: a start
+    request paid 0.1-0.2 ms for it, with ``pathlib`` imported for nothing else)."""
+    import concurrency_explorer
+
+    return os.path.dirname(os.path.dirname(os.path.realpath(concurrency_explorer.__file__)))
+
+
 def prepare_forkserver(ctx: Any) -> None:
     """Preload the worker module in the forkserver and tie its life to the app's."""
-    os.environ[APP_PID_ENV] = str(os.getpid())
+    pid = str(os.getpid())
+    if os.environ.get(APP_PID_ENV) != pid:
+        os.environ[APP_PID_ENV] = pid
     _make_package_importable_by_forkserver()
     ctx.set_forkserver_preload([FORKSERVER_PRELOAD])
 
@@ -75,6 +86,7 @@ class _Unit:
     worker_ids: tuple[int, ...]
     future: Future[Any] | None = None
     reaped: bool = field(default=False)
+    end_seen: bool = False  # wait_for_end has returned once for its end
 
 
 class MultiprocessingEngine(Engine):
@@ -86,6 +98,7 @@ class MultiprocessingEngine(Engine):
         self._ctx: Any = None
         self._units: list[_Unit] = []
         self._requests: dict[int, float] = {}
+        self._ends: dict[int, float] = {}
         self._spare_shape: tuple[Any, int] | None = None
 
     def context_name(self) -> str:
@@ -94,7 +107,7 @@ class MultiprocessingEngine(Engine):
     def open(self) -> None:
         self._ctx = get_context(self.context_name())
         shared = self._shared_context()
-        # made ahead, after the previous fork run of this size, if any (core/spare.py)
+        # made ahead, after the previous run of this shape, if any (core/spare.py)
         self.queue, self.stop_event = spare.take(shared, self.queue_size)
         self._spare_shape = (shared, self.queue_size)
 
@@ -120,6 +133,10 @@ class MultiprocessingEngine(Engine):
                 for wid in worker_ids:
                     self._requests[wid] = now
             process.start()
+            if record_request:
+                now = time.perf_counter()
+                for wid in worker_ids:
+                    self._ends[wid] = now
             renice(process.pid, niceness)  # after the start: never delays its first message
             return process.pid
 
@@ -133,6 +150,36 @@ class MultiprocessingEngine(Engine):
 
     def start_requests(self) -> dict[int, float]:
         return dict(self._requests)
+
+    def start_ends(self) -> dict[int, float]:
+        return dict(self._ends)
+
+    def wait_for_end(self, timeout: float) -> None:
+        deadline = time.perf_counter() + timeout
+        pending = [u.future for u in self._units if u.future is not None and not u.future.done()]
+        if pending:  # a start under way: its process has no sentinel yet
+            futures_wait(pending, timeout)
+        live, ended_since = [], False
+        for unit in self._units:
+            if unit.future is None or not unit.future.done() or unit.future.exception():
+                continue
+            if unit.process.exitcode is None:
+                live.append(unit.process)
+            elif not unit.end_seen:
+                unit.end_seen = ended_since = True
+        if ended_since:
+            return  # ended since the last wait: the caller's next poll is to see it now
+        remaining = deadline - time.perf_counter()
+        if not live:
+            time.sleep(max(0.0, remaining))  # nothing to wait on (lagging messages)
+            return
+        ready = connection_wait([p.sentinel for p in live], max(0.0, remaining))
+        for process in live:
+            if process.sentinel in ready:
+                # its fds are closed, but waitpid may say "running" for a few ms more
+                # (its threads still exiting): waiting for it here, as join() does,
+                # keeps the caller from polling in a loop meanwhile
+                process.join(max(0.0, deadline - time.perf_counter()))
 
     def units(self) -> list[UnitStatus]:
         statuses = []
@@ -398,6 +445,17 @@ def run_all():
             return self._helper.start_requests()
         return super().start_requests()
 
+    def start_ends(self) -> dict[int, float]:
+        if self._helper is not None:
+            return {}  # the helper's own starts: its requests say when they began
+        return super().start_ends()
+
+    def wait_for_end(self, timeout: float) -> None:
+        if self._helper is not None:  # the workers are the helper's children, not ours
+            time.sleep(timeout)
+            return
+        super().wait_for_end(timeout)
+
     def units(self) -> list[UnitStatus]:
         if self._helper is not None:
             return self._helper.units()
@@ -502,6 +560,7 @@ class ThreadEngine(HostEngine):
     unit = "thread"
     noun = "threads"
     ran_as = "as threads"
+    thread_per_worker = True
     script_imports = ("import threading",)
     script_run_all = """
 
