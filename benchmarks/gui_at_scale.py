@@ -9,8 +9,10 @@ baseline of the issue: a bare PySide6 window with 64 busy-loop processes started
 with ``subprocess`` (what the CPU alone does to a window's timer), and 64 threads.
 
 Printed per scenario: p99 lateness against the goal (50 ms) and the bare window's
-p99 of the same rounds. The machine is shared: the bare window's figure says how
-much of the lateness the load alone explains (ratio app/bare, per-round median).
+p99 of the same rounds, and how long a bar stood still while its worker ran (the
+issue's "bars move the whole time": read from the rows at each probe tick). The
+machine is shared: the bare window's figure says how much of the lateness the load
+alone explains (ratio app/bare, per-round median).
 """
 
 from __future__ import annotations
@@ -67,6 +69,10 @@ def run(ctx: BenchContext) -> list[Figure]:
         for key in ("window_thread_cpu_share", "click_s"):
             if out.get(key) is not None:
                 extra[scenario].setdefault(key, []).append(out[key])
+        still = out.get("bar_still_s") or {}
+        if still.get("max") is not None:
+            extra[scenario].setdefault("bar_still_max_s", []).append(still["max"])
+            extra[scenario].setdefault("bar_still_p50_s", []).append(still["p50"])
         return p99
 
     interleave({name: (lambda n=name: probe(n)) for name in labels}, reps)
@@ -91,6 +97,13 @@ def run(ctx: BenchContext) -> list[Figure]:
         shares = extra[name].get("window_thread_cpu_share")
         if shares:
             detail += f"; window thread used {100 * median(shares):.1f} % of a core"
+        still = extra[name].get("bar_still_max_s")
+        if still:
+            typical = median(extra[name]["bar_still_p50_s"])
+            detail += (
+                f"; a bar stood still up to {max(still):.1f} s while its worker ran "
+                f"(the median worker's longest: {typical:.1f} s)"
+            )
         clicks = extra[name].get("click_s")
         if clicks and name != BARE:
             detail += f"; Run's click took {1000 * median(clicks):.0f} ms"

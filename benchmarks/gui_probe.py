@@ -39,6 +39,29 @@ def parse_scenario(name: str) -> re.Match[str]:
     return match
 
 
+def longest_still(samples: list[tuple[float, list[int | None]]]) -> list[float]:
+    """Per worker, the longest time its shown count stayed the same while it counted.
+
+    ``samples``: ``(t, [each worker's bar value, None while not running])`` at each probe
+    tick. A stretch starts at the tick a worker's count was first shown and ends at the
+    tick it changed, or at its last running sample: how long a bar stood still on screen.
+    """
+    if not samples:
+        return []
+    longest = [0.0] * len(samples[0][1])
+    since: list[tuple[float, int] | None] = [None] * len(longest)
+    for t, values in samples:
+        for i, value in enumerate(values):
+            held = since[i]
+            if value is None:
+                since[i] = None
+                continue
+            if held is None or held[1] != value:
+                since[i] = (t, value)
+            longest[i] = max(longest[i], t - (since[i] or (t, 0))[0])
+    return longest
+
+
 def _scenario_config(name: str, count: int, step_iterations: int):
     from concurrency_explorer.core import RunConfig
 
@@ -168,6 +191,17 @@ class WindowHarness:
             if not self.window.controller.is_running:
                 raise RuntimeError(f"the window did not start: {self.window.statusLabel.text()}")
 
+    def bars(self) -> list[int | None] | None:
+        """Each worker's bar value as its row shows it (None while not running)."""
+        if self.config is None or self.window.controller.run is None:
+            return None
+        rows = self.window.workersView.rows
+        run = self.window.controller.run
+        return [
+            row.bar.value() if worker.state == "running" else None
+            for row, worker in zip(rows, run.workers, strict=False)
+        ]
+
     def stop(self) -> dict:
         from PySide6.QtWidgets import QApplication
 
@@ -214,10 +248,15 @@ def measure(
         harness = CoreHarness(config)
     stamps: list[float] = []
     cpu: list[tuple[float, float]] = []  # (window thread, whole process) CPU at each tick
+    bars: list[tuple[float, list[int | None]]] = []  # what each bar showed, at each tick
+    read_bars = getattr(harness, "bars", None)
 
     def on_probe() -> None:
         stamps.append(time.perf_counter())
         cpu.append((time.thread_time(), time.process_time()))
+        shown = read_bars() if read_bars is not None else None
+        if shown is not None:
+            bars.append((stamps[-1], shown))
 
     probe = QTimer()
     probe.setTimerType(Qt.TimerType.PreciseTimer)
@@ -249,7 +288,13 @@ def measure(
     # CPU the window's thread used between two probe ticks: what it asks of a core,
     # whatever the load (lateness is that demand stretched by the others' share)
     burst = sorted((b[0] - a[0]) * 1e3 for a, b in itertools.pairwise(cpu))
+    still = sorted(longest_still(bars))
     return {
+        # per worker, the longest a bar stood still while its worker ran (seconds)
+        "bar_still_s": {
+            "p50": round(still[len(still) // 2], 3) if still else None,
+            "max": round(still[-1], 3) if still else None,
+        },
         "window_cpu_ms_between_ticks": {
             "p50": round(burst[len(burst) // 2], 2) if burst else None,
             "p99": round(burst[min(len(burst) - 1, int(0.99 * len(burst)))], 2) if burst else None,

@@ -118,6 +118,21 @@ def test_pair_spread_names_the_lowest_and_highest_pair():
     assert pair_spread([], []) == "no pairs"
 
 
+def test_longest_still_is_per_worker_and_only_while_it_runs():
+    from benchmarks.gui_probe import longest_still
+
+    samples = [
+        (0.0, [None, 5]),
+        (1.0, [10, 5]),  # worker 0 starts; worker 1 still shows 5 (1 s so far)
+        (2.0, [10, 4]),  # worker 0 still (1 s); worker 1 moved
+        (4.0, [8, 4]),  # worker 0 moved after 3 s; worker 1 still 2 s
+        (5.0, [8, None]),  # worker 1 ended: its stretch stops at 4.0
+        (9.0, [8, None]),  # worker 0 still 5 s
+    ]
+    assert longest_still(samples) == [5.0, 2.0]
+    assert longest_still([]) == []
+
+
 def test_start_probe_pauses_before_every_start_warm_ups_included():
     """Both sides start from an idle machine (benchmarks/start_probe.py says why)."""
     import time
