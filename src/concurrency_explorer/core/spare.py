@@ -26,9 +26,10 @@ import threading
 from typing import Any
 
 from . import launcher
+from .child.direct_queue import make_queue
 from .child.workers import StopFlag
 
-_spares: dict[tuple[str, int], tuple[Any, StopFlag]] = {}
+_spares: dict[tuple[str, int, bool], tuple[Any, StopFlag]] = {}
 _lock = threading.Lock()  # the dict
 _making = threading.Lock()  # held while the launcher thread makes a pair
 _closed = False  # set at exit: no pair is made any more
@@ -36,39 +37,44 @@ _closed = False  # set at exit: no pair is made any more
 SPARE_METHODS = ("fork", "forkserver", "spawn")
 
 
-def _key(ctx: Any, queue_size: int) -> tuple[str, int]:
-    return (ctx.get_start_method(), max(queue_size, 0))
+def _key(ctx: Any, queue_size: int, direct: bool = False) -> tuple[str, int, bool]:
+    return (ctx.get_start_method(), max(queue_size, 0), direct and queue_size > 0)
 
 
-def take(ctx: Any, queue_size: int) -> tuple[Any, StopFlag]:
+def take(ctx: Any, queue_size: int, direct: bool = False) -> tuple[Any, StopFlag]:
     """The waiting pair for this shape, or a new one made now."""
     with _lock:
-        spare = _spares.pop(_key(ctx, queue_size), None)
-    return spare or make(ctx, queue_size)
+        spare = _spares.pop(_key(ctx, queue_size, direct), None)
+    return spare or make(ctx, queue_size, direct)
 
 
-def make(ctx: Any, queue_size: int) -> tuple[Any, StopFlag]:
-    """A new queue (0 or less: unbounded) and stop flag in ``ctx``."""
-    return ctx.Queue(queue_size), StopFlag(ctx)  # the flag: one semaphore, not an Event's five
+def make(ctx: Any, queue_size: int, direct: bool = False) -> tuple[Any, StopFlag]:
+    """A new queue (0 or less: unbounded) and stop flag in ``ctx``.
+
+    ``direct``: a bounded queue's writers write to its pipe themselves, without a
+    feeder thread (``child/direct_queue.py``).
+    """
+    queue = make_queue(ctx, queue_size) if direct else ctx.Queue(queue_size)
+    return queue, StopFlag(ctx)  # the flag: one semaphore, not an Event's five
 
 
-def _prepare(ctx: Any, queue_size: int) -> None:
-    key = _key(ctx, queue_size)
+def _prepare(ctx: Any, queue_size: int, direct: bool = False) -> None:
+    key = _key(ctx, queue_size, direct)
     with _making:
         if _closed:
             return
         with _lock:
             if key in _spares:
                 return
-        pair = make(ctx, queue_size)
+        pair = make(ctx, queue_size, direct)
         with _lock:
             _spares.setdefault(key, pair)
 
 
-def prepare_next(ctx: Any, queue_size: int) -> None:
+def prepare_next(ctx: Any, queue_size: int, direct: bool = False) -> None:
     """Have the launcher thread make the next run's pair of this shape."""
     if ctx.get_start_method() in SPARE_METHODS and not _closed:
-        launcher.submit(_prepare, ctx, queue_size)
+        launcher.submit(_prepare, ctx, queue_size, direct)
 
 
 def close() -> None:
@@ -92,7 +98,7 @@ def close() -> None:
 atexit.register(close)
 
 
-def waiting() -> list[tuple[str, int]]:
+def waiting() -> list[tuple[str, int, bool]]:
     """The shapes a pair waits for (tests, diagnostics)."""
     with _lock:
         return list(_spares)

@@ -93,13 +93,18 @@ class MultiprocessingEngine(Engine):
     """Shared plumbing: a context, a bounded queue, an Event, processes started
     from the launcher thread."""
 
+    #: whether the queue's writers write to its pipe themselves (``DirectQueue``):
+    #: each in a busy process of its own, a feeder thread would hold the queue's
+    #: shared write lock until its process's main thread let go of the GIL
+    direct_queue: ClassVar[bool] = False
+
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
         self._ctx: Any = None
         self._units: list[_Unit] = []
         self._requests: dict[int, float] = {}
         self._ends: dict[int, float] = {}
-        self._spare_shape: tuple[Any, int] | None = None
+        self._spare_shape: tuple[Any, int, bool] | None = None
 
     def context_name(self) -> str:
         raise NotImplementedError
@@ -108,8 +113,8 @@ class MultiprocessingEngine(Engine):
         self._ctx = get_context(self.context_name())
         shared = self._shared_context()
         # made ahead, after the previous run of this shape, if any (core/spare.py)
-        self.queue, self.stop_event = spare.take(shared, self.queue_size)
-        self._spare_shape = (shared, self.queue_size)
+        self.queue, self.stop_event = spare.take(shared, self.queue_size, self.direct_queue)
+        self._spare_shape = (shared, self.queue_size, self.direct_queue)
 
     def _shared_context(self) -> Any:
         """The context the queue and the stop flag are made in: the workers' own."""
@@ -254,6 +259,7 @@ class ProcessEngine(MultiprocessingEngine):
     unit = "process"
     noun = "processes"
     process_per_worker = True
+    direct_queue = True
     ran_as = "as processes"
     script_imports = ("import multiprocessing",)
     script_run_all = """

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import launcher
+from ..child.direct_queue import make_queue
 from ..child.iftry import drain
 from ..child.pool_worker import pool_init, pool_task
 from ..child.workers import WorkerSpec
@@ -168,7 +169,7 @@ def run_all():
         self._was_warm = pool is not None
         if pool is None:
             ctx = get_context(method)
-            q = ctx.Queue(self.queue_size)
+            q = make_queue(ctx, self.queue_size)  # no feeder thread in a busy pool process
             stop = ctx.Event()
             executor = ProcessPoolExecutor(
                 max_workers=size, mp_context=ctx, initializer=pool_init, initargs=(q, stop)
