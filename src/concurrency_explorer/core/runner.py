@@ -538,7 +538,9 @@ def messages_in_flight(q: Any) -> bool:
     its next holder's own GIL and a turn on a core: deliveries fell to ~40 a second,
     and a silence then says nothing about a worker (the watchdog ended healthy
     workers, and a SIGTERM mid-write takes the lock with it, silencing all the rest).
-    False where ``qsize()`` is missing (macOS) or the queue has no feeder.
+    A ``DirectQueue`` (process engines) has no feeder: there such messages are being
+    written right now, or wait for the lock a moment. False where ``qsize()`` is
+    missing (macOS).
     """
     try:
         return q.qsize() > 0

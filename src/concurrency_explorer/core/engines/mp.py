@@ -396,7 +396,9 @@ def run_all():
         workers on 2 cores, 30-80/s from 64), while ``workers`` want to send. Reports
         beyond that only wait in line and make every bar's value seconds old
         (``workers.PROGRESS_BACKLOG``); fewer, fresh ones keep every bar moving. The
-        workers still look at Stop every report interval.
+        workers still look at Stop every report interval. (Measured with the feeder;
+        ``DirectQueue`` writers deliver 450-560/s from 64: the gaps could shrink, at
+        the cost of the window draining and painting more.)
         """
         cores = os.cpu_count() or 1
         per_core = -(-workers // cores)
