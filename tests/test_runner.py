@@ -226,3 +226,4 @@ def test_run_to_completion_wakes_when_the_run_ends_not_a_tick_later(mode, method
     run = run_to_completion(config, tick_s=5.0)
     assert run.ok
     assert time.perf_counter() - t0 < 4.5
+    assert run.polls < 20  # woken by the ends, not polling in a loop while they happen

@@ -41,6 +41,21 @@ def test_busy_machine_is_named_with_the_cores_others_used() -> None:
     assert "busy" in verdict.note and "other programs used 1.3 of 2 cores" in verdict.note
 
 
+def test_busy_machine_says_when_the_workers_yielded_to_it_on_purpose() -> None:
+    busy = {"others_cores": 1.3, "busy": True, "cores": 2}
+    niced = run_verdict(record(workers=8, speedup=0.4, load=busy, worker_niceness=10))
+    assert not niced.reliable and "nice +10" in niced.note and "baseline did not" in niced.note
+    guessed = record(workers=8, load=busy, worker_niceness=10, speedup_basis="estimated")
+    assert (
+        "nice +10" in judge_speedup(guessed)[1]
+        and "baseline did not" not in judge_speedup(guessed)[1]
+    )
+    plain = run_verdict(record(workers=2, speedup=0.9, load=busy, worker_niceness=0))
+    assert "nice" not in plain.note
+    quiet = run_verdict(record(workers=8, speedup=1.9, worker_niceness=10))
+    assert quiet.reliable and quiet.note == ""
+
+
 def test_estimated_speedup_is_not_reliable() -> None:
     verdict = run_verdict(record(speedup_basis="estimated"))
     assert not verdict.reliable

@@ -75,6 +75,25 @@ def busy_note(load: Mapping[str, Any] | None, n_cores: int | None = None) -> str
     return f"the machine was busy: {used} during {where}"
 
 
+def yielded_note(record: Mapping[str, Any]) -> str:
+    """``", and its workers ran at nice +19, below them"``, or "" for workers at the
+    window's priority.
+
+    Workers that outnumber the cores run nicer than the window (``worker_niceness``),
+    so that it keeps ticking; on a busy machine they then yield to the other programs
+    too, while the one-after-another baseline did not. Said, so that a slow figure is
+    not read as what processes do.
+    """
+    niceness = record.get("worker_niceness")
+    if not isinstance(niceness, int) or niceness <= 0:
+        return ""
+    text = f", and its workers ran at nice +{niceness}, below those programs"
+    text += " (so that the window keeps ticking)"
+    if record.get("speedup_basis") == "measured":
+        text += ", while the one-after-another baseline did not"
+    return text
+
+
 def repeats_note(speedup_range: Any, speedup: float | None) -> str:
     """Why repeated pairs disagree, or "" when they agree (or there is one pair)."""
     if not speedup_range or speedup is None or speedup <= 0:
@@ -129,7 +148,7 @@ def judge_speedup(record: Mapping[str, Any]) -> tuple[bool, str]:
     n_cores = (record.get("load") or {}).get("cores") or cores()
     busy = busy_note(record.get("load"), n_cores)
     if busy:
-        reasons.append(busy)
+        reasons.append(busy + yielded_note(record))
     disagree = repeats_note(record.get("speedup_range"), speedup)
     if disagree:
         reasons.append(disagree)

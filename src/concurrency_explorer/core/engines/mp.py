@@ -180,11 +180,16 @@ class MultiprocessingEngine(Engine):
             return
         ready = connection_wait([p.sentinel for p in live], max(0.0, remaining))
         for process in live:
-            if process.sentinel in ready:
-                # its fds are closed, but waitpid may say "running" for a few ms more
-                # (its threads still exiting): waiting for it here, as join() does,
-                # keeps the caller from polling in a loop meanwhile
-                process.join(max(0.0, deadline - time.perf_counter()))
+            # a ready sentinel: its fds are closed, but waitpid may say "running" for a
+            # few ms more (its threads still exiting). Waiting here keeps the caller
+            # from polling in a loop meanwhile; never past the deadline (join() would
+            # block on waitpid for as long as a process that closed its fds lives on).
+            while (
+                process.sentinel in ready
+                and process.exitcode is None
+                and time.perf_counter() < deadline
+            ):
+                time.sleep(0.001)
 
     def units(self) -> list[UnitStatus]:
         statuses = []
