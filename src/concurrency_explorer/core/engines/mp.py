@@ -325,6 +325,8 @@ def run_all():
     #: Up to this many busy workers per core report progress every report interval;
     #: more report less often (``progress_gap_for``).
     REPORT_FREELY_PER_CORE = 4
+    #: The longest least gap: a bar moves at least twice a second (``DirectQueue``).
+    MAX_PROGRESS_GAP_S = 0.5
 
     def __init__(self, start_method: str | None, queue_size: int) -> None:
         super().__init__(start_method, queue_size)
@@ -391,8 +393,9 @@ def run_all():
     def progress_gap_for(cls, workers: int, interval: float) -> float:
         """The least gap between one worker's progress reports (0: the report interval):
         ``interval`` times the square of the workers per core over
-        ``REPORT_FREELY_PER_CORE``. On 2 cores, with the default 20 ms: 8 workers every
-        report interval (as before), 16 every 80 ms, 32 every 0.32 s, 64 every 1.28 s.
+        ``REPORT_FREELY_PER_CORE``, at most ``MAX_PROGRESS_GAP_S``. On 2 cores, with the
+        default 20 ms: 8 workers every report interval (as before), 16 every 80 ms, 32
+        every 0.32 s, 64 every 0.5 s (1.28 s by the square).
 
         Why the square: each progress message waits for the queue's shared write lock,
         and its holder for its own busy main thread's next turn on a core, which comes
@@ -401,15 +404,20 @@ def run_all():
         workers on 2 cores, 30-80/s from 64), while ``workers`` want to send. Reports
         beyond that only wait in line and make every bar's value seconds old
         (``workers.PROGRESS_BACKLOG``); fewer, fresh ones keep every bar moving. The
-        workers still look at Stop every report interval. (Measured with the feeder;
-        ``DirectQueue`` writers deliver 450-560/s from 64: the gaps could shrink, at
-        the cost of the window draining and painting more.)
+        workers still look at Stop every report interval.
+
+        The square was measured with each worker's feeder thread; ``DirectQueue``
+        writers deliver 450-560/s from 64 on the same cores, so the gap is capped: 64
+        workers at 0.5 s (128/s) kept the window's thread at the same ~10 % of a core
+        and its timer p99 within the noise of 6 alternated rounds at load 15-43 (fork
+        median 31 vs 34 ms, spawn 40 vs 41), while the median worker's longest
+        still bar went from 1.3 s to 0.6 s (``gui_at_scale --quick``).
         """
         cores = os.cpu_count() or 1
         per_core = -(-workers // cores)
         if per_core <= cls.REPORT_FREELY_PER_CORE:
             return 0.0
-        return interval * (per_core / cls.REPORT_FREELY_PER_CORE) ** 2
+        return min(interval * (per_core / cls.REPORT_FREELY_PER_CORE) ** 2, cls.MAX_PROGRESS_GAP_S)
 
     def uses_helper(self, workers: int) -> bool:
         """Start from a helper: once workers outnumber cores, the first ones take every
