@@ -68,6 +68,27 @@ def test_process_pool_is_kept_warm_for_the_next_run_of_the_same_shape(method):
     assert not any(_alive(p) for p in pool_pids)
 
 
+def test_a_pool_of_more_processes_than_cores_yields_to_the_window():
+    """Its processes run as nice as that many worker processes would (issue 21), and
+    report as crowded ones do; a pool no bigger than the cores runs at the app's priority."""
+    from concurrency_explorer.core.engines.mp import ProcessEngine
+
+    size = (os.cpu_count() or 1) + 1
+    expected = ProcessEngine.niceness_for(size)
+    assert expected >= ProcessEngine.NICENESS
+    config = RunConfig.build(mode="pool-process", start_method="fork", workers=size, count=5)
+    record = run_to_completion(config, timeout_s=60).record()
+    assert record["ok"] and record["worker_niceness"] == expected
+    assert record["progress_gap_s"] == ProcessEngine.progress_gap_for(size, 0.02)
+    nice = {psutil.Process(pid).nice() for pid in record["pool"]["processes"]}
+    assert nice == {min(19, os.nice(0) + expected)}  # 19: the kernel's cap
+    small = RunConfig.build(mode="pool-process", start_method="fork", workers=1, count=5)
+    one = run_to_completion(small, timeout_s=60).record()
+    assert one["worker_niceness"] == 0
+    assert {psutil.Process(pid).nice() for pid in one["pool"]["processes"]} == {os.nice(0)}
+    assert pools.shutdown_warm_pools() == 2
+
+
 def test_a_different_shape_gets_its_own_pool():
     base = dict(mode="pool-process", start_method="spawn", workers=2, counts=[5, 5])
     a = run_to_completion(RunConfig.build(**base)).record()

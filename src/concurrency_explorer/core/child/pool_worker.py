@@ -23,11 +23,15 @@ _channel: dict[str, Any] = {}
 _tasks_run = 0  # tasks this pool process ran before the current one
 
 
-def pool_init(q: Any, stop: Any) -> None:
-    """Initializer of every pool process: tie its life to the app, keep the channel."""
-    from .lifecycle import die_with_parent
+def pool_init(q: Any, stop: Any, niceness: int = 0) -> None:
+    """Initializer of every pool process: tie its life to the app, keep the channel,
+    and yield to the window by ``niceness`` (``ProcessEngine.niceness_for``: a pool
+    of more busy processes than cores would otherwise starve it, as plain worker
+    processes did)."""
+    from .lifecycle import die_with_parent, renice
 
     die_with_parent()
+    renice(os.getpid(), niceness)
     _channel["queue"] = q
     _channel["stop"] = stop
 

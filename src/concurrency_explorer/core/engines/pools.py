@@ -22,6 +22,7 @@ window on close, ``atexit`` as a last resort, and the test suite after each test
 from __future__ import annotations
 
 import atexit
+import functools
 import signal
 import threading
 import time
@@ -152,6 +153,7 @@ def run_all():
         self._broken = False
         self._signalled: list[int] = []
         self._process_pids: set[int] = set()
+        self._progress_gap_s = 0.0
 
     @classmethod
     def from_config(cls, config: RunConfig) -> PoolProcessEngine:
@@ -172,7 +174,10 @@ def run_all():
             q = make_queue(ctx, self.queue_size)  # no feeder thread in a busy pool process
             stop = ctx.Event()
             executor = ProcessPoolExecutor(
-                max_workers=size, mp_context=ctx, initializer=pool_init, initargs=(q, stop)
+                max_workers=size,
+                mp_context=ctx,
+                initializer=pool_init,
+                initargs=(q, stop, self.worker_niceness()),
             )
             pool = WarmPool(key, executor, q, stop)
         else:
@@ -183,8 +188,21 @@ def run_all():
         self.queue = pool.queue
         self.stop_event = pool.stop_event
 
+    def worker_niceness(self) -> int:
+        """How much nicer than the window the pool's processes run: as many busy worker
+        processes (the pool's size) run in mode process (``ProcessEngine.niceness_for``)."""
+        from .mp import ProcessEngine
+
+        return ProcessEngine.niceness_for(self.pool_size or 1)
+
     def start(self, specs: list[WorkerSpec]) -> None:
         assert self._pool is not None, "open() first"
+        from .mp import ProcessEngine
+
+        # as many busy processes as the pool's size: crowded, they report less often
+        gap = functools.partial(ProcessEngine.progress_gap_for, self.pool_size or 1)
+        specs = [spec._replace(progress_gap_s=gap(spec.report_interval_s)) for spec in specs]
+        self._progress_gap_s = max((spec.progress_gap_s for spec in specs), default=0.0)
         self._launch = launcher.submit(self._submit_all, self._pool, specs)
 
     def _submit_all(self, pool: WarmPool, specs: list[WorkerSpec]) -> dict[int, Future[Any]]:
@@ -285,7 +303,13 @@ def run_all():
 
     def record_extras(self) -> dict[str, Any]:
         pool = self._pool_info()
-        return {"pool": pool} if pool else {}
+        extras: dict[str, Any] = {
+            "worker_niceness": self.worker_niceness(),
+            "progress_gap_s": self._progress_gap_s,
+        }
+        if pool:
+            extras["pool"] = pool
+        return extras
 
     def _pool_info(self) -> dict[str, Any]:
         futures = self._futures() or {}
