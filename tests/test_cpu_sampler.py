@@ -9,6 +9,7 @@ import time
 
 import psutil
 import pytest
+from tests.runs import stop_and_wait
 
 from concurrency_explorer.core.config import RunConfig
 from concurrency_explorer.core.cpu_sampler import (
@@ -20,23 +21,28 @@ from concurrency_explorer.core.cpu_sampler import (
 )
 from concurrency_explorer.core.runner import Run
 
+SAMPLES = 4  # while both workers run: the first primes, the others measure
+
 
 def sample_during(mode: str) -> tuple[CpuSampler, list[list], float]:
     """Sample a real run; also return the CPU its workers really got, in percent of a core
     (their CPU seconds over the run's wall time: on a busy machine that can be little)."""
-    config = RunConfig.build(mode=mode, workers=2, count=400, kind="cpu")
+    # Long enough never to end by itself before SAMPLES samples (a 400-step run ended
+    # after one sample on a quiet machine, in CI), stopped once they are taken.
+    config = RunConfig.build(mode=mode, workers=2, count=1_000_000, kind="cpu")
     sampler = CpuSampler()
     run = Run(config)
     run.start()
     samples = []
     started = time.perf_counter()
     try:
-        deadline = time.monotonic() + 30
-        while not run.finished and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while len(samples) < SAMPLES and not run.finished and time.monotonic() < deadline:
             run.poll()
             if all(w.state == "running" for w in run.workers):
                 samples.append(sampler.workers(run))
             time.sleep(0.1)
+        stop_and_wait(run)
     finally:
         run.close()
     wall_s = time.perf_counter() - started
