@@ -115,7 +115,7 @@ def test_after_a_scenario_every_view_shows_the_run_its_verdict_is_about(qtbot, t
     assert window.statusLabel.text().endswith("show run 3, 2 workers as processes."), (
         "the status bar speaks of the same run, not of the re-timed baseline"
     )
-    named = "run 3 of 4, 2 workers as processes, the run the verdict is about."
+    named = "run 3 of 4: 2 workers as processes, the run the verdict is about."
     assert_views_show(window, shown, named)
     # File > Export run record: the record the verdict is about, not the baseline after it
     actions = window.extensions.get(ExportActions)

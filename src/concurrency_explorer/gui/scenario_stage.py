@@ -214,11 +214,10 @@ class StageRunHook(QObject):
         )
 
     def chart_caption(self, part: int, label: str) -> str:
-        """A chart's first words after a scenario: which of its runs it draws."""
-        return (
-            f"{self.scenario_name()}: run {part} of {len(self.played)}, {label}, the run the "
-            "verdict is about."
-        )
+        """A chart's first words after a scenario: which of its runs it draws (briefly:
+        on stage every line is taken from the chart)."""
+        name = self.scenario_name().split(",", 1)[0]  # "Scenario 3"
+        return f"{name}, run {part} of {len(self.played)}: {label}, the run the verdict is about."
 
     def main_run_text(self, part: int, label: str) -> str:
         """Results' first line after a scenario: which of its runs these numbers are."""
