@@ -31,3 +31,17 @@ def test_rows_show_the_dask_worker_address_and_pid(qtbot):
     view.refresh(run)
     assert view.rows[0].label.text() == "worker 0\ntcp://127.0.0.1:40123 · pid 4242"
     assert "tcp://127.0.0.1:40123" in view.rows[0].label.toolTip()
+    # on stage beside a chart page the rows are one line: the address stays in the tooltip
+    bar_height = view.rows[0].bar.minimumHeight()
+    assert view.set_one_line(True) and not view.set_one_line(True)
+    assert view.rows[0].label.text() == "worker 0 · pid 4242"
+    assert view.rows[1].label.text() == "worker 1 · not started"
+    assert "tcp://127.0.0.1:40123" in view.rows[0].label.toolTip()
+    view.bar_lines = 2.0  # presentation mode's tall bars ...
+    view.recolour()
+    assert view.rows[0].bar.minimumHeight() == bar_height, "... are normal ones on one line"
+    view.show_run(run)  # a new run's rows: one line too
+    assert view.rows[0].label.text() == "worker 0 · pid 4242"
+    assert view.set_one_line(False)
+    assert view.rows[0].label.text() == "worker 0\ntcp://127.0.0.1:40123 · pid 4242"
+    assert view.rows[0].bar.minimumHeight() > bar_height, "two lines: the tall bars again"

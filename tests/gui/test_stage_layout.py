@@ -27,7 +27,7 @@ from .helpers import run_and_wait, shown_window
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")  # offscreen
 PROJECTORS = [(1280, 720), (1920, 1080)]
 ENGINE_ROOM = 1.2  # an engine's row in the chart: at least this many lines of its name
-STAGE_ROWS_BESIDE_COMPARE = 3  # of 4 worker rows, above 8 engines on stage
+STAGE_ROWS_BESIDE_COMPARE = 4  # of 4 worker rows, above 8 engines on stage
 
 
 def _on_stage(qtbot, window, size):
@@ -256,14 +256,22 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
         assert viewport.contains(rect) or not viewport.intersects(rect), "a row cut in half"
         shown.append(viewport.contains(rect))
     assert shown[0], "not even one worker row on the bars"
-    # session 4 left one of the four rows above eight engines at 1280x720: the engines'
-    # names get smaller (down to a floor) until the bars keep most of their rows
+    # session 4 left one of the four rows above eight engines at 1280x720, session 5
+    # three: the engines' names get smaller (down to a floor) and the rows take a line
+    # each beside a chart page, until the bars keep all four
     assert sum(shown) >= STAGE_ROWS_BESIDE_COMPARE, f"{sum(shown)} of 4 worker rows shown"
+    for row in window.workersView.rows:  # one line each, nothing of it cut
+        assert "\n" not in row.label.text() and " · pid " in row.label.text(), row.label.text()
+        assert row.label.sizeHint().height() <= row.label.height(), "the label is cut"
+        assert row.label.sizeHint().width() <= row.label.width(), "the label is cut"
+        assert row.bar.height() >= 1.4 * row.label.fontMetrics().height(), "a thin bar"
     names = _tick_font(axis).pointSizeF()
     assert names >= 0.6 * QApplication.font().pointSizeF() - 0.05, "engine names too small"
 
     window.extensions.get(Presentation).toggle(False)
     qtbot.waitUntil(lambda: not table.isColumnHidden(COLUMNS.index("start ms")))
+    labels = [row.label.text() for row in window.workersView.rows]
+    assert all("\n" in label for label in labels), f"two lines off stage again: {labels}"
     assert view.table.font().pointSizeF() == QApplication.font().pointSizeF(), "own font again"
     assert view.wallPlot.getAxis("left").style["tickFont"] is None
     assert not view.loadFlag.is_cut() or view.loadFlag.height() > line

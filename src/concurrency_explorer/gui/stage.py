@@ -4,7 +4,9 @@
 
 While a chart tab is shown on stage, the lines above the bars and in the chart's page
 (``CappedLabel``) take a line or two each, and the page (a ``StagePage``: Compare
-engines, Sweep) gets the height it says keeps it legible, an engine's name per row.
+engines, Sweep) gets the height it says keeps it legible, an engine's name per row;
+beside such a page each worker row is one line (``set_one_line``): with two, only 3
+of 4 rows stayed above eight engines at 1280x720.
 
 The Workers settings (``controlsPane``) and the docks (the Scenarios lesson) step
 aside while presenting; F12 brings them back (and hides them again) for a moment
@@ -93,6 +95,7 @@ class Stage(QObject):
         self.fit_tabs()  # their own font again
         self.stage_pages(False)
         self.compact_labels()
+        self.window_.workersView.set_one_line(False)
         self.window_.workersView.setMinimumHeight(0)  # its own minimum again
         controls = self.controls()
         if controls is not None:
@@ -197,9 +200,14 @@ class Stage(QObject):
             return
         w = self.window_
         self.compact_labels()
+        page = w.viewTabs.currentWidget()
         rows = w.workersView.widget()
         if rows is None:
             return
+        grid = rows.layout()
+        one_line = self.active and isinstance(page, StagePage)
+        if w.workersView.set_one_line(one_line) and grid is not None:
+            grid.activate()  # the rows' new heights, before they are measured
         pane = right.widget(0)
         if pane is None:
             return
@@ -217,7 +225,6 @@ class Stage(QObject):
         self.fit_tabs()
         share = BARS_SHARE_MAX if self.active else BARS_SHARE_NORMAL
         bars = min(need, int(total * share))
-        page = w.viewTabs.currentWidget()
         if self.active and isinstance(page, StagePage):
             chrome = w.viewTabs.tabBar().sizeHint().height() + 2 * STAGE_TAB_FRAME
             one_row = rows.sizeHint().height() // max(1, len(w.workersView.rows))

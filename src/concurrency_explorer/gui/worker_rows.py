@@ -87,11 +87,21 @@ STATE_TIPS = {
 class WorkerRow:
     """The widgets of one worker (not a QWidget: rows share one grid layout)."""
 
-    def __init__(self, grid: QGridLayout, index: int, count: int, bar_lines: float = 1.5) -> None:
+    def __init__(
+        self,
+        grid: QGridLayout,
+        index: int,
+        count: int,
+        bar_lines: float = 1.5,
+        one_line: bool = False,
+    ) -> None:
         self.index = index
         self.grid = grid  # extensions may add widgets in columns 3+ of row ``index``
         self.value_updates = 0  # setValue calls made (the stress test counts them)
-        self.label = QLabel(f"worker {index}\nnot started")
+        self.one_line = one_line
+        # the label's parts: name, where it runs, and that briefer for one line
+        self._name, self._where, self._brief = f"worker {index}", "not started", "not started"
+        self.label = QLabel(self._label_text())
         self.label.setObjectName(f"workerLabel{index}")
         self.label.setAccessibleName(f"Worker {index}")
         self.bar = QProgressBar()
@@ -138,10 +148,12 @@ class WorkerRow:
         who = (worker.pid, worker.thread_id, where)
         if who != self._who:
             self._who = who
-            text = _who_text(worker, processes)
+            text = brief = _who_text(worker, processes)
             if where and worker.pid is not None:
                 text = f"{where} · pid {worker.pid}"  # issue 10: the Dask worker and its pid
-            self.label.setText(f"worker {worker.worker_id}\n{text}")
+                brief = f"pid {worker.pid}"  # on one line: the address is in the tooltip
+            self._name, self._where, self._brief = f"worker {worker.worker_id}", text, brief
+            self.label.setText(self._label_text())
             self.label.setToolTip(f"Ran on the Dask worker {where}" if where else "")
         shown = worker.state
         if queued and shown == "starting" and worker.t_started is None:
@@ -162,14 +174,28 @@ class WorkerRow:
             self.state.setToolTip(tip.strip())
             self.bar.setToolTip(tip.strip())
 
+    def _label_text(self) -> str:
+        if self.one_line:
+            return f"{self._name} · {self._brief}"
+        return f"{self._name}\n{self._where}"
+
+    def set_one_line(self, one_line: bool) -> None:
+        """The label on one line and the bar ``BAR_LINES`` tall, or two lines again."""
+        if one_line != self.one_line:
+            self.one_line = one_line
+            self.label.setText(self._label_text())
+            self.fit_text()
+
     def fit_text(self) -> None:
         """Room for the usual state text on one line at the current font size."""
         font = QFont(self.state.font())
         font.setBold(True)  # as recolour() draws it
         metrics = QFontMetrics(font)
         self.state.setMinimumWidth(max(150, metrics.horizontalAdvance(self._widest) + 8))
-        # a bar as tall as a line and a half of text (presentation mode: two lines)
-        self.bar.setMinimumHeight(round(metrics.height() * self.bar_lines))
+        # a bar as tall as a line and a half of text (presentation mode: two lines; a
+        # row of one line: a line and a half again)
+        lines = min(self.bar_lines, BAR_LINES) if self.one_line else self.bar_lines
+        self.bar.setMinimumHeight(round(metrics.height() * lines))
 
     def recolour(self) -> None:
         self.fit_text()
@@ -201,6 +227,7 @@ class WorkersView(QScrollArea):
         self._retired_updates = 0
         self._refreshed_at = float("-inf")
         self.bar_lines = BAR_LINES  # bar height in lines of text; presentation mode sets it
+        self.one_line = False  # rows of one line (the stage beside a chart page)
         self._build([])
 
     @property
@@ -215,7 +242,10 @@ class WorkersView(QScrollArea):
         grid = QGridLayout(inner)
         grid.setColumnStretch(1, 1)
         self.grid = grid
-        self.rows = [WorkerRow(grid, i, count, self.bar_lines) for i, count in enumerate(counts)]
+        self.rows = [
+            WorkerRow(grid, i, count, self.bar_lines, self.one_line)
+            for i, count in enumerate(counts)
+        ]
         if not counts:
             hint = QLabel(EMPTY_HINT)
             hint.setObjectName("workersHint")
@@ -246,6 +276,17 @@ class WorkersView(QScrollArea):
 
     def clear(self) -> None:
         self._build([])
+
+    def set_one_line(self, one_line: bool) -> bool:
+        """Rows of one line each (the label on one line, bars ``BAR_LINES`` tall), or of
+        two lines again; True if that changed them. The stage asks for them beside a
+        chart page: two-line rows left 3 of 4 above Compare engines at 1280x720."""
+        if one_line == self.one_line:
+            return False
+        self.one_line = one_line
+        for row in self.rows:
+            row.set_one_line(one_line)
+        return True
 
     def recolour(self) -> None:
         """The looks changed: state colours that read on the new background, and
