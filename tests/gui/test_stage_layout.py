@@ -273,6 +273,10 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
     labels = [row.label.text() for row in window.workersView.rows]
     assert all("\n" in label for label in labels), f"two lines off stage again: {labels}"
     assert view.table.font().pointSizeF() == QApplication.font().pointSizeF(), "own font again"
+    # measured in the window's text size, not the stage's it had a moment before
+    assert table.rowHeight(0) == table.fontMetrics().height() + TABLE_ROW_PADDING, "tall rows"
+    bar = window.viewTabs.tabBar()
+    assert bar.font().pointSizeF() == QApplication.font().pointSizeF(), "stage-sized tab titles"
     assert view.wallPlot.getAxis("left").style["tickFont"] is None
     assert not view.loadFlag.is_cut() or view.loadFlag.height() > line
 

@@ -184,8 +184,10 @@ class Presentation(QObject):
             self.stage.fit()
         else:
             self.scale = self.normal_scale
-            self.stage.leave()
+            # the window's own text size first: what the stage gives back (the tab bar's
+            # font, the Compare table's row heights) is measured in it
             self.apply()
+            self.stage.leave()
             if self._was_maximized:
                 w.showMaximized()
             else:
@@ -292,6 +294,7 @@ class Presentation(QObject):
         )
         self.app.setStyleSheet("\n".join(s for s in (self.base_stylesheet, sheet) if s))
         self._applied[:] = [self.app.styleSheet()]
+        self.stage.fit_tabs()  # the tab bar keeps a size the new sheet dropped otherwise
         browser = self.window_.extensions.find(ScenarioBrowser)
         if browser is not None:
             browser.refresh_fonts()

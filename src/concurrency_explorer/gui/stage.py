@@ -18,6 +18,7 @@ by ``Presentation``).
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QWidget
 
 from .capped_label import CappedLabel
@@ -109,6 +110,9 @@ class Stage(QObject):
         that scrolls (more tabs than a 1280 px projector has room for at stage size)."""
         bar = self.window_.viewTabs.tabBar()
         bar.setStyleSheet("")
+        # Clearing a rule, Qt sets the font the bar had before it, for good: the stage's
+        # size if that was then. Inherited again, it follows the window's text size.
+        bar.setFont(QFont())
         if not self.active:
             return
         width = self.window_.viewTabs.width()
