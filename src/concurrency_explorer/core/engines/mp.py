@@ -14,8 +14,6 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import Future
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as connection_wait
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -84,7 +82,7 @@ def get_context(method: str) -> Any:
 class _Unit:
     process: Any
     worker_ids: tuple[int, ...]
-    future: Future[Any] | None = None
+    future: launcher.Job | None = None
     reaped: bool = field(default=False)
     end_seen: bool = False  # wait_for_end has returned once for its end
 
@@ -163,7 +161,7 @@ class MultiprocessingEngine(Engine):
         deadline = time.perf_counter() + timeout
         pending = [u.future for u in self._units if u.future is not None and not u.future.done()]
         if pending:  # a start under way: its process has no sentinel yet
-            futures_wait(pending, timeout)
+            launcher.wait(pending, timeout)
         live, ended_since = [], False
         for unit in self._units:
             if unit.future is None or not unit.future.done() or unit.future.exception():
