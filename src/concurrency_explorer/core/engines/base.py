@@ -165,6 +165,11 @@ class Engine(ABC):
         where the engine can see that (its processes' sentinels); else a sleep."""
         time.sleep(timeout)
 
+    def sees_ends(self) -> bool:
+        """True when ``wait_for_end`` wakes as soon as a unit ends: a caller may then
+        poll less often without noticing the run's end any later."""
+        return False
+
     def start_ends(self) -> dict[int, float]:
         """perf_counter when each worker's ``Process.start()`` returned, where this
         process made that call: with ``start_requests`` it shows what the app itself

@@ -189,6 +189,9 @@ class MultiprocessingEngine(Engine):
             ):
                 time.sleep(0.001)
 
+    def sees_ends(self) -> bool:
+        return True  # every unit is a process of ours: its sentinel says when it ends
+
     def units(self) -> list[UnitStatus]:
         statuses = []
         for unit in self._units:
@@ -474,6 +477,9 @@ def run_all():
             time.sleep(timeout)
             return
         super().wait_for_end(timeout)
+
+    def sees_ends(self) -> bool:
+        return self._helper is None
 
     def units(self) -> list[UnitStatus]:
         if self._helper is not None:
