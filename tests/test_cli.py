@@ -153,7 +153,9 @@ print(" ".join(sorted(sys.modules)))
 
 
 #: each cost a run's start-up 6-16 ms of -X importtime (benchmarks/overhead.py)
-STARTUP_HEAVY = ("concurrent", "logging") + (("psutil",) if sys.platform == "linux" else ())
+STARTUP_HEAVY = ("concurrent", "logging", "dataclasses", "inspect", "platform") + (
+    ("psutil",) if sys.platform == "linux" else ()
+)
 
 
 def test_run_imports_neither_other_commands_nor_other_engines():

@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from multiprocessing.connection import wait as connection_wait
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -78,13 +77,15 @@ def get_context(method: str) -> Any:
     return ctx
 
 
-@dataclass
 class _Unit:
-    process: Any
-    worker_ids: tuple[int, ...]
-    future: launcher.Job | None = None
-    reaped: bool = field(default=False)
-    end_seen: bool = False  # wait_for_end has returned once for its end
+    __slots__ = ("end_seen", "future", "process", "reaped", "worker_ids")
+
+    def __init__(self, process: Any, worker_ids: tuple[int, ...]) -> None:
+        self.process = process
+        self.worker_ids = worker_ids
+        self.future: launcher.Job | None = None
+        self.reaped = False
+        self.end_seen = False  # wait_for_end has returned once for its end
 
 
 class MultiprocessingEngine(Engine):
