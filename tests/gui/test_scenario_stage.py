@@ -3,15 +3,23 @@ run after another, with a caption; Results, History and the Workers panel follow
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtGui import QAction
 
 from concurrency_explorer.core.config import RunConfig
+from concurrency_explorer.gui.cpu_monitor import CpuMonitor
+from concurrency_explorer.gui.cpu_view import CpuView
+from concurrency_explorer.gui.export_actions import ExportActions
+from concurrency_explorer.gui.gil_view import GilView
 from concurrency_explorer.gui.presentation import Presentation
+from concurrency_explorer.gui.queue_view import QueueView
 from concurrency_explorer.gui.scenario_browser import ScenarioBrowser
 from concurrency_explorer.gui.scenario_stage import shorter_verdicts
+from concurrency_explorer.gui.timeline_view import TimelineView
 
-from .helpers import make_window
+from .helpers import make_window, select_tab
 
 RUN_TIMEOUT_MS = 90_000
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
@@ -69,12 +77,14 @@ def test_a_scenario_moves_the_main_bars_run_after_run(qtbot):
     assert window.runButton.isEnabled()
 
 
-def test_after_a_scenario_the_bars_show_the_run_its_verdict_is_about(qtbot):
+def test_after_a_scenario_every_view_shows_the_run_its_verdict_is_about(qtbot, tmp_path):
     """gil-cpu times its baseline again after threads and processes: the window must
-    not keep that baseline beside "processes 1.9x faster" (the lead saw it, session 4)."""
+    not keep that baseline beside "processes 1.9x faster" (the lead saw it, session 4):
+    not in the bars, not in the Timeline, CPU, GIL or Queue tabs, not in an export."""
     window = make_window(qtbot)
     window.show()
     qtbot.waitExposed(window)
+    select_tab(window, "Timeline")  # built before the scenario: it drew every run live
     browser = window.extensions.get(ScenarioBrowser)
     browser.select("gil-cpu")
     started = []
@@ -98,11 +108,71 @@ def test_after_a_scenario_the_bars_show_the_run_its_verdict_is_about(qtbot):
     assert text.startswith("Scenario "), text[:200]
     assert "run 3 of 4, 2 workers as processes: the run the verdict is about" in text
     assert "run 4, baseline again" in text, "the other runs are named"
-    assert "charts show the last one, run 4, baseline again." in text, "and what the charts show"
-    assert window.phaseLabel.text().endswith("The bars show run 3, 2 workers as processes.")
+    assert "Timeline, CPU cores, GIL and Queue tabs and File > Export show it too." in text
+    assert window.phaseLabel.text().endswith(
+        "The bars and charts show run 3, 2 workers as processes."
+    )
     assert window.statusLabel.text().endswith("show run 3, 2 workers as processes."), (
         "the status bar speaks of the same run, not of the re-timed baseline"
     )
+    named = "run 3 of 4: 2 workers as processes, the run the verdict is about."
+    assert_views_show(window, shown, named)
+    # File > Export run record: the record the verdict is about, not the baseline after it
+    actions = window.extensions.get(ExportActions)
+    exported = json.loads(actions.export("record", tmp_path / "main.json").read_text())
+    assert exported["started_at"] == shown.epoch0 and exported["config"]["mode"] == "process"
+    trace = json.loads(actions.export("trace", tmp_path / "main.trace.json").read_text())
+    events = trace["traceEvents"]
+    assert "2 workers, process (fork)" in events[0]["args"]["name"], events[0]
+    pids = {e["args"].get("pid") for e in events if e.get("cat") == "worker"}
+    assert pids == {w.pid for w in shown.workers}, "the trace is of the main run's workers"
+    assert any(e["ph"] == "C" for e in events), "with its progress: its Run was at hand"
+
+    # the next run takes every view back: the latest run again
+    with qtbot.waitSignal(window.controller.finished, timeout=RUN_TIMEOUT_MS):
+        window.runAction.trigger()
+    latest = window.controller.run
+    assert latest is not None and latest is not shown
+    assert_views_show(window, latest, "")
+    exported = json.loads(actions.export("record", tmp_path / "latest.json").read_text())
+    assert exported["started_at"] == latest.epoch0
+
+
+def assert_views_show(window, run, caption: str) -> None:
+    """The Timeline, CPU, GIL and Queue tabs draw ``run`` and say so with ``caption``."""
+    timeline = window.extensions.get(TimelineView)
+    assert timeline.run is run, "the Timeline shows the run the verdict is about"
+    samples = window.extensions.get(CpuMonitor).samples_of(run)
+    assert samples is not None and samples.run is run, "the run's CPU samples are kept"
+    assert any(samples.worker_cpu.values()), "a second-long run has CPU samples"
+    assert [lane.times for lane in timeline.cpu] == [
+        [t for t, _pct in samples.worker_cpu[w.worker_id]] for w in run.workers
+    ], "the lanes' fills are that run's CPU samples"
+    cpu = window.extensions.get(CpuView)
+    select_tab(window, "CPU cores")
+    assert cpu.samples() is samples
+    if caption:  # a past run's samples no longer grow: the chart has every one of them
+        x, _ = cpu.workersCurve.getData()
+        assert x is not None and len(x) == len(samples.times), "the CPU chart draws that run"
+    gil = window.extensions.get(GilView)
+    assert gil.run is run
+    assert gil.record is not None and gil.record["started_at"] == run.epoch0
+    queue = window.extensions.get(QueueView)
+    assert queue.run is run and queue.ticks, "the Queue tab draws that run's ticks"
+    select_tab(window, "Queue")
+    assert f"{run.messages:,} messages in {run.polls:,} polls" in queue.statsLabel.text()
+    select_tab(window, "Timeline")
+    texts = {
+        "Timeline": timeline.explainLabel.text(),
+        "CPU cores": cpu.summary.text(),
+        "GIL": gil.gilSummary.text(),
+        "Queue": queue.statsLabel.text(),
+    }
+    for tab, text in texts.items():  # each says which run it shows, when not the latest
+        if caption:
+            assert text.startswith("Scenario ") and caption in text, (tab, text)
+        else:
+            assert "the verdict is about" not in text, (tab, text)
 
 
 def test_stop_ends_a_playing_scenario(qtbot):

@@ -2,7 +2,8 @@
 
 The charts are built when the tab is first shown (``LazyPlot``). They show the latest
 run, whole, in seconds since it started, whenever the tab is opened (the monitor keeps
-that run's samples); before any run, the machine's load over the latest 30 s.
+that run's samples); after a scenario, the run its verdict is about (``show_past``);
+before any run, the machine's load over the latest 30 s.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from .cpu_monitor import CpuMonitor, monitor_for
+from ..core.runner import Run
+from .cpu_monitor import CpuMonitor, RunSamples, monitor_for
 from .lazy_plot import LazyPlot
 from .wording import ran_phrase
 
@@ -36,6 +38,8 @@ class CpuView(QWidget):
         self.setObjectName("cpuView")
         self.setAccessibleName("CPU load per core")
         self.monitor = monitor
+        self.shown: Run | None = None  # a past run shown (``show_past``); None: the latest
+        self.caption = ""  # names it
         self.curves: list[Any] = []
         self.workersCurve: Any = None
         self.legend: Any = None  # under the core chart's x axis, once built
@@ -135,18 +139,34 @@ class CpuView(QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def show_past(self, run: Run, _record: dict[str, Any], caption: str) -> None:
+        """A finished run that is not the latest, from the samples the monitor kept."""
+        self.shown, self.caption = run, caption
+        self.refresh()
+
+    def show_latest(self, *_: object) -> None:
+        self.shown, self.caption = None, ""
+        self.refresh()
+
+    def samples(self) -> RunSamples | None:
+        """The samples drawn: the past run's if one is shown, else the latest run's."""
+        if self.shown is None:
+            return self.monitor.samples
+        return self.monitor.samples_of(self.shown)
+
     def refresh(self) -> None:
         if not self.isVisible() or self.workersCurve is None:
             return  # hidden or never shown: nothing to draw; the buffers keep filling
         import numpy as np
 
         monitor = self.monitor
-        run = monitor.run
-        whole_run = bool(monitor.run_times) and run is not None
-        if whole_run:  # the latest run, all of it, in seconds since it started
-            x = np.fromiter(monitor.run_times, dtype=float)
-            per_core = [np.fromiter(b, dtype=float)[-x.size :] for b in monitor.run_core_loads]
-            used = np.fromiter(monitor.run_workers_cores, dtype=float)[-x.size :]
+        samples = self.samples()
+        run = samples.run if samples is not None else None
+        whole_run = samples is not None and bool(samples.times)
+        if samples is not None and whole_run:  # the run, all of it, in seconds since it started
+            x = np.fromiter(samples.times, dtype=float)
+            per_core = [np.fromiter(b, dtype=float)[-x.size :] for b in samples.core_loads]
+            used = np.fromiter(samples.workers_cores, dtype=float)[-x.size :]
         else:  # no run yet: the machine, live, over the latest WINDOW_S
             times = np.fromiter(monitor.times, dtype=float)
             if times.size == 0:
@@ -167,8 +187,13 @@ class CpuView(QWidget):
             self.summary.setText(self._run_summary(run, x, per_core, used))
             return
         busy = sum(1 for v in loads if v >= 50)
+        lost = (
+            f"{self.caption} Its CPU samples are no longer kept: the charts show the machine now. "
+            if self.shown is not None and not whole_run
+            else ""
+        )
         self.summary.setText(
-            f"{monitor.cores} cores · now "
+            f"{lost}{monitor.cores} cores · now "
             + " · ".join(f"core {i} {v:.0f}%" for i, v in enumerate(loads))
             + f" · {busy} busy (≥ 50%, other programs count too)"
             + (f" · this run's workers: {used[-1]:.2f} cores" if used.size and whole_run else "")
@@ -184,9 +209,10 @@ class CpuView(QWidget):
         """The finished run in numbers: what its workers used, what each core carried."""
         wall = run.wall_s or 0.0
         during = x <= wall
+        named = f"{self.caption} This run" if self.caption else "The last run"
         if not during.any():  # only its tail was kept (or sampled, on a busy machine)
             return (
-                f"The last run ({wall:.2f} s) on {self.monitor.cores} cores: no CPU sample "
+                f"{named} ({wall:.2f} s) on {self.monitor.cores} cores: no CPU sample "
                 "of it is left, only of the moments after it."
             )
         average = float(used[during[-used.size :]].mean()) if used.size else 0.0
@@ -195,7 +221,7 @@ class CpuView(QWidget):
             f"core {i} {float(y[during[-y.size :]].mean()):.0f}%" for i, y in enumerate(per_core)
         )
         return (
-            f"The last run, whole ({ran_phrase(run.config)}, {wall:.2f} s): its workers used "
+            f"{named}, whole ({ran_phrase(run.config)}, {wall:.2f} s): its workers used "
             f"{average:.2f} cores on average, at most {peak:.2f} · per core, all programs: "
             f"{cores}"
         )
@@ -218,4 +244,7 @@ def legend_below(item: Any, entries: list[tuple[Any, str]]) -> Any:
 def install(window: MainWindow) -> None:
     view = CpuView(monitor_for(window))
     window.extensions.add(view)
+    window.controller.started.connect(view.show_latest)
+    window.pastRunShown.connect(view.show_past)
+    window.wasReset.connect(view.show_latest)
     window.add_view(view, "CPU cores")

@@ -4,6 +4,8 @@ The files are built by ``core.exports`` (the same bytes ``run --csv/--trace``
 writes); every file, PNGs too, is written by ``core.atomic``: whole or not at
 all, and never over a FIFO, a device or a folder. ``export(kind, path)`` is the
 testable core of each action; the actions only add a save dialog in front of it.
+The run exported is the one the window shows: the latest, or after a scenario the
+run its verdict is about (``MainWindow.pastRunShown``).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ if TYPE_CHECKING:
 KINDS: dict[str, tuple[str, str, str, str, str]] = {
     "record": (
         "Export run &record (JSON)…", "Ctrl+Shift+J", "JSON (*.json)", ".json",
-        "Save the latest run as its run/1 record: config, environment, wall time, "
-        "speedup, per-worker metrics. The same file `run --record` writes.",
+        "Save the run the window shows (the latest; after a scenario, the run its verdict "
+        "is about) as its run/1 record: config, environment, wall time, speedup, "
+        "per-worker metrics. The same file `run --record` writes.",
     ),
     "csv": (
         "Export workers as &CSV…", "Ctrl+Alt+C", "CSV (*.csv)", ".csv",
@@ -59,6 +62,8 @@ class ExportActions(QObject):
         super().__init__(window)
         self.main = window
         self.actions: dict[str, QAction] = {}
+        # a past run the window shows (record, Run): exported instead of the latest
+        self.past: tuple[dict[str, Any], Any] | None = None
         menu = window.menus["File"]
         first = menu.actions()[0] if menu.actions() else None
         for kind, (text, keys, _filter, _suffix, tip) in KINDS.items():
@@ -75,15 +80,27 @@ class ExportActions(QObject):
         if first is not None:
             menu.insertSeparator(first)
         window.controller.finished.connect(lambda _record: self._sync())
+        window.pastRunShown.connect(self._show_past)
+        window.controller.started.connect(self._show_latest)
+        window.wasReset.connect(self._show_latest)
         self._sync()
+
+    def _show_past(self, run: Any, record: dict[str, Any], _caption: str) -> None:
+        self.past = (record, run if run is not None and run.finished else None)
+
+    def _show_latest(self, *_: object) -> None:
+        self.past = None
 
     def _sync(self) -> None:
         has_run = bool(self.main.controller.history)
         for kind in NEEDS_RUN:
             self.actions[kind].setEnabled(has_run)
 
-    def latest(self) -> tuple[dict[str, Any], Any]:
-        """The latest finished record, and its live Run if the controller still has it."""
+    def shown(self) -> tuple[dict[str, Any], Any]:
+        """The record of the run the window shows, and its Run if it is still at hand:
+        a past run's (a scenario's main run), else the latest finished one."""
+        if self.past is not None:
+            return self.past
         record = self.main.controller.history[-1]
         run = self.main.controller.run
         if run is None or run.epoch0 != record.get("started_at") or not run.finished:
@@ -98,7 +115,7 @@ class ExportActions(QObject):
             return save_png(self.current_chart(), path)
         if not self.main.controller.history:
             raise LookupError("no finished run to export yet: press Run first")
-        record, run = self.latest()
+        record, run = self.shown()
         if kind == "record":
             text = exports.record_json(record)
         elif kind == "csv":

@@ -164,22 +164,29 @@ class GilView(QWidget):
         }
         self.redraw(keep_view=True)
 
-    def show_record(self, record: dict[str, Any]) -> None:
+    def show_record(self, record: dict[str, Any], caption: str = "") -> None:
+        """A finished run's lane, from its record; ``caption`` names a run that is not
+        the latest (a scenario's main run)."""
         self.record = record
         gil = record.get("gil")
         if not gil:
             self.intervals = {}
-            self.gilSummary.setText(NO_GIL_TEXT)
+            self.gilSummary.setText(f"{caption} {NO_GIL_TEXT}".strip())
             self.redraw()
             return
         self.intervals = {
             wid: [(a, b) for a, b in spans] for wid, spans in gil["intervals"].items()
         }
         env = record.get("worker_environment") or {}
-        self.gilSummary.setText(
-            gil_core.describe(gil, gil_core.active_span(record), env.get("gil_enabled", True))
+        described = gil_core.describe(
+            gil, gil_core.active_span(record), env.get("gil_enabled", True)
         )
+        self.gilSummary.setText(f"{caption} {described}".strip())
         self.redraw()
+
+    def show_past(self, run: Run, record: dict[str, Any], caption: str) -> None:
+        self.run = run
+        self.show_record(record, caption)
 
     # -- drawing -----------------------------------------------------------------
 
@@ -279,4 +286,5 @@ class GilView(QWidget):
 def install(window: MainWindow) -> None:
     view = GilView(window.controller)
     window.extensions.add(view)
+    window.pastRunShown.connect(view.show_past)
     window.add_view(view, "GIL")

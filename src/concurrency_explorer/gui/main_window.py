@@ -61,6 +61,10 @@ class MainWindow(QMainWindow):
     """Constructible with no arguments; everything else hangs off ``controller``."""
 
     wasReset = Signal()  # Reset pressed: views of the current run clear themselves
+    # A finished run that is not the latest takes the views (a scenario's main run, when
+    # a baseline ran after it): the Run, its record, and a caption naming it. The next
+    # run started takes them back (``controller.started``).
+    pastRunShown = Signal(object, dict, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -7,21 +7,24 @@ the queue is empty: an *empty poll*. Workers put progress with
 (a worker reports its count when it ends; the other half is kept for final messages).
 Depth is ``qsize()`` where the platform has it, an estimate where it raises (macOS).
 
-The ticks go to a bounded buffer from the first run on; the charts (and pyqtgraph)
-are built when the tab is first shown and then draw the whole buffer.
+The ticks go to a bounded buffer per run from the first run on (the latest
+``KEPT_RUNS`` runs' are kept: after a scenario the tab shows the run its verdict is
+about); the charts (and pyqtgraph) are built when the tab is first shown and then
+draw the whole buffer.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.queue_stats import ESTIMATE, queue_depth
 from ..core.runner import Run
-from .cpu_monitor import CpuMonitor, monitor_for
+from .cpu_monitor import KEPT_RUNS, CpuMonitor, monitor_for
 from .lazy_plot import LazyPlot
 
 TYPE_CHECKING = False
@@ -35,6 +38,20 @@ TICK_HISTORY = 4000  # ticks kept (about 2 minutes at 30 ms)
 RATE_WINDOW_S = 0.5
 
 
+def _tick_buffer() -> deque[tuple[float, int, float]]:
+    return deque(maxlen=TICK_HISTORY)
+
+
+@dataclass
+class RunTicks:
+    """One run's poll ticks: (seconds since run start, messages drained, depth or nan)."""
+
+    run: Run | None
+    ticks: deque[tuple[float, int, float]] = field(default_factory=_tick_buffer)
+    max_drained: int = 0
+    depth_basis: str = "none"
+
+
 class QueueView(QWidget):
     """Two charts (messages/s; depth and drained per tick) and the counters in words."""
 
@@ -42,11 +59,9 @@ class QueueView(QWidget):
         super().__init__(parent)
         self.setObjectName("queueView")
         self.setAccessibleName("Queue activity")
-        self.run: Run | None = None
-        # per tick: (seconds since run start, messages drained, queue depth or nan)
-        self.ticks: deque[tuple[float, int, float]] = deque(maxlen=TICK_HISTORY)
-        self.max_drained = 0
-        self.depth_basis = "none"
+        self.shown = RunTicks(None)  # the run drawn: the latest, or a past one (show_past)
+        self.kept: deque[RunTicks] = deque(maxlen=KEPT_RUNS)  # the latest runs', newest last
+        self.caption = ""  # names a past run shown
         self.statsLabel = QLabel(IDLE_TEXT)
         self.statsLabel.setObjectName("queueStats")
         self.statsLabel.setAccessibleName("Queue counters")
@@ -105,29 +120,64 @@ class QueueView(QWidget):
         item.showGrid(x=True, y=True, alpha=0.2)
         return plot
 
+    # the run drawn, by the names the view had before it kept past runs
+    @property
+    def run(self) -> Run | None:
+        return self.shown.run
+
+    @property
+    def ticks(self) -> deque[tuple[float, int, float]]:
+        return self.shown.ticks
+
+    @property
+    def max_drained(self) -> int:
+        return self.shown.max_drained
+
+    @property
+    def depth_basis(self) -> str:
+        return self.shown.depth_basis
+
     def clear(self) -> None:
         """Reset: no run, empty charts (the next run starts them again)."""
         self.show_run(None)
         self.statsLabel.setText(IDLE_TEXT)
 
     def show_run(self, run: Run | None) -> None:
-        self.run = run
-        self.ticks.clear()
-        self.max_drained = 0
+        self.shown = RunTicks(run)
+        self.caption = ""
+        if run is not None:
+            self.kept.append(self.shown)
+        self._clear_curves()
+
+    def show_past(self, run: Run, _record: dict[str, Any], caption: str) -> None:
+        """A finished run that is not the latest, from the ticks kept of it."""
+        kept = next((t for t in reversed(self.kept) if t.run is run), None)
+        self.shown = kept if kept is not None else RunTicks(run)
+        self.caption = caption
+        self._clear_curves()
+        if kept is None:
+            self.statsLabel.setText(
+                f"{caption} Its queue ticks are no longer kept: the window keeps the latest "
+                f"{KEPT_RUNS} runs'."
+            )
+        self.refresh(force=True)
+
+    def _clear_curves(self) -> None:
         for curve in (self.rateCurve, self.depthCurve, self.drainedCurve):
             if curve is not None:
                 curve.setData([], [])
 
     def on_tick(self, run: Run, messages: list[Any]) -> None:
         """Per poll tick: cheap bookkeeping only (one qsize call), no drawing."""
-        if run is not self.run or run.t0 is None:
+        shown = self.shown
+        if run is not shown.run or run.t0 is None:
             return
         depth, basis = queue_depth(run)
-        self.depth_basis = basis if depth is not None else self.depth_basis
+        shown.depth_basis = basis if depth is not None else shown.depth_basis
         drained = len(messages)
-        self.max_drained = max(self.max_drained, drained)
+        shown.max_drained = max(shown.max_drained, drained)
         now = time.perf_counter() - run.t0
-        self.ticks.append((now, drained, float("nan") if depth is None else float(depth)))
+        shown.ticks.append((now, drained, float("nan") if depth is None else float(depth)))
 
     def refresh(self, force: bool = False) -> None:
         run = self.run
@@ -153,7 +203,8 @@ class QueueView(QWidget):
         depth_word = "depth (estimated: qsize() unsupported here)" if (
             self.depth_basis == ESTIMATE) else "depth (qsize)"  # fmt: skip
         self.statsLabel.setText(
-            f"{run.messages:,} messages in {run.polls:,} polls · "
+            (f"{self.caption} " if self.caption else "") + f"{run.messages:,} messages in "
+            f"{run.polls:,} polls · "
             f"{rate[-1]:,.0f} messages/s now · {depth_word}: "
             f"{'-' if np.isnan(depth[-1]) else int(depth[-1])} · "
             f"drained last tick {int(drained[-1])}, most {self.max_drained} · "
@@ -167,4 +218,5 @@ def install(window: MainWindow) -> None:
     view = QueueView(window.controller, monitor_for(window))
     window.extensions.add(view)
     window.add_view(view, "Queue")
+    window.pastRunShown.connect(view.show_past)
     window.wasReset.connect(view.clear)

@@ -5,7 +5,9 @@ comes here (``StageRunHook``, the core's ``RunHook``): the request hops to the G
 thread, where the window's RunController runs it like any other run, so the main bars
 move for it, Results, the Timeline, the CPU chart and History show it, and the Workers
 panel shows its configuration. The scenario's thread waits for the finished Run. A
-caption above the bars says which scenario and which of its runs is playing.
+caption above the bars says which scenario and which of its runs is playing. Once
+it ends, every view (bars, Results, charts, exports) shows the run its verdict is
+about, and says so.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from ..core.config import RunConfig
 from ..core.runner import Run
 from ..core.scenarios import ScenarioCancelled, ScenarioResult
+from .cpu_monitor import CpuMonitor
 from .worker_rows import state_colour
 
 TYPE_CHECKING = False
@@ -176,9 +179,10 @@ class StageRunHook(QObject):
         self._show_main_run(result)
 
     def _show_main_run(self, result: ScenarioResult) -> None:
-        """The bars, the Workers panel and Results show the run the verdict is about
-        (the scenario's ``main_run``), not whichever ran last: gil-cpu times its
-        baseline again at the end, and its bars must not stay beside "processes 1.9x"."""
+        """The bars, the Workers panel, Results, the charts and File > Export show the
+        run the verdict is about (the scenario's ``main_run``), not whichever ran last:
+        gil-cpu times its baseline again at the end, and its bars and timeline must not
+        stay beside "processes 1.9x"."""
         index = result.main_run
         if index is None or not self.played:
             return
@@ -200,10 +204,20 @@ class StageRunHook(QObject):
         )
         caption = f"{self.main_run_text(part, label)} {result.main_run_note()}".strip()
         window.resultsView.show_record(record, caption=caption)
-        window.phaseLabel.setText(f"{window.phaseLabel.text()} The bars show run {part}, {label}.")
-        window.statusLabel.setText(
-            f"{self.scenario_name()}: finished. The bars and Results show run {part}, {label}."
+        window.pastRunShown.emit(run, record, self.chart_caption(part, label))
+        window.phaseLabel.setText(
+            f"{window.phaseLabel.text()} The bars and charts show run {part}, {label}."
         )
+        window.statusLabel.setText(
+            f"{self.scenario_name()}: finished. The bars, Results and charts show run "
+            f"{part}, {label}."
+        )
+
+    def chart_caption(self, part: int, label: str) -> str:
+        """A chart's first words after a scenario: which of its runs it draws (briefly:
+        on stage every line is taken from the chart)."""
+        name = self.scenario_name().split(",", 1)[0]  # "Scenario 3"
+        return f"{name}, run {part} of {len(self.played)}: {label}, the run the verdict is about."
 
     def main_run_text(self, part: int, label: str) -> str:
         """Results' first line after a scenario: which of its runs these numbers are."""
@@ -214,10 +228,12 @@ class StageRunHook(QObject):
         )
         if others:
             text += f" The other runs ({'; '.join(others)}) are in the History tab."
-        if part != len(self.played):  # the charts keep only the latest run's samples
-            n, last = len(self.played), self.played[-1][0]
-            text += f" The Timeline and CPU charts show the last one, run {n}, {last}."
-        return text
+        text += " The Timeline, CPU cores, GIL and Queue tabs and File > Export show it too"
+        monitor = self.window_.extensions.find(CpuMonitor)
+        run = self.played[part - 1][1]
+        if monitor is not None and monitor.samples_of(run) is None:
+            text += " (but its CPU samples are no longer kept: no CPU chart of it)"
+        return text + "."
 
     def _on_scenario_failed(self, message: str) -> None:
         scenario = self.browser.runner.scenario

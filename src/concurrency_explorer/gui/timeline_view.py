@@ -17,7 +17,8 @@ per-lane buffers, lane labels are rewritten twice a second and the time axis gro
 in steps. Per-lane pyqtgraph curves cost 30-40 ms a redraw with 16 lanes and made
 the window's 30 ms poll tick 60-400 ms late. The chart (and pyqtgraph) is built
 the first time the tab is shown (``LazyPlot``); it then draws the current run from
-the Run and the monitor's buffers.
+the Run and the monitor's buffers. After a scenario it draws the run the verdict is
+about (``show_past``), from the samples the monitor kept of it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from PySide6.QtWidgets import (
 from ..core.engines import get_engine_class
 from ..core.metrics import WorkerState
 from ..core.runner import Run
-from .cpu_monitor import CpuMonitor, monitor_for
+from .cpu_monitor import CpuMonitor, RunSamples, monitor_for
 from .lazy_plot import LazyPlot
 from .wording import ran_phrase
 from .worker_rows import STATE_COLOURS
@@ -241,6 +242,7 @@ class TimelineView(QWidget):
         self.setAccessibleName("Timeline")
         self.monitor = monitor
         self.run: Run | None = None
+        self.caption = ""  # names a past run shown (``show_past``): "" for the latest
         self.explainLabel = QLabel(IDLE_TEXT)
         self.explainLabel.setObjectName("timelineExplain")
         self.explainLabel.setWordWrap(True)
@@ -317,10 +319,21 @@ class TimelineView(QWidget):
     def show_run(self, run: Run) -> None:
         """A new run: same items, its lanes drawn from the start."""
         self.run = run
+        self.caption = ""
         if self.item is not None:
             self._lay_out_lanes(run)
         self._dirty = True
         self.refresh()
+
+    def show_past(self, run: Run, _record: dict[str, Any], caption: str) -> None:
+        """A finished run that is not the latest, whole, named by ``caption``."""
+        self.show_run(run)
+        self.caption = caption
+        self.refresh(force=True)
+
+    def samples(self) -> RunSamples | None:
+        """The monitor's samples of the run drawn (None: not kept, or no run)."""
+        return self.monitor.samples_of(self.run)
 
     def _lay_out_lanes(self, run: Run) -> None:
         assert self.item is not None
@@ -334,6 +347,7 @@ class TimelineView(QWidget):
     def clear(self) -> None:
         """Forget the run: empty lanes and labels (the items stay, for the next run)."""
         self.run = None
+        self.caption = ""
         self.spans, self.cpu = [], []
         self._x_max = 0.0
         for shape in self.shapes.values():
@@ -391,8 +405,10 @@ class TimelineView(QWidget):
 
     def _draw_cpu(self, run: Run) -> None:
         changed = False
+        samples = self.samples()
+        worker_cpu = samples.worker_cpu if samples is not None else {}
         for lane, worker in zip(self.cpu, run.workers, strict=False):
-            changed |= lane.update(self.monitor.worker_cpu.get(worker.worker_id))
+            changed |= lane.update(worker_cpu.get(worker.worker_id))
         if not changed and not self._dirty:
             return
         import pyqtgraph as pg
@@ -480,8 +496,11 @@ class TimelineView(QWidget):
             text += engine.running_note(run.config.kind, self.monitor.cores)
         elif run.finished:
             text = f"{ran_phrase(run.config)} in {run.wall_s:.2f} s. {LEGEND}"
+            if self.samples() is None:
+                text += " This run's CPU samples are no longer kept: its lanes have no fill."
         else:
             text = "Starting workers…"
+        text = f"{self.caption} {text}".strip()
         if text != self.explainLabel.text():
             self.explainLabel.setText(text)
 
@@ -491,5 +510,6 @@ def install(window: MainWindow) -> None:
     window.extensions.add(view)
     window.controller.started.connect(view.show_run)
     window.controller.finished.connect(lambda _record: view.finish())
+    window.pastRunShown.connect(view.show_past)
     window.wasReset.connect(view.clear)
     window.add_view(view, "Timeline")
