@@ -131,3 +131,54 @@ def test_the_process_tree_is_walked_down_not_read_from_every_process(monkeypatch
             child.kill()
         parent.kill()
         parent.wait(10)
+
+
+@pytest.mark.skipif(not load._PROC, reason="reads /proc: Linux only")
+def test_proc_readings_agree_with_psutil():
+    """The meter reads /proc itself (psutil's import cost the CLI 16 ms): the same
+    figures psutil gives, to a clock tick."""
+    busy = load.machine_busy_s()
+    times = psutil.cpu_times()
+    expected = sum(getattr(times, n) for n in times._fields if n not in load._IDLE_FIELDS)
+    assert abs(busy - expected) < 0.05 * psutil.cpu_count() + 0.05  # read a moment apart
+    child = psutil.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while sum(child.cpu_times()[:2]) < 0.2:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        child.suspend()  # its CPU stands still while both read it
+        seen = load.cpu_and_birth(child.pid)
+        assert seen is not None
+        assert seen[0] == pytest.approx(sum(child.cpu_times()[:2]), abs=0.011)
+        age_by_psutil = time.time() - child.create_time()
+        age_by_proc = load.birth_clock() - seen[1]
+        # psutil takes the boot time in whole seconds
+        assert age_by_proc == pytest.approx(age_by_psutil, abs=1.01)
+        assert 0 <= age_by_proc < 60
+    finally:
+        child.kill()
+        child.wait(10)
+    assert load.cpu_and_birth(child.pid) is None  # reaped: gone
+
+
+def test_a_child_born_after_start_counts_from_zero():
+    meter = LoadMeter(every_s=0.05)
+    meter.start(watch=False)
+    child = psutil.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        meter.watch()
+        deadline = time.monotonic() + 30
+        while child.pid not in meter._known:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert meter._known[child.pid] is False  # not born before: all its CPU is the run's
+        while meter._own[child.pid][1] < 0.3:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        meter.stop()
+    finally:
+        child.kill()
+        child.wait(10)
+    assert meter._own[child.pid][0] == 0.0
+    assert meter.own_cpu_s() >= 0.3

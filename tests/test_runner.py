@@ -11,7 +11,7 @@ from tests.runs import stop_and_wait, wait_at_fault, wait_running
 
 from concurrency_explorer.core import RunConfig, run_to_completion
 from concurrency_explorer.core.environment import start_methods
-from concurrency_explorer.core.runner import SCHEMA, Run
+from concurrency_explorer.core.runner import SCHEMA, TICK_MAX_S, TICK_S, Run, next_tick
 
 MODES = [("sequential", None), ("thread", None)] + [("process", m) for m in start_methods()]
 RECORD_KEYS = {"schema", "config", "environment", "wall_s", "speedup", "workers"}
@@ -227,3 +227,29 @@ def test_run_to_completion_wakes_when_the_run_ends_not_a_tick_later(mode, method
     assert run.ok
     assert time.perf_counter() - t0 < 4.5
     assert run.polls < 20  # woken by the ends, not polling in a loop while they happen
+
+
+def test_the_tick_grows_while_the_queue_stays_empty_and_shrinks_when_it_fills():
+    tick = TICK_S
+    for _ in range(10):
+        tick = next_tick(tick, drained=3, capacity=1024, sees_ends=True)
+    assert tick == TICK_MAX_S  # a quiet queue: poll at most every TICK_MAX_S
+    tick = next_tick(tick, drained=200, capacity=1024, sees_ends=True)
+    assert tick == TICK_MAX_S / 2  # an eighth full: read twice as often
+    for _ in range(10):
+        tick = next_tick(tick, drained=1, capacity=1, sees_ends=True)
+    assert tick == TICK_S  # a one-slot queue (a lesson on blocking) keeps the short tick
+    # an engine whose wait cannot wake at a unit's end would see the run's end late
+    assert next_tick(TICK_MAX_S, drained=0, capacity=1024, sees_ends=False) == TICK_S
+
+
+def test_a_process_run_polls_less_often_than_its_workers_report():
+    """Each wake-up of the parent takes a core from the workers it times (issue 15,
+    item 6): a quiet queue is read at most every TICK_MAX_S, not every 20 ms."""
+    config = RunConfig.build(mode="process", workers=2, count=40, kind="io", step_sleep_s=0.02)
+    run = run_to_completion(config)
+    assert run.ok
+    record = run.record()
+    assert record["wall_s"] >= 0.8
+    assert run.polls <= 2 + record["wall_s"] / TICK_S / 2  # 50 polls a second before
+    assert run.messages > run.polls  # several messages a drain: the reports all arrived

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
+from . import launcher
 from .config import ConfigError, RunConfig
 from .engines import availability, engine_for, get_engine_class
 from .load import combine
@@ -40,9 +40,9 @@ __all__ = [
 ]  # fmt: skip
 
 
-def warm_up() -> Future[None]:
+def warm_up() -> launcher.Job:
     """Ready what every host run shares (the forkserver, its preload done) before the
-    baseline runs; returns at once, the Future says when (the CLI waits on it, the
+    baseline runs; returns at once, the Job says when (the CLI waits on it, the
     window polls it).
 
     The forkserver's boot (about 0.15 s here) is paid once per app by whichever run
@@ -50,7 +50,6 @@ def warm_up() -> Future[None]:
     Each engine's own start-up (a host process, a pool, a cluster) stays in its wall
     time: that is part of the lesson.
     """
-    from . import launcher
     from .engines.mp import host_start_method
 
     return launcher.submit(_ready_host_method, host_start_method())

@@ -10,49 +10,121 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
-from concurrent.futures import Future, wait
+from collections.abc import Callable, Iterable
 from typing import Any
 
 THREAD_NAME = "concurrency-explorer-launcher"
 
 HAND_OVER_S = 0.05  # the most a caller waits for the launcher to do its job
 
-_jobs: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = (
-    queue.SimpleQueue()
-)
+
+class Job:
+    """One call queued for the launcher thread: the part of ``concurrent.futures.Future``
+    the engines use. Not that class: importing ``concurrent.futures`` (and ``logging``
+    with it) cost the command line ~7 ms of a run's start-up, measured with
+    ``-X importtime``, for a done-flag and a result."""
+
+    __slots__ = ("_done", "_error", "_lock", "_result", "_state")
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._state = "pending"  # then "running" or "cancelled"
+        self._result: Any = None
+        self._error: BaseException | None = None
+
+    def _begin(self) -> bool:
+        """True when the job is to run; False when it was cancelled before it began."""
+        with self._lock:
+            if self._state == "cancelled":
+                return False
+            self._state = "running"
+            return True
+
+    def _finish(self, result: Any = None, error: BaseException | None = None) -> None:
+        self._result, self._error = result, error
+        self._done.set()
+
+    def cancel(self) -> bool:
+        """Cancel a job that has not begun; False once it runs or ran."""
+        with self._lock:
+            if self._state == "running":
+                return False
+            self._state = "cancelled"
+        self._done.set()
+        return True
+
+    def cancelled(self) -> bool:
+        return self._state == "cancelled"
+
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def _wait(self, timeout: float | None) -> None:
+        if not self._done.wait(timeout):
+            raise TimeoutError(f"the launcher did not finish the job within {timeout} s")
+        if self._state == "cancelled":
+            raise CancelledError("the job was cancelled before it began")
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        self._wait(timeout)
+        return self._error
+
+    def result(self, timeout: float | None = None) -> Any:
+        self._wait(timeout)
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+class CancelledError(Exception):
+    """A job cancelled before the launcher thread began it."""
+
+
+_jobs: queue.SimpleQueue[tuple[Job, Callable[..., Any], tuple[Any, ...]]] = queue.SimpleQueue()
 _thread: threading.Thread | None = None
 _lock = threading.Lock()
 
 
 def _loop() -> None:
     while True:
-        future, fn, args = _jobs.get()
-        if not future.set_running_or_notify_cancel():
+        job, fn, args = _jobs.get()
+        if not job._begin():
             continue
         try:
             result = fn(*args)
         except BaseException as exc:
-            future.set_exception(exc)
+            job._finish(error=exc)
         else:
-            future.set_result(result)
-        del future, fn, args  # drop references while idle
+            job._finish(result)
+        del job, fn, args  # drop references while idle
 
 
-def submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
-    """Run ``fn(*args)`` on the launcher thread; returns a Future."""
+def wait(jobs: Iterable[Job], timeout: float | None = None) -> None:
+    """Wait until every job is done, at most ``timeout`` seconds in all."""
+    import time
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for job in jobs:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not job._done.wait(left):
+            return
+
+
+def submit(fn: Callable[..., Any], *args: Any) -> Job:
+    """Run ``fn(*args)`` on the launcher thread; returns its Job."""
     global _thread
     with _lock:
         if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_loop, name=THREAD_NAME, daemon=True)
             _thread.start()
-    future: Future[Any] = Future()
-    _jobs.put((future, fn, args))
-    return future
+    job = Job()
+    _jobs.put((job, fn, args))
+    return job
 
 
-def hand_over(future: Future[Any], timeout: float = HAND_OVER_S) -> None:
-    """Step aside until the launcher thread has done ``future``'s job (a start).
+def hand_over(job: Job, timeout: float = HAND_OVER_S) -> None:
+    """Step aside until the launcher thread has done ``job`` (a start).
 
     Queuing a job only wakes the launcher thread; it still needs the GIL, and a
     caller that goes on running Python (the window after Start, the CLI's first
@@ -63,7 +135,7 @@ def hand_over(future: Future[Any], timeout: float = HAND_OVER_S) -> None:
     the fork up while it polls. Bounded by ``timeout``: a start takes 1-5 ms, and
     behind a long queue of starts the caller does not wait its turn.
     """
-    wait([future], timeout)
+    wait([job], timeout)
 
 
 def call(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
@@ -71,11 +143,11 @@ def call(fn: Callable[..., Any], *args: Any, timeout: float | None = None) -> An
     return submit(fn, *args).result(timeout)
 
 
-def launch_failed(future: Future[Any], timeout: float) -> bool:
+def launch_failed(job: Job, timeout: float) -> bool:
     """True when a launch raised or did not finish within ``timeout``: nothing started
     that could be reaped. Not an error to hide: ``units()`` reports why, from the same
-    future (its ``start_error``)."""
+    job (its ``start_error``)."""
     try:
-        return future.exception(timeout=timeout) is not None
-    except TimeoutError:
+        return job.exception(timeout=timeout) is not None
+    except (TimeoutError, CancelledError):
         return True

@@ -4,8 +4,9 @@ A speedup measured while a browser, a video call or another test suite eats core
 says little about threads or processes. ``LoadMeter`` samples, on a small thread of
 its own (so neither the window's timer nor the CLI loop pays for it):
 
-- the whole machine's busy CPU seconds (``psutil.cpu_times()``: everything but idle
-  and iowait; ``steal`` counts, it is other virtual machines taking our cores);
+- the whole machine's busy CPU seconds (``/proc/stat`` on Linux, ``psutil.cpu_times()``
+  elsewhere: everything but idle and iowait; ``steal`` counts, it is other virtual
+  machines taking our cores);
 - this app's own: this process (every thread: the window, the poll loop) and every
   process below it (workers, host processes, the forkserver, a local Dask cluster).
   A child born during the run counts from zero; its last moments before it exits
@@ -26,15 +27,14 @@ run however many idle cores the machine has elsewhere.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-import psutil
-
+from .child.lifecycle import proc_stat_fields
 from .reliability import cores
 
 BUSY_OTHERS_CORES = 0.25
@@ -47,26 +47,55 @@ SAMPLE_EVERY_S = 0.2
 LISTING_SHARE = 0.01
 _IDLE_FIELDS = ("idle", "iowait", "guest", "guest_nice")  # guest time is inside user already
 
-
-@functools.cache
-def _process(pid: int) -> psutil.Process:
-    return psutil.Process(pid)
-
-
-def _this_process() -> psutil.Process:
-    """This process, made once per pid (a ``psutil.Process`` reads /proc to be made)."""
-    return _process(os.getpid())
+#: Linux: read /proc directly. psutil reads the same files, but importing it took
+#: 16 ms of -X importtime in every command-line run (a bare multiprocessing script
+#: pays none); elsewhere psutil is imported when first needed.
+_PROC = sys.platform.startswith("linux") and os.path.exists("/proc/stat")
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+# /proc/stat's "cpu" line: user nice system idle iowait irq softirq steal guest guest_nice
+_PROC_STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal",
+                     "guest", "guest_nice")  # fmt: skip
 
 
 def machine_busy_s() -> float:
     """CPU seconds the whole machine spent busy since boot, summed over cores."""
+    if _PROC:
+        with open("/proc/stat", "rb") as stat:
+            values = stat.readline().split()[1:]
+        return sum(
+            int(value) for name, value in zip(_PROC_STAT_FIELDS, values, strict=False)
+            if name not in _IDLE_FIELDS
+        ) / _CLOCK_TICKS
+    import psutil
+
     times = psutil.cpu_times()
     return sum(getattr(times, name) for name in times._fields if name not in _IDLE_FIELDS)
 
 
-def _cpu_s(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return float(times.user + times.system)
+def birth_clock() -> float:
+    """Now, on the clock ``cpu_and_birth`` gives a process's birth in."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME) if _PROC else time.time()
+
+
+def cpu_and_birth(pid: int) -> tuple[float, float] | None:
+    """CPU seconds (user + system) of process ``pid`` and when it was born
+    (``birth_clock``); None when it is gone or unreadable. On Linux one read of
+    ``/proc/PID/stat``: utime, stime and starttime, in clock ticks since boot."""
+    if _PROC:
+        # after "pid (comm)": utime 11, stime 12, starttime 19
+        fields = proc_stat_fields(f"/proc/{pid}/stat", 11, 12, 19)
+        if fields is None:
+            return None
+        utime, stime, start = fields
+        return (utime + stime) / _CLOCK_TICKS, start / _CLOCK_TICKS
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        times = process.cpu_times()
+        return float(times.user + times.system), process.create_time()
+    except psutil.Error:
+        return None
 
 
 def descendant_pids(pid: int) -> list[int] | None:
@@ -108,9 +137,9 @@ class LoadMeter:
 
     def __init__(self, every_s: float = SAMPLE_EVERY_S) -> None:
         self.every_s = every_s
-        self._me = _this_process()
+        self._pid = os.getpid()
         self._own: dict[int, list[float]] = {}  # pid -> [cpu at first sight, latest cpu]
-        self._known: dict[int, psutil.Process] = {}
+        self._known: dict[int, bool] = {}  # child pid -> born before start()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -118,7 +147,7 @@ class LoadMeter:
         self._t1: float | None = None
         self._busy0 = 0.0
         self._busy1 = 0.0
-        self._epoch0 = 0.0
+        self._born0 = 0.0  # start() on birth_clock()
         self._next_listing = 0.0
         self.samples = 0
         self.listings = 0
@@ -133,7 +162,7 @@ class LoadMeter:
         more beside a browser): done before the starts it was half of a ``fork``
         start's latency, and done during them it took CPU the children needed.
         """
-        self._epoch0 = time.time()
+        self._born0 = birth_clock()
         self._t0 = time.perf_counter()
         self._busy0 = machine_busy_s()
         self._sample(listing=False)
@@ -169,34 +198,40 @@ class LoadMeter:
         now, cpu0 = time.perf_counter(), time.thread_time()
         if listing is None:
             listing = now >= self._next_listing
+        found: dict[int, tuple[float, float]] = {}
         if listing:
             for pid in self._descendants():
-                if pid not in self._known:
-                    with contextlib.suppress(psutil.Error):
-                        self._known[pid] = psutil.Process(pid)
+                if pid not in self._known and (seen := cpu_and_birth(pid)) is not None:
+                    found[pid] = seen
             self.listings += 1
             cost = time.perf_counter() - now
             self._next_listing = now + cost / LISTING_SHARE
         own_cpu = sum(os.times()[:2])  # this process, every thread: a syscall, no file
         with self._lock:
-            self._note(self._me.pid, own_cpu, born_before=True)
-            for pid, process in list(self._known.items()):
-                try:
-                    cpu = _cpu_s(process)
-                    born_before = process.create_time() < self._epoch0 - 0.01
-                except psutil.Error:
+            self._note(self._pid, own_cpu, born_before=True)
+            for pid, (cpu, born) in found.items():
+                # the birth is read once: 10 ms ticks on Linux, hence the margin
+                self._known[pid] = born < self._born0 - 0.01
+                self._note(pid, cpu, self._known[pid])
+            for pid, born_before in list(self._known.items()):
+                if pid in found:
+                    continue
+                seen = cpu_and_birth(pid)
+                if seen is None:
                     del self._known[pid]  # gone: its last value stays
                     continue
-                self._note(pid, cpu, born_before)
+                self._note(pid, seen[0], born_before)
             self.samples += 1
             self.cpu_s += time.thread_time() - cpu0
 
     def _descendants(self) -> list[int]:
-        pids = descendant_pids(self._me.pid)
+        pids = descendant_pids(self._pid)
         if pids is not None:
             return pids
-        with contextlib.suppress(psutil.Error):  # no per-thread lists: by parent pid
-            return [child.pid for child in self._me.children(recursive=True)]
+        import psutil  # no per-thread lists: by parent pid
+
+        with contextlib.suppress(psutil.Error):
+            return [child.pid for child in psutil.Process(self._pid).children(recursive=True)]
         return []
 
     def _note(self, pid: int, cpu: float, born_before: bool) -> None:
@@ -224,7 +259,7 @@ class LoadMeter:
         with self._lock:
             own = {pid: last - first for pid, (first, last) in self._own.items()}
         for pid, cpu in reported.items():
-            if pid != self._me.pid:
+            if pid != self._pid:
                 own[pid] = max(own.get(pid, 0.0), cpu)
         return sum(own.values())
 

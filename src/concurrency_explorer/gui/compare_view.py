@@ -11,7 +11,6 @@ shown (``LazyPlot``); it draws from the Comparison's records, so nothing is lost
 from __future__ import annotations
 
 import math
-from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -40,6 +39,7 @@ from ..core.compare import (
 )
 from ..core.config import ConfigError
 from ..core.engines import get_engine_class
+from ..core.launcher import Job
 from ..core.sweep import cores
 from ..resources import teaching_text
 from .capped_label import CappedLabel
@@ -82,7 +82,7 @@ class CompareView(QWidget, StagePage):
         self.main = window
         self.driver = SequenceDriver(window.controller, self)
         self.comparison: Comparison | None = None
-        self._warming: Future[None] | None = None
+        self._warming: Job | None = None
         self._warmTimer = QTimer(self)
         self._warmTimer.setInterval(20)
         self._warmTimer.timeout.connect(self._check_warm)

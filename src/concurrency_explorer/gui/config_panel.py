@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.config import (
     DEFAULT_MODE,
     DEFAULT_QUEUE_SIZE,
+    DEFAULT_STEP_SLEEP_S,
     MAX_COUNT,
     MAX_QUEUE_SIZE,
     MAX_WORKERS,
@@ -44,7 +45,6 @@ START_METHOD_TIPS = {
 }
 KIND_TIPS = {key: teaching_text(f"kind-{key}") for key in ("cpu", "io", "nogil")}
 DEFAULT_GUI_COUNT = 3000  # 2 cpu processes: a first Run lasts a few visible seconds
-DEFAULT_STEP_SLEEP_S = RunConfig.step_sleep_s
 PAGE_EXAMPLE: dict[str, Any] = {
     "workers": 2, "counts": (10, 20), "kind": "io", "step_sleep_s": 0.1,
 }  # fmt: skip

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..child.workers import WorkerSpec
 
@@ -19,9 +18,9 @@ if TYPE_CHECKING:
     from ..config import RunConfig
 
 
-@dataclass(frozen=True)
-class UnitStatus:
-    """One OS-level thing the engine runs (a process, a host process, a task)."""
+class UnitStatus(NamedTuple):
+    """One OS-level thing the engine runs (a process, a host process, a task).
+    A NamedTuple: a frozen dataclass imported ``inspect`` into every CLI run."""
 
     worker_ids: tuple[int, ...]
     pid: int | None
@@ -164,6 +163,11 @@ class Engine(ABC):
         """Block up to ``timeout``, returning early when one of this run's units ends
         where the engine can see that (its processes' sentinels); else a sleep."""
         time.sleep(timeout)
+
+    def sees_ends(self) -> bool:
+        """True when ``wait_for_end`` wakes as soon as a unit ends: a caller may then
+        poll less often without noticing the run's end any later."""
+        return False
 
     def start_ends(self) -> dict[int, float]:
         """perf_counter when each worker's ``Process.start()`` returned, where this

@@ -24,7 +24,6 @@ import sys
 import threading
 import time
 import uuid
-from concurrent.futures import Future
 from typing import Any
 
 from .. import launcher
@@ -96,7 +95,7 @@ class DaskEngine(Engine):
         super().__init__(start_method, queue_size)
         self.scheduler: str | None = None
         self.n_workers = 1
-        self._boot: Future[dict[int, Any]] | None = None
+        self._boot: launcher.Job | None = None
         self._closing = False
         self._client: Any = None
         self._cluster: Any = None

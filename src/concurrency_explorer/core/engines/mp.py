@@ -14,9 +14,6 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import Future
-from concurrent.futures import wait as futures_wait
-from dataclasses import dataclass, field
 from multiprocessing.connection import wait as connection_wait
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -80,13 +77,15 @@ def get_context(method: str) -> Any:
     return ctx
 
 
-@dataclass
 class _Unit:
-    process: Any
-    worker_ids: tuple[int, ...]
-    future: Future[Any] | None = None
-    reaped: bool = field(default=False)
-    end_seen: bool = False  # wait_for_end has returned once for its end
+    __slots__ = ("end_seen", "future", "process", "reaped", "worker_ids")
+
+    def __init__(self, process: Any, worker_ids: tuple[int, ...]) -> None:
+        self.process = process
+        self.worker_ids = worker_ids
+        self.future: launcher.Job | None = None
+        self.reaped = False
+        self.end_seen = False  # wait_for_end has returned once for its end
 
 
 class MultiprocessingEngine(Engine):
@@ -163,7 +162,7 @@ class MultiprocessingEngine(Engine):
         deadline = time.perf_counter() + timeout
         pending = [u.future for u in self._units if u.future is not None and not u.future.done()]
         if pending:  # a start under way: its process has no sentinel yet
-            futures_wait(pending, timeout)
+            launcher.wait(pending, timeout)
         live, ended_since = [], False
         for unit in self._units:
             if unit.future is None or not unit.future.done() or unit.future.exception():
@@ -190,6 +189,9 @@ class MultiprocessingEngine(Engine):
                 and time.perf_counter() < deadline
             ):
                 time.sleep(0.001)
+
+    def sees_ends(self) -> bool:
+        return True  # every unit is a process of ours: its sentinel says when it ends
 
     def units(self) -> list[UnitStatus]:
         statuses = []
@@ -476,6 +478,9 @@ def run_all():
             time.sleep(timeout)
             return
         super().wait_for_end(timeout)
+
+    def sees_ends(self) -> bool:
+        return self._helper is None
 
     def units(self) -> list[UnitStatus]:
         if self._helper is not None:

@@ -148,7 +148,7 @@ def run_all():
         self.pool_size: int | None = None
         self._pool: WarmPool | None = None
         self._was_warm = False
-        self._launch: Future[dict[int, Future[Any]]] | None = None
+        self._launch: launcher.Job | None = None
         self._requests: dict[int, float] = {}
         self._broken = False
         self._signalled: list[int] = []

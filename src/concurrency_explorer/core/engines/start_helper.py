@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-from concurrent.futures import Future
 from typing import Any
 
 from .. import launcher
@@ -58,7 +57,7 @@ class StartHelper:
                 child.close()  # the helper holds its end; ours closing lets EOF mean "gone"
             return self.process.pid
 
-        self.future: Future[Any] = launcher.submit(start)
+        self.future: launcher.Job = launcher.submit(start)
 
     # -- what the helper said ------------------------------------------------------
 

@@ -17,7 +17,6 @@ import subprocess
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +59,7 @@ class StdioHostEngine(Engine):
         #: come from the options alone, so they hold under another Python too
         self.hosted = hosted
         self._proc: subprocess.Popen[str] | None = None
-        self._launch: Future[subprocess.Popen[str]] | None = None
+        self._launch: launcher.Job | None = None
         self._readers: list[threading.Thread] = []
         self._stderr: deque[str] = deque(maxlen=STDERR_LINES)
         self._environment: dict[str, Any] | None = None
