@@ -307,6 +307,30 @@ def test_compare_in_normal_mode_at_1280x720_shows_every_engine_in_the_table(qtbo
     assert line <= table.rowHeight(0) <= line + TABLE_ROW_PADDING, table.rowHeight(0)
 
 
+def test_compare_rows_follow_the_text_size_in_normal_mode(qtbot):
+    """Ctrl+plus: the table's rows stayed 20 px tall under 24 px engine names."""
+    window = shown_window(qtbot, mode="thread", workers=2, count=10, tab="Compare engines")
+    view = window.extensions.get(CompareView)
+    comparison = Comparison(window.configPanel.config(), None)
+    view.comparison = comparison
+    view.show_comparison(comparison)
+    table = view.table
+
+    def rows_fit_text():
+        return table.rowHeight(0) == table.fontMetrics().height() + TABLE_ROW_PADDING
+
+    assert rows_fit_text()
+    small = table.fontMetrics().height()
+    for _ in range(4):
+        window.findChild(QAction, "fontBiggerAction").trigger()
+    qtbot.waitUntil(lambda: table.fontMetrics().height() >= small * 1.5, timeout=3000)
+    qtbot.waitUntil(rows_fit_text, timeout=3000)
+    for _ in range(4):
+        window.findChild(QAction, "fontSmallerAction").trigger()
+    qtbot.waitUntil(lambda: table.fontMetrics().height() == small, timeout=3000)
+    qtbot.waitUntil(rows_fit_text, timeout=3000)
+
+
 @pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
     window = shown_window(qtbot, mode="thread", workers=4, count=40, tab="Sweep")

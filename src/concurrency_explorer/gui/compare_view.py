@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -258,6 +258,13 @@ class CompareView(QWidget, StagePage):
         if not staged:  # on stage: in fit_stage, once the stage's text size is set (a
             self._fit_fonts()  # font set before that comes back when the stage ends)
         QTimer.singleShot(0, self._fit_table)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new text size (Ctrl+plus): the table's rows are measured in it again (they
+        stayed 20 px tall for 24 px names). On stage ``fit_stage`` measures them."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and not self.staged:
+            self._fit_fonts()
 
     def fit_stage(self, room: int | None = None) -> None:
         """The engines' names as large as ``room`` allows (see ``STAGE_NAME_SCALE``)."""
