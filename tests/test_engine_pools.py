@@ -80,8 +80,13 @@ def test_a_pool_of_more_processes_than_cores_yields_to_the_window():
     record = run_to_completion(config, timeout_s=60).record()
     assert record["ok"] and record["worker_niceness"] == expected
     assert record["progress_gap_s"] == ProcessEngine.progress_gap_for(size, 0.02)
-    nice = {psutil.Process(pid).nice() for pid in record["pool"]["processes"]}
-    assert nice == {min(19, os.nice(0) + expected)}  # 19: the kernel's cap
+    # each pool process renices itself in its initializer, before its first task: one
+    # that got no task may still be starting when the run ends (seen on a busy machine)
+    wanted = {min(19, os.nice(0) + expected)}  # 19: the kernel's cap
+    deadline = time.monotonic() + 30
+    while (nice := {psutil.Process(p).nice() for p in record["pool"]["processes"]}) != wanted:
+        assert time.monotonic() < deadline, f"pool processes at niceness {nice}, not {wanted}"
+        time.sleep(0.05)
     small = RunConfig.build(mode="pool-process", start_method="fork", workers=1, count=5)
     one = run_to_completion(small, timeout_s=60).record()
     assert one["worker_niceness"] == 0
