@@ -123,7 +123,8 @@ def test_after_a_scenario_every_view_shows_the_run_its_verdict_is_about(qtbot, t
     assert exported["started_at"] == shown.epoch0 and exported["config"]["mode"] == "process"
     trace = json.loads(actions.export("trace", tmp_path / "main.trace.json").read_text())
     events = trace["traceEvents"]
-    assert "2 workers, process (fork)" in events[0]["args"]["name"], events[0]
+    method = exported["config"]["start_method"]  # the default: fork, forkserver on 3.14
+    assert f"2 workers, process ({method})" in events[0]["args"]["name"], events[0]
     pids = {e["args"].get("pid") for e in events if e.get("cat") == "worker"}
     assert pids == {w.pid for w in shown.workers}, "the trace is of the main run's workers"
     assert any(e["ph"] == "C" for e in events), "with its progress: its Run was at hand"
