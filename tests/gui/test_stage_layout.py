@@ -247,15 +247,7 @@ def test_compare_on_stage_gives_every_engine_a_readable_row(qtbot, size):
     for label in (view.statusLabel, view.loadFlag):
         assert _lines_tall(label) <= 2
     assert view.loadFlag.is_cut() and view.loadFlag.cut_lines()[-1].endswith("…")
-    # the bars keep at least one whole row, and no row is cut in half
-    viewport = window.workersView.viewport().rect()
-    shown = []
-    for row in window.workersView.rows:
-        rect = row.label.geometry().united(row.bar.geometry()).united(row.state.geometry())
-        rect = rect.translated(row.bar.parentWidget().pos())
-        assert viewport.contains(rect) or not viewport.intersects(rect), "a row cut in half"
-        shown.append(viewport.contains(rect))
-    assert shown[0], "not even one worker row on the bars"
+    shown = _rows_shown(window)
     # session 4 left one of the four rows above eight engines at 1280x720, session 5
     # three: the engines' names get smaller (down to a floor) and the rows take a line
     # each beside a chart page, until the bars keep all four
@@ -331,8 +323,21 @@ def test_compare_rows_follow_the_text_size_in_normal_mode(qtbot):
     qtbot.waitUntil(rows_fit_text, timeout=3000)
 
 
+def _rows_shown(window) -> list[bool]:
+    """Which worker rows the bars show whole; none may be cut in half, the first must show."""
+    viewport = window.workersView.viewport().rect()
+    shown = []
+    for row in window.workersView.rows:
+        rect = row.label.geometry().united(row.bar.geometry()).united(row.state.geometry())
+        rect = rect.translated(row.bar.parentWidget().pos())
+        assert viewport.contains(rect) or not viewport.intersects(rect), "a row cut in half"
+        shown.append(viewport.contains(rect))
+    assert shown[0], "not even one worker row on the bars"
+    return shown
+
+
 @pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
+def test_sweep_on_stage_keeps_a_legible_plot_and_the_bars(qtbot, size):
     window = shown_window(qtbot, mode="thread", workers=4, count=40, tab="Sweep")
     run_and_wait(qtbot, window)
     view = window.extensions.get(SweepView)
@@ -348,10 +353,16 @@ def test_sweep_on_stage_keeps_a_plot_of_a_dozen_lines(qtbot, size):
     legend = view.plot.getPlotItem().legend
     sizes = [float(label.opts["size"].removesuffix("pt")) for _, label in legend.items]
     assert sizes and min(sizes) >= 0.75 * QApplication.font().pointSizeF(), "a tiny legend"
+    assert legend.columnCount == len(legend.items), "the legend in one row on stage"
+    assert legend.boundingRect().width() <= plot.width(), "the legend wider than the plot"
+    assert legend.boundingRect().height() <= 2 * text, "the legend takes the plot's room"
     assert _lines_tall(view.statusLabel) <= 2
     tabs = window.viewTabs
     assert tabs.tabBar().sizeHint().width() <= tabs.width(), "the tab bar is clipped"
+    # the sweep's plot used to leave the bars 1 of 4 rows at 1280x720, then 2
+    assert sum(_rows_shown(window)) == 4, f"{sum(_rows_shown(window))} of 4 worker rows shown"
     window.extensions.get(Presentation).toggle(False)
+    assert legend.columnCount == 1, "the legend's entries one under another off stage"
 
 
 @pytest.mark.parametrize("size", PROJECTORS, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 
 SWEEP_TIP = teaching_text("sweep")
 LEGEND_HEADROOM = 1.4  # the y axis runs this far above the highest point: room for the legend
-STAGE_CHART_LINES = 12  # on stage: the legend's three entries, the y axis and its ticks
+#: on stage: the legend in one row, a plot of five lines under it, the x axis and its
+#: label. With the legend's three entries one under another it took 12, and the bars
+#: kept 2 of 4 rows at 1280x720.
+STAGE_CHART_LINES = 8
 
 
 class SweepView(QWidget, StagePage):
@@ -87,6 +90,7 @@ class SweepView(QWidget, StagePage):
         run_row.addWidget(self.sweepButton)
         run_row.addStretch(1)
 
+        self.plot: Any = None  # built when the tab is first shown (LazyPlot)
         self.idealCurve: Any = None  # the curves, once the plot is built
         self.measuredCurve: Any = None
         self.chart = LazyPlot(self._build_chart, "sweepPlot")
@@ -102,8 +106,19 @@ class SweepView(QWidget, StagePage):
         self.driver.ended.connect(self._on_ended)
         window.controller.runningChanged.connect(self._sync)
 
+    def set_staged(self, staged: bool) -> None:
+        super().set_staged(staged)
+        self._lay_out_legend()
+
+    def _lay_out_legend(self) -> None:
+        """On stage the legend's entries side by side (one row over the plot), else one
+        under another."""
+        legend = self.plot.getPlotItem().legend if self.plot is not None else None
+        if legend is not None:
+            legend.setColumnCount(len(legend.items) if self.staged else 1)
+
     def stage_height(self) -> int:
-        """On stage: controls and notes in a line or two, a plot of a dozen lines."""
+        """On stage: controls and notes in a line or two, a plot of eight lines."""
         if not self.staged:
             return 0
         chart = math.ceil(QFontMetrics(QApplication.font()).height() * STAGE_CHART_LINES)
@@ -135,6 +150,7 @@ class SweepView(QWidget, StagePage):
             [], [], pen=None, symbol="o", symbolSize=14, symbolBrush=None,
             symbolPen=pg.mkPen("#222", width=2), name="not reliable (see below the plot)",
         )  # fmt: skip
+        self._lay_out_legend()
         return self.plot
 
     def draw(self) -> None:
