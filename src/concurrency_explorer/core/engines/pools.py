@@ -39,7 +39,7 @@ from ..child.workers import WorkerSpec
 from ..config import RunConfig
 from ..environment import default_start_method, start_methods
 from .base import Engine, UnitStatus
-from .mp import HostEngine, get_context
+from .mp import HostEngine, ProcessEngine, get_context
 
 MAX_WARM_POOLS = 2  # a few shapes at most: each warm pool holds processes and memory
 BROKEN_TEXT = (
@@ -191,14 +191,10 @@ def run_all():
     def worker_niceness(self) -> int:
         """How much nicer than the window the pool's processes run: as many busy worker
         processes (the pool's size) run in mode process (``ProcessEngine.niceness_for``)."""
-        from .mp import ProcessEngine
-
         return ProcessEngine.niceness_for(self.pool_size or 1)
 
     def start(self, specs: list[WorkerSpec]) -> None:
         assert self._pool is not None, "open() first"
-        from .mp import ProcessEngine
-
         # as many busy processes as the pool's size: crowded, they report less often
         gap = functools.partial(ProcessEngine.progress_gap_for, self.pool_size or 1)
         specs = [spec._replace(progress_gap_s=gap(spec.report_interval_s)) for spec in specs]
