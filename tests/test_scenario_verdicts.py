@@ -141,6 +141,15 @@ def test_gil_cpu_verdict_follows_the_speedups():
     assert "other programs used 2.0 of" in text
 
 
+def test_gil_cpu_verdict_says_when_its_two_baselines_disagree():
+    """Seen on the shared VM: 1.44 s then 1.01 s for the same work, a quiet load meter,
+    Results' 1.7x (its record's first baseline) beside the verdict's 1.22x."""
+    ok, text = judge("gil-cpu", _gil(0.98, 1.87, sequential_walls_s=[1.6, 1.62]))
+    assert ok and "speed changed" not in text
+    ok, text = judge("gil-cpu", _gil(0.79, 1.22, sequential_walls_s=[1.44, 1.01]))
+    assert "1.44 s and 1.01 s" in text and "speed changed" in text and "faster one" in text
+
+
 def test_io_threads_verdict_follows_the_speedup():
     ok, text = judge("io-threads", _gil(3.6, workers=4, kind="io"))
     assert ok and "3.6x" in text

@@ -156,7 +156,25 @@ def judge_cpu(m: dict[str, Any]) -> Verdict:
         text += ": each process has its own interpreter and GIL, so they ran on separate cores."
     else:
         text += f", not clearly faster than threads here{_load_note(m)}."
-    return Verdict(ran and gil_shown and parallel, text)
+    return Verdict(ran and gil_shown and parallel, text + _drift_note(m))
+
+
+#: Two one-after-another runs of the same work further apart than this: the machine's
+#: speed changed while the scenario ran (a laptop's clock, a virtual machine's host).
+BASELINE_DRIFT = 1.15
+
+
+def _drift_note(m: dict[str, Any]) -> str:
+    """Said when the scenario's two baselines disagree: then each run's own record
+    (Results, History) and the verdict, which takes the faster baseline, differ."""
+    walls = [w for w in m.get("sequential_walls_s") or () if w]
+    if len(walls) < 2 or max(walls) <= BASELINE_DRIFT * min(walls):
+        return ""
+    return (
+        f" The two one-after-another runs took {fmt_s(walls[0])} and {fmt_s(walls[1])}: "
+        "this machine's speed changed while the scenario ran; the faster one is the "
+        "baseline here."
+    )
 
 
 GIL_CPU = Scenario(
