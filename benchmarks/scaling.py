@@ -6,6 +6,11 @@ one after another on one thread (``bare.sequential``). Speedup = bare sequential
 wall / app wall; the goal for processes is 0.95 x min(N, cores). At N = 2 the
 app's own ``sequential`` mode joins the round for the issue-3 targets: processes
 <= 0.6x and threads >= 0.85x of the sequential wall time (the GIL).
+
+Each round also runs the same N countdowns in bare ``multiprocessing`` processes
+(``bare.processes``): how far bare processes get on this machine, and the app's
+wall against them, tell the app's cost from the kernel's and the VM's (3 busy
+processes on 2 cores finish when the last does).
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ def run(ctx: BenchContext) -> list[Figure]:
     for n in sizes:
         sides = {
             "bare_sequential": lambda n=n: bare.sequential(n, count, its),
+            "bare_processes": lambda n=n: bare.processes(n, count, its),
             "process": lambda n=n: app("process", n),
             "thread": lambda n=n: app("thread", n),
         }
@@ -67,6 +73,17 @@ def run(ctx: BenchContext) -> list[Figure]:
                 f">= {0.95 * ideal:.2f}",
                 f"vs bare one-after-another; ideal {ideal}x; {walls}; {reps} rounds; {_load()}",
                 {"n": n, "count": count, **data},
+            )
+        )
+        figures.append(
+            Figure(
+                "scaling",
+                f"{n} process{'es' if n > 1 else ''}: app / bare multiprocessing wall",
+                paired_ratio(data["process"], data["bare_processes"]),
+                "x",
+                "",
+                f"the same countdowns as bare Process+Queue; bare processes' own speedup "
+                f"{paired_ratio(seq, data['bare_processes']):.2f}x (ideal {ideal}x)",
             )
         )
         figures.append(
