@@ -19,7 +19,6 @@ carry the worker's own ``perf_counter`` stamps), so each coroutine's lane shows 
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -27,10 +26,8 @@ from typing import Any
 
 import psutil
 
-from .child.lifecycle import proc_stat_field, proc_stat_fields
+from .child.lifecycle import CLOCK_TICKS, proc_stat_field, proc_stat_fields
 from .engines import get_engine_class
-
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ def process_cpu(pid: int) -> tuple[float, int | None] | None:
     if fields is None:
         return None
     utime, stime, core = fields
-    return (utime + stime) / _CLOCK_TICKS, core
+    return (utime + stime) / CLOCK_TICKS, core
 
 
 def steps_between(samples: Any, count: int, t_from: float, t_to: float) -> int:

@@ -34,7 +34,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from .child.lifecycle import proc_stat_fields
+from .child.lifecycle import CLOCK_TICKS, proc_stat_fields
 from .reliability import cores
 
 BUSY_OTHERS_CORES = 0.25
@@ -51,7 +51,6 @@ _IDLE_FIELDS = ("idle", "iowait", "guest", "guest_nice")  # guest time is inside
 #: 16 ms of -X importtime in every command-line run (a bare multiprocessing script
 #: pays none); elsewhere psutil is imported when first needed.
 _PROC = sys.platform.startswith("linux") and os.path.exists("/proc/stat")
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 # /proc/stat's "cpu" line: user nice system idle iowait irq softirq steal guest guest_nice
 _PROC_STAT_FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal",
                      "guest", "guest_nice")  # fmt: skip
@@ -65,7 +64,7 @@ def machine_busy_s() -> float:
         return sum(
             int(value) for name, value in zip(_PROC_STAT_FIELDS, values, strict=False)
             if name not in _IDLE_FIELDS
-        ) / _CLOCK_TICKS
+        ) / CLOCK_TICKS
     import psutil
 
     times = psutil.cpu_times()
@@ -87,7 +86,7 @@ def cpu_and_birth(pid: int) -> tuple[float, float] | None:
         if fields is None:
             return None
         utime, stime, start = fields
-        return (utime + stime) / _CLOCK_TICKS, start / _CLOCK_TICKS
+        return (utime + stime) / CLOCK_TICKS, start / CLOCK_TICKS
     import psutil
 
     try:

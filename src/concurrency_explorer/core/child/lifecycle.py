@@ -71,6 +71,10 @@ def start_parent_watch(expected_ppid: int | None = None) -> threading.Thread:
     return thread
 
 
+#: The unit of /proc's CPU times and start times (``USER_HZ``, nearly always 100).
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 def proc_stat_field(path: str, index: int) -> int | None:
     """Field ``index`` of a ``/proc/.../stat`` file (Linux), counted after "pid (comm)"
     (0 is the state); None where unreadable. The one parser of that format: children
