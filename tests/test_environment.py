@@ -23,3 +23,16 @@ def test_the_record_lists_the_same_keys():
         "python", "implementation", "platform", "cpu_count", "gil_enabled",
         "start_methods", "default_start_method", "executable", "frozen",
     }  # fmt: skip
+
+
+def test_without_glibc_the_text_comes_from_platform(monkeypatch):
+    """musl has no CS_GNU_LIBC_VERSION (ValueError), macOS no such name at all: the
+    record then takes ``platform.platform()`` as before, never an exception."""
+
+    def no_such_name(name):
+        raise ValueError("unrecognized configuration name")
+
+    monkeypatch.setattr(env.os, "confstr", no_such_name)
+    assert env.platform_text() == platform.platform()
+    monkeypatch.setattr(env.sys, "platform", "darwin")
+    assert env.platform_text() == platform.platform()

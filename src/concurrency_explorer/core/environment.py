@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -51,8 +52,12 @@ def platform_text() -> str:
     15 ms to import and 16 ms for its first ``platform()`` (it reads the Python
     binary to find the libc version, and starts ``uname -p``), in every CLI run.
     """
-    libc = os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None
-    if sys.platform.startswith("linux") and libc:
+    libc = None
+    if sys.platform.startswith("linux"):
+        # unknown outside glibc (musl): ValueError; on macOS the name does not exist
+        with contextlib.suppress(ValueError, OSError, AttributeError):
+            libc = os.confstr("CS_GNU_LIBC_VERSION")
+    if libc:
         name = os.uname()
         return f"{name.sysname}-{name.release}-{name.machine}-with-{libc.replace(' ', '')}"
     import platform
