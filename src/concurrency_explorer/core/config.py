@@ -173,9 +173,8 @@ class RunConfig:
         return tuple(getattr(self, name) for name in self.FIELDS)
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
+        if not isinstance(other, RunConfig):
             return NotImplemented
-        assert isinstance(other, RunConfig)
         return self._values() == other._values()
 
     __hash__ = None  # type: ignore[assignment]  # holds dicts: as unhashable as before

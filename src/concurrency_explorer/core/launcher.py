@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -102,8 +103,6 @@ def _loop() -> None:
 
 def wait(jobs: Iterable[Job], timeout: float | None = None) -> None:
     """Wait until every job is done, at most ``timeout`` seconds in all."""
-    import time
-
     deadline = None if timeout is None else time.monotonic() + timeout
     for job in jobs:
         left = None if deadline is None else max(0.0, deadline - time.monotonic())

@@ -112,10 +112,6 @@ class CpuMonitor(QObject):
     def run_core_loads(self) -> list[deque[float]]:
         return self.samples.core_loads if self.samples is not None else []
 
-    @property
-    def run_workers_cores(self) -> deque[float]:
-        return self.samples.workers_cores if self.samples is not None else deque()
-
     def _on_started(self, run: Run) -> None:
         self.run = run
         self.timer.setInterval(sample_interval_ms(len(run.workers)))
