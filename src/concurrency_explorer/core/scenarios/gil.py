@@ -170,10 +170,14 @@ def _drift_note(m: dict[str, Any]) -> str:
     walls = [w for w in m.get("sequential_walls_s") or () if w]
     if len(walls) < 2 or max(walls) <= BASELINE_DRIFT * min(walls):
         return ""
+    why = (
+        "other programs slowed them unevenly"
+        if m.get("busy")
+        else "this machine's speed changed while the scenario ran"
+    )
     return (
         f" The two one-after-another runs took {fmt_s(walls[0])} and {fmt_s(walls[1])}: "
-        "this machine's speed changed while the scenario ran; the faster one is the "
-        "baseline here."
+        f"{why}; the faster one is the baseline here."
     )
 
 
