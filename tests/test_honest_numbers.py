@@ -124,8 +124,10 @@ def test_processes_give_the_right_lesson_or_say_why_not(capsys):
     assert record["speedup_basis"] == "measured" and record["cores_used"] is not None
     if not record["load"]["busy"]:
         # quiet machine: the lesson (processes run in parallel) shows, and is trusted
-        assert record["cores_used"] >= 1.4
-        assert record["speedup"] >= 1.3
+        facts = {k: record.get(k) for k in ("speedup", "speedup_reliable", "speedup_note",
+                                             "cores_used", "wall_s", "baseline", "load")}
+        assert record["cores_used"] >= 1.4, facts
+        assert record["speedup"] >= 1.3, facts  # once 0.998 in a full suite: see the facts
         assert record["speedup_reliable"] == (record["speedup"] <= 2 * 1.1)
     else:
         assert not record["speedup_reliable"] and "busy" in record["speedup_note"]
